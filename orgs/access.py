@@ -1,0 +1,110 @@
+"""Who may see and change which organisations: the one place where scope is decided.
+
+A role over an organisation covers its whole subtree. Views ask this module for a queryset and
+look objects up inside it, so an object outside the user's scope answers 404.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from .models import Organisation, Role, RoleAssignment
+
+EDIT_ROLES = (Role.INFO_OFFICER, Role.TERRITORIAL_ADMIN, Role.PRIMARY_ADMIN)
+ALL_ROLES = tuple(Role)
+
+
+def _assignments(user) -> list[tuple[str, str]]:
+    """(role, organisation path) pairs of the user, read once per request object."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    cached = getattr(user, "_unionportal_roles", None)
+    if cached is None:
+        cached = list(
+            RoleAssignment.objects.filter(user=user, organisation__is_active=True).values_list(
+                "role", "organisation__path"
+            )
+        )
+        user._unionportal_roles = cached
+    return cached
+
+
+def _minimal_paths(paths: Iterable[str]) -> list[str]:
+    """Drop paths that lie inside another path of the list."""
+    result: list[str] = []
+    for path in sorted(set(paths)):
+        if not any(path.startswith(kept) for kept in result):
+            result.append(path)
+    return result
+
+
+def scope_paths(user, roles: Iterable[str] = ALL_ROLES) -> list[str] | None:
+    """Subtree roots the user reaches through `roles`; None means everything (a superuser)."""
+    if getattr(user, "is_superuser", False) and user.is_active:
+        return None
+    wanted = set(roles)
+    return _minimal_paths(path for role, path in _assignments(user) if role in wanted)
+
+
+def _subtrees(paths: list[str] | None) -> QuerySet[Organisation]:
+    if paths is None:
+        return Organisation.objects.all()
+    if not paths:
+        return Organisation.objects.none()
+    condition = Q()
+    for path in paths:
+        condition |= Q(path__startswith=path)
+    return Organisation.objects.filter(condition)
+
+
+def organisations_for_roles(user, roles: Iterable[str]) -> QuerySet[Organisation]:
+    """Organisations inside the subtrees where the user holds one of `roles`."""
+    return _subtrees(scope_paths(user, roles))
+
+
+def viewable_organisations(user) -> QuerySet[Organisation]:
+    return _subtrees(scope_paths(user, ALL_ROLES))
+
+
+def editable_organisations(user) -> QuerySet[Organisation]:
+    return _subtrees(scope_paths(user, EDIT_ROLES))
+
+
+def path_filter(user, field: str = "organisation__path", roles: Iterable[str] = ALL_ROLES) -> Q:
+    """A Q that keeps rows whose organisation lies in the user's scope, for other apps' querysets."""
+    paths = scope_paths(user, roles)
+    if paths is None:
+        return Q()
+    if not paths:
+        return Q(pk__in=[])
+    condition = Q()
+    for path in paths:
+        condition |= Q(**{f"{field}__startswith": path})
+    return condition
+
+
+def has_role(user, *roles: str) -> bool:
+    if getattr(user, "is_superuser", False):
+        return True
+    return any(role in roles for role, _path in _assignments(user))
+
+
+def is_info_staff(user) -> bool:
+    """Information-department staff: information officers (and superusers)."""
+    return has_role(user, Role.INFO_OFFICER)
+
+
+def user_roles(user) -> set[str]:
+    return {role for role, _path in _assignments(user)}
+
+
+def get_viewable_organisation_or_404(user, pk: int) -> Organisation:
+    return get_object_or_404(viewable_organisations(user), pk=pk)
+
+
+def can_edit(user, organisation: Organisation) -> bool:
+    paths = scope_paths(user, EDIT_ROLES)
+    return paths is None or any(organisation.path.startswith(path) for path in paths)

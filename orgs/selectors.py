@@ -1,0 +1,74 @@
+"""Reads of the organisation tree, shaped for their pages (a fixed number of queries each)."""
+
+from __future__ import annotations
+
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+
+from .access import scope_paths, viewable_organisations
+from .models import Organisation, OrgKind
+
+
+def _count_in_subtree(kind: str) -> Subquery:
+    """Active organisations of `kind` strictly below the outer row (path prefix, one subquery)."""
+    return Subquery(
+        Organisation.objects.filter(path__startswith=OuterRef("path"), kind=kind, is_active=True)
+        .exclude(path=OuterRef("path"))
+        .order_by()
+        .values("kind")
+        .annotate(total=Count("pk"))
+        .values("total"),
+        output_field=IntegerField(),
+    )
+
+
+def with_tree_counts(queryset: QuerySet[Organisation]) -> QuerySet[Organisation]:
+    """Annotate primaries below each node, derived from the tree (never typed twice)."""
+    return queryset.annotate(
+        primaries_total=Coalesce(_count_in_subtree(OrgKind.PRIMARY), Value(0)),
+    )
+
+
+def tree_roots(user) -> QuerySet[Organisation]:
+    """The top nodes of the user's scope: the roots of the subtrees they were given."""
+    paths = scope_paths(user)
+    queryset = Organisation.objects.all() if paths is None else Organisation.objects.filter(path__in=paths)
+    if paths is None:
+        queryset = queryset.filter(depth=1)
+    return with_tree_counts(queryset).order_by("name")
+
+
+def tree_children(user, parent: Organisation) -> QuerySet[Organisation]:
+    return with_tree_counts(
+        viewable_organisations(user).filter(path__startswith=parent.path, depth=parent.depth + 1)
+    ).order_by("-is_active", "name")
+
+
+def organisation_search(user, query: str) -> QuerySet[Organisation]:
+    query = query.strip()
+    queryset = viewable_organisations(user)
+    if query:
+        queryset = queryset.filter(Q(name__icontains=query) | Q(short_name__icontains=query))
+    return queryset
+
+
+def organisation_list(user, *, query: str = "", kind: str = "", active: str = "") -> QuerySet[Organisation]:
+    queryset = organisation_search(user, query)
+    if kind:
+        queryset = queryset.filter(kind=kind)
+    if active in ("1", "0"):
+        queryset = queryset.filter(is_active=active == "1")
+    return with_tree_counts(queryset).order_by("path")
+
+
+def ancestors_by_path(organisations: list[Organisation]) -> dict[str, Organisation]:
+    """All ancestors of the given nodes in one query, keyed by path (for breadcrumbs)."""
+    paths = {path for org in organisations for path in org.ancestor_paths}
+    if not paths:
+        return {}
+    return {org.path: org for org in Organisation.objects.filter(path__in=paths)}
+
+
+def subtree(organisation: Organisation) -> QuerySet[Organisation]:
+    """The organisation and everything below it: one query whatever the depth."""
+    return Organisation.objects.filter(path__startswith=organisation.path)

@@ -1,0 +1,279 @@
+"""Writes to the organisation tree: import, close, merge, role assignment."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import IO
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from unionportal.lib.parsing import parse_count, parse_date
+from unionportal.lib.tabular import RowError, TableError, read_table
+
+from .models import Organisation, OrgKind, Role, RoleAssignment
+
+ORG_COLUMNS = ["organisation", "kind"]
+ORG_OPTIONAL_COLUMNS = ["parent", "primaries_count", "full_name", "region", "members_count", "members_as_of"]
+
+KIND_ALIASES = {
+    **{kind.value: kind.value for kind in OrgKind},
+    "федерация": OrgKind.FEDERATION,
+    "профсоюз": OrgKind.UNION,
+    "союз": OrgKind.UNION,
+    "тпо": OrgKind.TERRITORIAL,
+    "территориальная": OrgKind.TERRITORIAL,
+    "ппо": OrgKind.PRIMARY,
+    "первичная": OrgKind.PRIMARY,
+    "молодежный совет": OrgKind.YOUTH_COUNCIL,
+    "молодёжный совет": OrgKind.YOUTH_COUNCIL,
+    "youth": OrgKind.YOUTH_COUNCIL,
+}
+
+
+class ImportRejected(Exception):
+    """Nothing was saved: `errors` name each row and column at fault."""
+
+    def __init__(self, errors: list[RowError] | list[str]):
+        super().__init__(f"{len(errors)} error(s)")
+        self.errors = [str(error) for error in errors]
+
+
+@dataclass
+class OrgImportReport:
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    placeholders_created: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.created or self.updated or self.placeholders_created)
+
+
+@dataclass
+class _OrgRow:
+    row: int
+    name: str
+    kind: str
+    parent: str
+    fields: dict[str, object]
+    primaries_count: int | None
+
+
+def _parse_org_rows(table) -> tuple[list[_OrgRow], list[RowError]]:
+    errors: list[RowError] = []
+    rows: list[_OrgRow] = []
+    seen: dict[tuple[str, str], int] = {}
+    for number, values in table.rows:
+        row_errors: list[RowError] = []
+        name = values.get("organisation", "")
+        if not name:
+            row_errors.append(RowError(number, "organisation", _("the organisation name is empty")))
+        kind = KIND_ALIASES.get(values.get("kind", "").strip().lower())
+        if kind is None:
+            row_errors.append(
+                RowError(
+                    number,
+                    "kind",
+                    _("unknown kind «%(value)s»; use union, territorial, primary or youth_council")
+                    % {"value": values.get("kind", "")},
+                )
+            )
+        parent = values.get("parent", "")
+        if kind in (OrgKind.TERRITORIAL, OrgKind.PRIMARY, OrgKind.YOUTH_COUNCIL) and not parent:
+            row_errors.append(RowError(number, "parent", _("a parent organisation is required for this kind")))
+        fields: dict[str, object] = {}
+        primaries: int | None = None
+        for column, target in (("primaries_count", None), ("members_count", "members_count")):
+            if values.get(column):
+                try:
+                    parsed = parse_count(values[column])
+                except ValueError as error:
+                    row_errors.append(RowError(number, column, str(error)))
+                    continue
+                if target:
+                    fields[target] = parsed
+                else:
+                    primaries = parsed
+        if values.get("members_as_of"):
+            try:
+                fields["members_as_of"] = parse_date(values["members_as_of"])
+            except ValueError as error:
+                row_errors.append(RowError(number, "members_as_of", str(error)))
+        if values.get("region"):
+            fields["region"] = values["region"]
+        key = (name.lower(), parent.lower())
+        if name and key in seen:
+            row_errors.append(RowError(number, "organisation", _("repeats row %(row)s") % {"row": seen[key]}))
+        seen.setdefault(key, number)
+        if row_errors:
+            errors.extend(row_errors)
+            continue
+        full_name = values.get("full_name") or name
+        fields.update(kind=kind, name=full_name, short_name=name if full_name != name else "")
+        rows.append(_OrgRow(number, name, kind, parent, fields, primaries))
+    return rows, errors
+
+
+def _find_by_name(name: str, *, parent: Organisation | None) -> list[Organisation]:
+    queryset = Organisation.objects.filter(short_name=name) | Organisation.objects.filter(name=name, short_name="")
+    if parent is not None:
+        queryset = queryset.filter(path__startswith=parent.path, depth=parent.depth + 1)
+    return list(queryset)
+
+
+def organisation_add(*, parent: Organisation | None, **fields) -> Organisation:
+    """Create a node under `parent` (a root when None): the only way organisations are created."""
+    if parent is None:
+        return Organisation.objects.add_root(fields)
+    return Organisation.objects.add_child(parent, fields)
+
+
+def _placeholder_name(parent: Organisation, number: int) -> str:
+    return _("%(parent)s — primary placeholder No. %(number)s") % {
+        "parent": parent.display_name,
+        "number": number,
+    }
+
+
+@transaction.atomic
+def organisations_import(
+    *,
+    source: bytes | IO[bytes] | str,
+    filename: str = "",
+    create_placeholders: bool = False,
+    dry_run: bool = False,
+) -> OrgImportReport:
+    """Import organisations all or nothing; importing the same file again changes nothing.
+
+    Rows may come in any order: a row whose parent is further down the file waits for it.
+    Raises ImportRejected (with every row's errors) and saves nothing when any row is bad.
+    """
+    try:
+        table = read_table(source, filename=filename, required=ORG_COLUMNS, optional=ORG_OPTIONAL_COLUMNS)
+    except TableError as error:
+        raise ImportRejected([str(error)]) from error
+    rows, errors = _parse_org_rows(table)
+    if errors:
+        raise ImportRejected(errors)
+
+    report = OrgImportReport()
+    names_in_file = {item.name.lower() for item in rows}
+    resolved: dict[str, Organisation] = {}
+    pending = list(rows)
+    while pending:
+        waiting: list[_OrgRow] = []
+        for item in pending:
+            parent_key = item.parent.lower()
+            parent = resolved.get(parent_key) if item.parent else None
+            if item.parent and parent is None:
+                if parent_key in names_in_file:
+                    waiting.append(item)  # its parent comes later in the file
+                    continue
+                matches = _find_by_name(item.parent, parent=None)
+                if len(matches) != 1:
+                    message = (
+                        _("parent «%(name)s» is not in the file or the portal")
+                        if not matches
+                        else _("parent «%(name)s» matches several organisations")
+                    )
+                    errors.append(RowError(item.row, "parent", message % {"name": item.parent}))
+                    continue
+                parent = matches[0]
+            resolved[item.name.lower()] = _upsert_org(item, parent, report)
+        if len(waiting) == len(pending):
+            errors.extend(
+                RowError(item.row, "parent", _("parent «%(name)s» forms a cycle") % {"name": item.parent})
+                for item in waiting
+            )
+            break
+        pending = waiting
+    if errors:
+        transaction.set_rollback(True)
+        raise ImportRejected(sorted(errors, key=lambda error: error.row))
+
+    for item in rows:
+        if item.primaries_count is None:
+            continue
+        organisation = resolved[item.name.lower()]
+        actual = Organisation.objects.filter(
+            path__startswith=organisation.path, kind=OrgKind.PRIMARY, is_active=True
+        ).count()
+        if actual >= item.primaries_count:
+            continue
+        if create_placeholders:
+            for number in range(1, item.primaries_count + 1):
+                name = _placeholder_name(organisation, number)
+                if not Organisation.objects.filter(path__startswith=organisation.path, name=name).exists():
+                    organisation_add(parent=organisation, kind=OrgKind.PRIMARY, name=name)
+                    report.placeholders_created += 1
+        else:
+            report.warnings.append(
+                _("%(org)s: the file says %(expected)s primaries, the portal has %(actual)s.")
+                % {"org": item.name, "expected": item.primaries_count, "actual": actual}
+            )
+    if dry_run:
+        transaction.set_rollback(True)
+    return report
+
+
+def _upsert_org(item: _OrgRow, parent: Organisation | None, report: OrgImportReport) -> Organisation:
+    existing = _find_by_name(item.name, parent=parent)
+    if parent is None:
+        existing = [org for org in existing if org.depth == 1]
+    if existing:
+        organisation = existing[0]
+        changed = {key: value for key, value in item.fields.items() if getattr(organisation, key) != value}
+        if changed:
+            for key, value in changed.items():
+                setattr(organisation, key, value)
+            organisation.full_clean(exclude=["path", "depth", "numchild"])
+            organisation.save(update_fields=[*changed, "updated_at"])
+            report.updated.append(item.name)
+        else:
+            report.unchanged += 1
+        return organisation
+    organisation = organisation_add(parent=parent, **item.fields)
+    report.created.append(item.name)
+    return organisation
+
+
+@transaction.atomic
+def organisation_close(*, organisation: Organisation, on: dt.date | None = None) -> Organisation:
+    """Deactivate an organisation and its subtree; nothing is deleted, history stays."""
+    on = on or timezone.localdate()
+    Organisation.objects.filter(path__startswith=organisation.path, is_active=True).update(
+        is_active=False, closed_on=on, updated_at=timezone.now()
+    )
+    organisation.refresh_from_db()
+    return organisation
+
+
+@transaction.atomic
+def organisation_merge(*, source: Organisation, target: Organisation, on: dt.date | None = None) -> Organisation:
+    """Close `source`, record that it went into `target`, and move its active children to `target`."""
+    if source.pk == target.pk or target.path.startswith(source.path):
+        raise ValidationError(_("An organisation cannot be merged into itself or into its own subtree."))
+    if not target.is_active:
+        raise ValidationError(_("The organisation to merge into is closed."))
+    for child in list(Organisation.objects.get_children(source).filter(is_active=True)):
+        target.refresh_from_db()
+        Organisation.objects.move(child, target, pos="last-child")
+    source.refresh_from_db()
+    source.is_active = False
+    source.closed_on = on or timezone.localdate()
+    source.merged_into = target
+    source.save(update_fields=["is_active", "closed_on", "merged_into", "updated_at"])
+    return source
+
+
+def role_assign(*, user, role: str, organisation: Organisation) -> RoleAssignment:
+    if role not in Role.values:
+        raise ValidationError(_("Unknown role «%(role)s».") % {"role": role})
+    assignment, _created = RoleAssignment.objects.get_or_create(user=user, role=role, organisation=organisation)
+    return assignment

@@ -1,0 +1,139 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django_tables2 import RequestConfig
+
+from unionportal.lib.uploads import stash_discard, stash_path, stash_upload
+
+from . import access, selectors
+from .forms import ImportConfirmForm, OrgImportUploadForm
+from .models import OrgKind
+from .services import ImportRejected, organisations_import
+from .tables import OrganisationTable
+
+
+@login_required
+def organisation_tree(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()
+    context: dict[str, object] = {"query": query}
+    if query:
+        page = Paginator(selectors.organisation_search(request.user, query).order_by("name"), 50).get_page(
+            request.GET.get("page")
+        )
+        ancestors = selectors.ancestors_by_path(list(page.object_list))
+        context["results"] = [
+            (org, [ancestors[path] for path in org.ancestor_paths if path in ancestors]) for org in page
+        ]
+        context["page_obj"] = page
+    else:
+        context["roots"] = selectors.tree_roots(request.user)
+    return render(request, "orgs/organisation_tree.html", context)
+
+
+@login_required
+def organisation_children(request: HttpRequest, pk: int) -> HttpResponse:
+    parent = access.get_viewable_organisation_or_404(request.user, pk)
+    children = selectors.tree_children(request.user, parent)
+    return render(request, "orgs/_tree_nodes.html", {"nodes": children})
+
+
+@login_required
+def organisation_list(request: HttpRequest) -> HttpResponse:
+    queryset = selectors.organisation_list(
+        request.user,
+        query=request.GET.get("q", ""),
+        kind=request.GET.get("kind", ""),
+        active=request.GET.get("active", ""),
+    )
+    table = OrganisationTable(queryset)
+    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    return render(
+        request,
+        "orgs/organisation_list.html",
+        {"table": table, "kinds": OrgKind.choices, "filters": request.GET},
+    )
+
+
+@login_required
+def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = access.get_viewable_organisation_or_404(request.user, pk)
+    organisation = selectors.with_tree_counts(
+        access.viewable_organisations(request.user).filter(pk=organisation.pk)
+    ).get()
+    ancestors = selectors.ancestors_by_path([organisation])
+    breadcrumbs = [ancestors[path] for path in organisation.ancestor_paths if path in ancestors]
+    children = selectors.tree_children(request.user, organisation)
+    roles = organisation.roles.select_related("user").order_by("role", "user__username")
+    return render(
+        request,
+        "orgs/organisation_detail.html",
+        {
+            "organisation": organisation,
+            "breadcrumbs": breadcrumbs,
+            "children": children,
+            "roles": roles,
+            "can_edit": access.can_edit(request.user, organisation),
+        },
+    )
+
+
+@login_required
+def organisation_import(request: HttpRequest) -> HttpResponse:
+    """Upload → preview (nothing saved) → confirm. Information staff only."""
+    if not access.is_info_staff(request.user):
+        raise Http404
+    user_id = request.user.pk
+    if request.method == "POST" and "token" in request.POST:
+        confirm = ImportConfirmForm(request.POST)
+        if confirm.is_valid():
+            token = confirm.cleaned_data["token"]
+            try:
+                path = stash_path(user_id=user_id, token=token)
+                report = organisations_import(
+                    source=path.read_bytes(),
+                    filename=path.name,
+                    create_placeholders=confirm.cleaned_data["create_placeholders"],
+                )
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+                return redirect("orgs:import")
+            except ImportRejected as rejected:
+                return render(
+                    request, "orgs/organisation_import.html", {"form": OrgImportUploadForm(), "errors": rejected.errors}
+                )
+            stash_discard(user_id=user_id, token=token)
+            messages.success(
+                request,
+                _("Imported: %(created)s created, %(updated)s updated, %(unchanged)s unchanged.")
+                % {"created": len(report.created), "updated": len(report.updated), "unchanged": report.unchanged},
+            )
+            return redirect("orgs:tree")
+    form = OrgImportUploadForm(request.POST or None, request.FILES or None)
+    context: dict[str, object] = {"form": form}
+    if request.method == "POST" and form.is_valid():
+        uploaded = form.cleaned_data["file"]
+        try:
+            token = stash_upload(user_id=user_id, uploaded=uploaded)
+            path = stash_path(user_id=user_id, token=token)
+            report = organisations_import(
+                source=path.read_bytes(),
+                filename=path.name,
+                create_placeholders=form.cleaned_data["create_placeholders"],
+                dry_run=True,
+            )
+        except ValidationError as error:
+            form.add_error("file", error)
+        except ImportRejected as rejected:
+            context["errors"] = rejected.errors
+        else:
+            context["preview"] = report
+            context["confirm"] = ImportConfirmForm(
+                initial={"token": token, "create_placeholders": form.cleaned_data["create_placeholders"]}
+            )
+    return render(request, "orgs/organisation_import.html", context)

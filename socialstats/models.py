@@ -1,0 +1,267 @@
+"""Information resources of organisations (social pages, websites, print) and dated snapshots."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from orgs.models import Organisation
+
+
+class Network(models.TextChoices):
+    VK = "vk", _("VKontakte")
+    TELEGRAM = "telegram", _("Telegram")
+    OK = "ok", _("Odnoklassniki")
+    FACEBOOK = "facebook", _("Facebook")
+    INSTAGRAM = "instagram", _("Instagram")
+    YOUTUBE = "youtube", _("YouTube")
+    RUTUBE = "rutube", _("Rutube")
+    DZEN = "dzen", _("Dzen")
+    OTHER = "other", _("Other")
+
+
+# Networks with an API the nightly job collects; the others keep imported and manual history only.
+COLLECTED_NETWORKS = (Network.VK, Network.TELEGRAM, Network.OK)
+
+
+class PageOwner(models.TextChoices):
+    ORGANISATION = "organisation", _("The organisation itself")
+    YOUTH_COUNCIL = "youth_council", _("Its youth council")
+    LEADER = "leader", _("A leader's personal page")
+
+
+class PageStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    ARCHIVED = "archived", _("Archived")
+    DELETED = "deleted", _("Deleted on the network")
+    BANNED = "banned", _("Blocked on the network")
+    CLOSED = "closed", _("Closed or private")
+    NOT_FOUND = "not_found", _("Not found on the network")
+
+
+class SocialPage(models.Model):
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="social_pages"
+    )
+    network = models.CharField(_("network"), max_length=20, choices=Network.choices)
+    url = models.URLField(_("link"), max_length=500)
+    handle = models.CharField(_("screen name"), max_length=200, help_text=_("as recognised from the link"))
+    external_id = models.CharField(_("network id"), max_length=64, blank=True)
+    title = models.CharField(_("title"), max_length=300, blank=True)
+    owner = models.CharField(_("run by"), max_length=20, choices=PageOwner.choices, default=PageOwner.ORGANISATION)
+    is_official = models.BooleanField(_("official"), default=False)
+    official_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.CharField(_("status"), max_length=20, choices=PageStatus.choices, default=PageStatus.ACTIVE)
+    added_on = models.DateField(_("added on"), default=timezone.localdate)
+    archived_on = models.DateField(_("archived on"), null=True, blank=True)
+    # Collection health, updated by each run: the silent-pages and failing-pages reports read these.
+    last_collected_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    last_error_at = models.DateTimeField(null=True, blank=True)
+    consecutive_failures = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("social page")
+        verbose_name_plural = _("social pages")
+        constraints = [
+            # The same page registered twice is refused: one row per network and screen name.
+            models.UniqueConstraint(fields=["network", "handle"], name="page_unique_network_handle"),
+        ]
+        indexes = [
+            # Registry filters and the import's "organisation + network" lookup.
+            models.Index(fields=["organisation", "network"], name="page_org_network_idx"),
+            # The collector picks active pages of one network.
+            models.Index(fields=["network", "status"], name="page_network_status_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_network_display()}: {self.title or self.handle}"
+
+
+class SnapshotSource(models.TextChoices):
+    API = "api", _("Collected from the API")
+    MANUAL = "manual", _("Entered by hand")
+    IMPORT = "import", _("Imported from a file")
+
+
+class Snapshot(models.Model):
+    """What a page looked like on one day. One per page per day, enforced by the database."""
+
+    page = models.ForeignKey(SocialPage, on_delete=models.PROTECT, related_name="snapshots")
+    date = models.DateField(_("date"))
+    subscribers = models.PositiveIntegerField(_("subscribers"))
+    posts_30d = models.PositiveIntegerField(_("posts in the last 30 days"), null=True, blank=True)
+    last_post_at = models.DateTimeField(_("last post"), null=True, blank=True)
+    # Sums over the last 10 non-pinned posts (posts_counted says how many there were).
+    posts_counted = models.PositiveSmallIntegerField(null=True, blank=True)
+    likes = models.PositiveIntegerField(null=True, blank=True)
+    comments = models.PositiveIntegerField(null=True, blank=True)
+    reposts = models.PositiveIntegerField(null=True, blank=True)
+    views = models.PositiveIntegerField(null=True, blank=True)
+    source = models.CharField(_("source"), max_length=10, choices=SnapshotSource.choices)
+    taken_at = models.DateTimeField(_("taken at"), default=timezone.now)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("snapshot")
+        verbose_name_plural = _("snapshots")
+        constraints = [
+            # Collecting again on the same day replaces that day's values (upsert on this key).
+            models.UniqueConstraint(fields=["page", "date"], name="snapshot_one_per_page_per_day"),
+        ]
+        indexes = [
+            # Growth tables read all pages' snapshots of one date as one index range (date, page).
+            models.Index(fields=["date", "page"], name="snapshot_date_page_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.page_id} {self.date}: {self.subscribers}"
+
+
+class RunStatus(models.TextChoices):
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Finished")
+    FAILED = "failed", _("Failed")
+    SKIPPED = "skipped", _("Skipped: not configured")
+
+
+class CollectionRun(models.Model):
+    """One collection of one network: what was tried, what came back, what failed."""
+
+    network = models.CharField(_("network"), max_length=20, choices=Network.choices)
+    for_date = models.DateField(_("snapshot date"))
+    status = models.CharField(_("status"), max_length=10, choices=RunStatus.choices, default=RunStatus.RUNNING)
+    trigger = models.CharField(_("started by"), max_length=20, default="nightly")
+    scope = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    started_at = models.DateTimeField(_("started"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    pages_total = models.PositiveIntegerField(default=0)
+    pages_tried = models.PositiveIntegerField(default=0)
+    pages_collected = models.PositiveIntegerField(default=0)
+    pages_failed = models.PositiveIntegerField(default=0)
+    pages_skipped = models.PositiveIntegerField(default=0)
+    http_requests = models.PositiveIntegerField(default=0)
+    message = models.TextField(_("message"), blank=True)
+
+    class Meta:
+        verbose_name = _("collection run")
+        verbose_name_plural = _("collection runs")
+        indexes = [
+            # The runs page and the health endpoint read the newest runs first.
+            models.Index(fields=["-started_at"], name="run_started_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.network} {self.for_date} {self.status}"
+
+
+class CollectionFailure(models.Model):
+    run = models.ForeignKey(CollectionRun, on_delete=models.CASCADE, related_name="failures")
+    page = models.ForeignKey(SocialPage, on_delete=models.CASCADE, related_name="collection_failures")
+    error = models.TextField(_("error"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            # A page fails at most once per run (a restarted run overwrites its own record).
+            models.UniqueConstraint(fields=["run", "page"], name="failure_one_per_run_page"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.page_id}: {self.error[:80]}"
+
+
+class WebsiteCheck(models.TextChoices):
+    """The 003 document's website checklist (the contest's «website checklist score»)."""
+
+    ELECTED_BODIES = "elected_bodies", _("Composition of the elected bodies")
+    DECISIONS = "decisions", _("Decisions of the elected bodies")
+    MEMBER_ORGS = "member_orgs", _("Data on member organisations")
+    ACTIVIST_MATERIALS = "activist_materials", _("Methodical materials for activists")
+    FEDERATION_LINK = "federation_link", _("Link or banner to the federation's site")
+    SOLIDARNOST_WIDGET = "solidarnost_widget", _("«Солидарность» news widget")
+    SHARE_BUTTONS = "share_buttons", _("«Share in social networks» button")
+    OWN_SOCIAL_LINKS = "own_social_links", _("Links to own social pages")
+    FEDERATION_NEWS = "federation_news", _("Federation news")
+
+
+class Website(models.Model):
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="websites"
+    )
+    url = models.URLField(_("address"), max_length=500)
+    title = models.CharField(_("title"), max_length=300, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    checklist = models.JSONField(_("checklist"), default=dict, blank=True, help_text=_("WebsiteCheck → bool"))
+    added_on = models.DateField(_("added on"), default=timezone.localdate)
+
+    class Meta:
+        verbose_name = _("website")
+        verbose_name_plural = _("websites")
+        constraints = [models.UniqueConstraint(fields=["url"], name="website_unique_url")]
+
+    def __str__(self) -> str:
+        return self.title or self.url
+
+    @property
+    def checklist_score(self) -> int:
+        return sum(1 for key in WebsiteCheck.values if self.checklist.get(key))
+
+
+class WebsiteStat(models.Model):
+    """Published materials, visitors and views of a website over a period (the 003 document's table)."""
+
+    website = models.ForeignKey(Website, on_delete=models.PROTECT, related_name="stats")
+    period_start = models.DateField(_("from"))
+    period_end = models.DateField(_("to"))
+    materials = models.PositiveIntegerField(_("published materials"), null=True, blank=True)
+    visitors = models.PositiveIntegerField(_("visitors"), null=True, blank=True)
+    views = models.PositiveIntegerField(_("views"), null=True, blank=True)
+    source = models.CharField(max_length=10, choices=SnapshotSource.choices, default=SnapshotSource.MANUAL)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            # One row per website and period; re-entering a period replaces it.
+            models.UniqueConstraint(fields=["website", "period_start", "period_end"], name="webstat_unique_period"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.website_id} {self.period_start}–{self.period_end}"
+
+
+class PublicationKind(models.TextChoices):
+    NEWSPAPER = "newspaper", _("Newspaper")
+    BULLETIN = "bulletin", _("Bulletin")
+    MAGAZINE = "magazine", _("Magazine")
+    OTHER = "other", _("Other")
+
+
+class PrintPublication(models.Model):
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="publications"
+    )
+    title = models.CharField(_("title"), max_length=300)
+    kind = models.CharField(_("kind"), max_length=20, choices=PublicationKind.choices)
+    issues_per_year = models.PositiveSmallIntegerField(
+        _("issues a year"), null=True, blank=True, help_text=_("12 = monthly, 6 = six a year, 1 = yearly")
+    )
+    print_run = models.PositiveIntegerField(_("print run"), null=True, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("print publication")
+        verbose_name_plural = _("print publications")
+
+    def __str__(self) -> str:
+        return self.title

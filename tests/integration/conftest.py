@@ -1,0 +1,103 @@
+"""Integration stage: the configured PostgreSQL database and a real Celery worker on Redis.
+
+Run by .ci/run with DATABASE_URL (a dedicated database) and CELERY_BROKER_URL set; it fails, not
+skips, without them. Tests here use `transaction=True` so the worker sees committed rows.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_blocker):
+    """Use the configured database itself (the worker connects to the same one), migrated."""
+    from django.core.management import call_command
+
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        pytest.fail("integration tests need DATABASE_URL pointing at PostgreSQL")
+    with django_db_blocker.unblock():
+        call_command("migrate", verbosity=0)
+
+
+class WorkerProcess:
+    """A `celery worker` subprocess that can be killed and started again."""
+
+    def __init__(self, log_path: Path):
+        self.log_path = log_path
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        from unionportal.celery import app
+
+        log = self.log_path.open("ab")
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "unionportal",
+                "worker",
+                "--pool=solo",
+                "--loglevel=INFO",
+                "-n",
+                f"integration-{os.getpid()}@%h",
+                "--without-gossip",
+                "--without-mingle",
+            ],
+            cwd=ROOT,
+            env=os.environ.copy(),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                pytest.fail(f"celery worker exited: {self.log_path.read_text()[-2000:]}")
+            if app.control.ping(timeout=1.0):
+                return
+        pytest.fail("celery worker did not answer a ping within 60 s")
+
+    def kill(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(30)
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(tmp_path_factory):
+    if not settings.CELERY_BROKER_URL:
+        pytest.fail("integration tests need CELERY_BROKER_URL (Redis)")
+    worker = WorkerProcess(tmp_path_factory.mktemp("worker") / "worker.log")
+    worker.start()
+    yield worker
+    worker.stop()
+
+
+def wait_for(predicate, timeout: float = 60.0, interval: float = 0.25):
+    """Poll `predicate` until it returns something truthy; fail after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    pytest.fail(f"condition not met within {timeout} s")

@@ -1,0 +1,75 @@
+"""The demo: the organisations of the 002 document, demo primaries named as demo, one user per role.
+
+Idempotent: running it again adds nothing. Other apps add their own demo data through `DEMO_STEPS`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from orgs.models import Organisation, OrgKind, Role
+from orgs.services import organisation_add, organisations_import, role_assign
+
+DEMO_DIR = settings.BASE_DIR / "demo"
+DEMO_PASSWORD = "demo-pass-2026"
+DEMO_PRIMARIES_PER_TERRITORY = 2
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    username: str
+    role: str
+    organisation: str  # the organisation's short or full name
+    full_name: str
+
+
+DEMO_USERS = [
+    DemoUser("info", Role.INFO_OFFICER, "МГО Профсоюза", "Информационный отдел"),
+    DemoUser("presidium", Role.PRESIDIUM, "МГО Профсоюза", "Член Президиума"),
+    DemoUser("tpo_vao", Role.TERRITORIAL_ADMIN, "ВАО", "Администратор ТПО ВАО"),
+    DemoUser("ppo_vao", Role.PRIMARY_ADMIN, "Демо-ППО ВАО №1", "Администратор Демо-ППО ВАО №1"),
+    DemoUser("juror", Role.JUROR, "ВАО", "Член жюри"),
+]
+
+
+def _demo_primaries() -> None:
+    for territorial in Organisation.objects.filter(kind=OrgKind.TERRITORIAL).order_by("name"):
+        for number in range(1, DEMO_PRIMARIES_PER_TERRITORY + 1):
+            name = f"Демо-ППО {territorial.display_name} №{number}"
+            if not Organisation.objects.filter(name=name).exists():
+                organisation_add(parent=territorial, kind=OrgKind.PRIMARY, name=name)
+    union = Organisation.objects.get(name="МГО Профсоюза", depth=1)
+    youth = "Демо-молодёжный совет МГО"
+    if not Organisation.objects.filter(name=youth).exists():
+        organisation_add(parent=union, kind=OrgKind.YOUTH_COUNCIL, name=youth)
+
+
+def _demo_users() -> list[DemoUser]:
+    user_model = get_user_model()
+    for demo in DEMO_USERS:
+        user, created = user_model.objects.get_or_create(
+            username=demo.username, defaults={"first_name": demo.full_name, "email": f"{demo.username}@example.org"}
+        )
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.save(update_fields=["password"])
+        organisation = Organisation.objects.get(name=demo.organisation)
+        role_assign(user=user, role=demo.role, organisation=organisation)
+    return DEMO_USERS
+
+
+DEMO_STEPS: list = []  # callables added by other apps: each must be idempotent
+
+
+@transaction.atomic
+def demo_load() -> list[DemoUser]:
+    organisations_import(source=DEMO_DIR / "mgo-2018-organisations.csv", filename="orgs.csv")
+    _demo_primaries()
+    users = _demo_users()
+    for step in DEMO_STEPS:
+        step()
+    return users
