@@ -5,6 +5,8 @@ Idempotent: running it again adds nothing. Other apps add their own demo data th
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -62,7 +64,17 @@ def _demo_users() -> list[DemoUser]:
     return DEMO_USERS
 
 
-DEMO_STEPS: list = []  # callables added by other apps: each must be idempotent
+# Apps that add demo data of their own, in dependency order: each may have `<app>/demo.py` with an
+# idempotent `demo_load()`.
+DEMO_APPS = ["socialstats", "news", "contests"]
+
+
+def _app_demo_steps() -> list:
+    steps = []
+    for app in DEMO_APPS:
+        if importlib.util.find_spec(f"{app}.demo") is not None:
+            steps.append(importlib.import_module(f"{app}.demo").demo_load)
+    return steps
 
 
 @transaction.atomic
@@ -70,6 +82,6 @@ def demo_load() -> list[DemoUser]:
     organisations_import(source=DEMO_DIR / "mgo-2018-organisations.csv", filename="orgs.csv")
     _demo_primaries()
     users = _demo_users()
-    for step in DEMO_STEPS:
+    for step in _app_demo_steps():
         step()
     return users
