@@ -247,9 +247,11 @@ def _upsert_org(item: _OrgRow, parent: Organisation | None, report: OrgImportRep
 def organisation_close(*, organisation: Organisation, on: dt.date | None = None) -> Organisation:
     """Deactivate an organisation and its subtree; nothing is deleted, history stays."""
     on = on or timezone.localdate()
-    Organisation.objects.filter(path__startswith=organisation.path, is_active=True).update(
-        is_active=False, closed_on=on, updated_at=timezone.now()
-    )
+    # Saved one by one (not a bulk update) so that the audit trail records each closure.
+    for node in Organisation.objects.filter(path__startswith=organisation.path, is_active=True):
+        node.is_active = False
+        node.closed_on = on
+        node.save(update_fields=["is_active", "closed_on", "updated_at"])
     organisation.refresh_from_db()
     return organisation
 
