@@ -1,7 +1,10 @@
 """Integration stage: the configured PostgreSQL database and a real Celery worker on Redis.
 
 Run by .ci/run with DATABASE_URL (a dedicated database) and CELERY_BROKER_URL set; it fails, not
-skips, without them. Tests here use `transaction=True` so the worker sees committed rows.
+skips, without them. Tests use the `integration_db` fixture (see `pytestmark` in the test modules):
+rows are committed so the worker sees them, and the data tables are emptied after each test. Django's
+`transaction=True` is not used: its flush re-creates content types under new ids, which the long-lived
+worker process still has cached.
 """
 
 from __future__ import annotations
@@ -29,14 +32,35 @@ def django_db_setup(django_db_blocker):
         call_command("migrate", verbosity=0)
 
 
+PRESERVED_TABLES = {"django_migrations", "django_content_type", "auth_permission"}
+
+
+def _empty_data_tables() -> None:
+    from django.db import connection
+
+    tables = sorted(set(connection.introspection.django_table_names(only_existing=True)) - PRESERVED_TABLES)
+    with connection.cursor() as cursor:
+        cursor.execute("TRUNCATE {} RESTART IDENTITY CASCADE".format(", ".join(f'"{t}"' for t in tables)))
+
+
+@pytest.fixture
+def integration_db(django_db_setup, django_db_blocker):
+    """Committed database access for one test; the data tables are emptied afterwards."""
+    with django_db_blocker.unblock():
+        _empty_data_tables()
+        yield
+        _empty_data_tables()
+
+
 class WorkerProcess:
     """A `celery worker` subprocess that can be killed and started again."""
 
-    def __init__(self, log_path: Path):
+    def __init__(self, log_path: Path, env: dict[str, str] | None = None):
         self.log_path = log_path
+        self.env = {**os.environ, **(env or {})}
         self.process: subprocess.Popen | None = None
 
-    def start(self) -> None:
+    def start(self, wait: bool = True) -> None:
         from unionportal.celery import app
 
         log = self.log_path.open("ab")

@@ -7,7 +7,7 @@ from orgs.tasks import organisation_close_task
 from tests.factories import make_org
 from tests.integration.conftest import wait_for
 
-pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("integration_db")]
 
 
 def test_real_worker_runs_a_task_end_to_end_on_postgres(celery_worker_process):
