@@ -56,3 +56,22 @@ def test_weak_passwords_are_refused_on_change(client):
     assert "слишком" in body.lower() or "распространён" in body.lower()
     user.refresh_from_db()
     assert user.check_password("test-pass-123")
+
+
+def test_information_staff_see_an_organisations_history(client, cast, tree):
+    tree.vao.region = "Восток"
+    tree.vao.save()
+    client.force_login(cast.info_officer)
+    body = client.get(reverse("object_history", args=["orgs.organisation", tree.vao.pk])).content.decode()
+    assert "Восток" in body
+
+
+@pytest.mark.parametrize("role", ["territorial_admin", "primary_admin", "presidium", "juror", "outsider"])
+def test_history_is_for_information_staff_only(client, cast, tree, role):
+    client.force_login(getattr(cast, role))
+    assert client.get(reverse("object_history", args=["orgs.organisation", tree.vao.pk])).status_code == 404
+
+
+def test_history_of_unaudited_model_answers_404(client, cast):
+    client.force_login(cast.info_officer)
+    assert client.get(reverse("object_history", args=["auth.user", cast.info_officer.pk])).status_code == 404
