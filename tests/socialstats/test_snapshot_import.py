@@ -182,7 +182,8 @@ def test_xlsx_with_date_cells_and_number_cells(mgo_orgs):
     workbook = Workbook()
     sheet = workbook.active
     sheet.append(["organisation", "network", "date", "subscribers", "page_url"])
-    sheet.append(["ВАО", "vk", dt.datetime(2017, 12, 31), 100, "https://vk.com/club42"])
+    excel_date = dt.datetime(2017, 12, 31)  # noqa: DTZ001 (an Excel date cell has no zone)
+    sheet.append(["ВАО", "vk", excel_date, 100, "https://vk.com/club42"])
     sheet.append(["ЗАО", "facebook", "20.04.2018", "1 328", None])
     buffer = io.BytesIO()
     workbook.save(buffer)
