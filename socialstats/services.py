@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
+from urllib.parse import urlsplit, urlunsplit
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -74,6 +75,8 @@ PAGE_COLUMNS = ["organisation", "network", "url"]
 PAGE_OPTIONAL_COLUMNS = ["owner", "title"]
 SNAPSHOT_COLUMNS = ["organisation", "network", "date", "subscribers"]
 SNAPSHOT_OPTIONAL_COLUMNS = ["page_url"]
+WEBSITE_STAT_COLUMNS = ["organisation", "website", "period_start", "period_end"]
+WEBSITE_STAT_OPTIONAL_COLUMNS = ["materials", "visitors", "views"]
 
 Source = bytes | IO[bytes] | Path | str
 
@@ -110,7 +113,6 @@ def page_add(
     url: str,
     owner: str = PageOwner.ORGANISATION,
     title: str = "",
-    user=None,
 ) -> SocialPage:
     """Register a page from a pasted link; the same page twice is refused naming where it already is."""
     link = page_recognise(url)
@@ -577,6 +579,18 @@ def snapshots_import(
 # --- websites and print ----------------------------------------------------------------------------
 
 
+def website_url_normalise(url: str) -> str:
+    """`Example.org/` and `https://example.org` are the same website: scheme added, host lower-cased."""
+    text = url.strip()
+    if not text:
+        return ""
+    if "://" not in text:
+        text = "https://" + text
+    parts = urlsplit(text)
+    path = parts.path.rstrip("/")
+    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, parts.query, ""))
+
+
 def website_save(
     *,
     organisation: Organisation,
@@ -588,7 +602,7 @@ def website_save(
 ) -> Website:
     website = website or Website(organisation=organisation)
     website.organisation = organisation
-    website.url = url.strip()
+    website.url = website_url_normalise(url)
     website.title = title.strip()
     website.is_active = is_active
     website.checklist = {key: bool((checklist or {}).get(key)) for key in WebsiteCheck.values}
@@ -645,3 +659,106 @@ def publication_save(
     publication.full_clean()
     publication.save()
     return publication
+
+
+@dataclass
+class WebsiteStatsImportReport:
+    websites_created: list[str] = field(default_factory=list)
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+
+@transaction.atomic
+def website_stats_import(
+    *,
+    source: Source,
+    filename: str = "",
+    create_websites: bool = False,
+    dry_run: bool = False,
+    user=None,
+) -> WebsiteStatsImportReport:
+    """Import websites' figures per period (the 003 document's table) all or nothing; again changes nothing."""
+    table = _read(source, filename, WEBSITE_STAT_COLUMNS, WEBSITE_STAT_OPTIONAL_COLUMNS)
+    found = organisations_by_names(values.get("organisation", "") for _row, values in table.rows)
+    errors: list[RowError] = []
+    parsed = []
+    seen: dict[tuple, int] = {}
+    for number, values in table.rows:
+        row_errors: list[RowError] = []
+        organisation = _organisation(values.get("organisation", ""), number, found, row_errors)
+        url = website_url_normalise(values.get("website", ""))
+        if not url:
+            row_errors.append(RowError(number, "website", _("the website address is empty")))
+        dates = {}
+        for column in ("period_start", "period_end"):
+            try:
+                dates[column] = parse_date(values.get(column, ""))
+            except ValueError as error:
+                row_errors.append(RowError(number, column, str(error)))
+        if len(dates) == 2 and dates["period_end"] < dates["period_start"]:
+            row_errors.append(RowError(number, "period_end", _("the period ends before it starts")))
+        figures: dict[str, int | None] = {}
+        for column in WEBSITE_STAT_OPTIONAL_COLUMNS:
+            figures[column] = None
+            if values.get(column):
+                try:
+                    figures[column] = parse_count(values[column])
+                except ValueError as error:
+                    row_errors.append(RowError(number, column, str(error)))
+        key = (url, dates.get("period_start"), dates.get("period_end"))
+        if not row_errors and key in seen:
+            row_errors.append(RowError(number, "website", _("repeats row %(row)s") % {"row": seen[key]}))
+        seen.setdefault(key, number)
+        if row_errors:
+            errors.extend(row_errors)
+            continue
+        parsed.append((number, organisation, url, dates["period_start"], dates["period_end"], figures))
+
+    report = WebsiteStatsImportReport()
+    websites = {site.url: site for site in Website.objects.filter(url__in={row[2] for row in parsed})}
+    for number, organisation, url, start, end, figures in parsed:
+        website = websites.get(url)
+        if website is None:
+            if not create_websites:
+                errors.append(
+                    RowError(
+                        number,
+                        "website",
+                        _("no website %(url)s in the portal; register it or allow creating websites") % {"url": url},
+                    )
+                )
+                continue
+            website = websites[url] = Website.objects.create(organisation=organisation, url=url)
+            report.websites_created.append(f"{organisation.display_name}: {url}")
+        elif website.organisation_id != organisation.pk:
+            errors.append(
+                RowError(
+                    number,
+                    "website",
+                    _("the website %(url)s belongs to another organisation") % {"url": url},
+                )
+            )
+            continue
+        existing = WebsiteStat.objects.filter(website=website, period_start=start, period_end=end).first()
+        if existing is not None and all(getattr(existing, key) == value for key, value in figures.items()):
+            report.unchanged += 1
+            continue
+        website_stat_record(
+            website=website,
+            period_start=start,
+            period_end=end,
+            source=SnapshotSource.IMPORT,
+            recorded_by=user,
+            **figures,
+        )
+        if existing is None:
+            report.created += 1
+        else:
+            report.updated += 1
+    if errors:
+        transaction.set_rollback(True)
+        raise ImportRejected(sorted(errors, key=lambda error: error.row))
+    if dry_run:
+        transaction.set_rollback(True)
+    return report

@@ -151,7 +151,6 @@ def page_add(request: HttpRequest) -> HttpResponse:
                 url=form.cleaned_data["url"],
                 owner=form.cleaned_data["owner"],
                 title=form.cleaned_data["title"],
-                user=request.user,
             )
         except ValidationError as error:
             form.add_error("url", error)
