@@ -64,15 +64,16 @@ class PagesImportUploadForm(ImportUploadForm):
 
 
 class SnapshotsImportUploadForm(ImportUploadForm):
-    create_pages = forms.BooleanField(
-        label=_("Create the pages that are not in the portal yet"),
-        required=False,
-    )
+    create_missing = forms.BooleanField(label=_("Create the pages that are not in the portal yet"), required=False)
+
+
+class WebsiteStatsImportUploadForm(ImportUploadForm):
+    create_missing = forms.BooleanField(label=_("Register the websites that are not in the portal yet"), required=False)
 
 
 class ImportConfirmForm(forms.Form):
     token = forms.CharField(widget=forms.HiddenInput)
-    create_pages = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    create_missing = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
 
 class WebsiteForm(forms.Form):

@@ -38,8 +38,6 @@ from .models import (
     WebsiteStat,
 )
 
-__all__ = ["ImportRejected"]  # re-exported: callers catch it from here
-
 NETWORK_ALIASES = {
     **{network.value: network.value for network in Network},
     **{str(network.label).lower(): network.value for network in Network},
@@ -140,7 +138,7 @@ def page_update(*, page: SocialPage, url: str, owner: str, title: str = "") -> S
     existing = _existing_page(link, exclude_pk=page.pk)
     if existing is not None:
         raise ValidationError(_duplicate_message(existing))
-    if page.handle and link.network != page.network:
+    if link.network != page.network:
         raise ValidationError(
             _("The new link is on %(new)s, the page is on %(old)s; register it as a new page instead.")
             % {"new": Network(link.network).label, "old": page.get_network_display()}

@@ -16,6 +16,7 @@ urlpatterns = [
     path("pages/<int:pk>/snapshot/", views.snapshot_add, name="snapshot_add"),
     path("snapshots/import/", views.snapshots_import, name="snapshots_import"),
     # Websites and print publications of an organisation
+    path("websites/import/", views.website_stats_import, name="website_stats_import"),
     path("org/<int:pk>/resources/", views.organisation_resources, name="resources"),
     path("org/<int:org_pk>/websites/add/", views.website_edit, name="website_add"),
     path("org/<int:org_pk>/websites/<int:pk>/edit/", views.website_edit, name="website_edit"),

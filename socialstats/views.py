@@ -32,6 +32,7 @@ from .forms import (
     SnapshotsImportUploadForm,
     WebsiteForm,
     WebsiteStatForm,
+    WebsiteStatsImportUploadForm,
 )
 from .models import PageStatus, PrintPublication, SnapshotSource, Website
 from .registry_tables import PageTable, SnapshotTable
@@ -230,32 +231,49 @@ def snapshot_add(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "socialstats/snapshot_form.html", {"form": form, "page": page})
 
 
+def _run_import(kind: str, path, *, create_missing: bool, dry_run: bool, user):
+    source, filename = path.read_bytes(), path.name
+    if kind == "pages":
+        return services.pages_import(source=source, filename=filename, dry_run=dry_run)
+    if kind == "snapshots":
+        return services.snapshots_import(
+            source=source, filename=filename, create_pages=create_missing, dry_run=dry_run, user=user
+        )
+    return services.website_stats_import(
+        source=source, filename=filename, create_websites=create_missing, dry_run=dry_run, user=user
+    )
+
+
+IMPORT_FORMS = {
+    "pages": PagesImportUploadForm,
+    "snapshots": SnapshotsImportUploadForm,
+    "website_stats": WebsiteStatsImportUploadForm,
+}
+
+
 def _import_view(request: HttpRequest, *, kind: str) -> HttpResponse:
-    """Upload → preview (nothing saved) → confirm, for pages and for snapshots. Information staff only."""
+    """Upload → preview (nothing saved) → confirm, for pages, snapshots and websites' figures.
+
+    Information staff only.
+    """
     if not access.is_info_staff(request.user):
         raise Http404
-    upload_form_class = PagesImportUploadForm if kind == "pages" else SnapshotsImportUploadForm
+    upload_form_class = IMPORT_FORMS[kind]
     template = f"socialstats/{kind}_import.html"
     user_id = request.user.pk
-
-    def run(path, *, create_pages: bool, dry_run: bool):
-        if kind == "pages":
-            return services.pages_import(source=path.read_bytes(), filename=path.name, dry_run=dry_run)
-        return services.snapshots_import(
-            source=path.read_bytes(),
-            filename=path.name,
-            create_pages=create_pages,
-            dry_run=dry_run,
-            user=request.user,
-        )
-
     if request.method == "POST" and "token" in request.POST:
         confirm = ImportConfirmForm(request.POST)
         if confirm.is_valid():
             token = confirm.cleaned_data["token"]
             try:
                 path = stash_path(user_id=user_id, token=token)
-                report = run(path, create_pages=confirm.cleaned_data["create_pages"], dry_run=False)
+                report = _run_import(
+                    kind,
+                    path,
+                    create_missing=confirm.cleaned_data["create_missing"],
+                    dry_run=False,
+                    user=request.user,
+                )
             except ValidationError as error:
                 messages.error(request, " ".join(error.messages))
                 return redirect(f"socialstats:{kind}_import")
@@ -267,17 +285,23 @@ def _import_view(request: HttpRequest, *, kind: str) -> HttpResponse:
     form = upload_form_class(request.POST or None, request.FILES or None)
     context: dict[str, object] = {"form": form}
     if request.method == "POST" and form.is_valid():
-        create_pages = bool(form.cleaned_data.get("create_pages"))
+        create_missing = bool(form.cleaned_data.get("create_missing"))
         try:
             token = stash_upload(user_id=user_id, uploaded=form.cleaned_data["file"])
-            report = run(stash_path(user_id=user_id, token=token), create_pages=create_pages, dry_run=True)
+            report = _run_import(
+                kind,
+                stash_path(user_id=user_id, token=token),
+                create_missing=create_missing,
+                dry_run=True,
+                user=request.user,
+            )
         except ValidationError as error:
             form.add_error("file", error)
         except services.ImportRejected as rejected:
             context["errors"] = rejected.errors
         else:
             context["preview"] = report
-            context["confirm"] = ImportConfirmForm(initial={"token": token, "create_pages": create_pages})
+            context["confirm"] = ImportConfirmForm(initial={"token": token, "create_missing": create_missing})
     return render(request, template, context)
 
 
@@ -289,6 +313,11 @@ def pages_import(request: HttpRequest) -> HttpResponse:
 @login_required
 def snapshots_import(request: HttpRequest) -> HttpResponse:
     return _import_view(request, kind="snapshots")
+
+
+@login_required
+def website_stats_import(request: HttpRequest) -> HttpResponse:
+    return _import_view(request, kind="website_stats")
 
 
 # --- websites and print ----------------------------------------------------------------------------
@@ -306,6 +335,7 @@ def organisation_resources(request: HttpRequest, pk: int) -> HttpResponse:
             "websites": websites,
             "publications": publications,
             "can_edit": access.can_edit(request.user, organisation),
+            "is_info_staff": access.is_info_staff(request.user),
         },
     )
 

@@ -213,6 +213,24 @@ def test_editing_changes_link_and_owner_and_refuses_a_taken_link(client, cast, p
     assert SocialPage.objects.get(pk=page.pk).handle == "school_one"
 
 
+def test_a_link_on_another_network_is_refused_when_editing(client, cast, pages):
+    _login(client, cast, "territorial_admin")
+    url = reverse("socialstats:page_edit", args=[pages["vao_p1"].pk])
+    response = client.post(url, {"url": "https://t.me/school_one", "owner": "organisation"})
+    assert response.status_code == 200
+    assert SocialPage.objects.get(pk=pages["vao_p1"].pk).network == "vk"
+
+
+def test_a_page_with_an_unknown_link_gets_its_link_through_the_edit_form(client, cast, tree):
+    page = SocialPage.objects.create(organisation=tree.vao_p1, network="facebook")
+    _login(client, cast, "primary_admin")
+    client.post(
+        reverse("socialstats:page_edit", args=[page.pk]), {"url": "facebook.com/school1", "owner": "organisation"}
+    )
+    page.refresh_from_db()
+    assert (page.handle, page.url) == ("school1", "https://www.facebook.com/school1")
+
+
 def test_archive_asks_for_confirmation_then_archives_and_unarchives(client, cast, pages):
     _login(client, cast, "primary_admin")
     url = reverse("socialstats:page_archive", args=[pages["vao_p1"].pk])
@@ -270,12 +288,12 @@ def test_snapshot_upload_previews_then_saves_on_confirm(client, cast, tree, sett
     _login(client, cast, "info_officer")
     url = reverse("socialstats:snapshots_import")
     text = "organisation;network;date;subscribers\nВАО;vk;31.12.2017;108 549\nЗАО;facebook;31.12.2017;109\n"
-    response = client.post(url, {"file": _upload("s.csv", text, "cp1251"), "create_pages": "on"})
+    response = client.post(url, {"file": _upload("s.csv", text, "cp1251"), "create_missing": "on"})
     body = response.content.decode()
     assert response.status_code == 200 and "ВАО" in body and "ЗАО" in body
     assert not SocialPage.objects.exists() and not Snapshot.objects.exists()
     token = response.context["confirm"].initial["token"]
-    response = client.post(url, {"token": token, "create_pages": "True"})
+    response = client.post(url, {"token": token, "create_missing": "True"})
     assert response.status_code == 200
     assert SocialPage.objects.count() == 2
     assert sorted(Snapshot.objects.values_list("subscribers", flat=True)) == [109, 108549]
@@ -286,7 +304,7 @@ def test_snapshot_upload_with_bad_rows_lists_them_and_saves_nothing(client, cast
     _login(client, cast, "info_officer")
     text = "organisation,network,date,subscribers\nВАО,vk,2017-12-31,abc\nНикто,vk,2017-12-31,1\n"
     response = client.post(
-        reverse("socialstats:snapshots_import"), {"file": _upload("s.csv", text), "create_pages": "on"}
+        reverse("socialstats:snapshots_import"), {"file": _upload("s.csv", text), "create_missing": "on"}
     )
     body = response.content.decode()
     assert "Строка 2" in body and "Строка 3" in body
@@ -304,11 +322,23 @@ def test_page_upload_previews_then_saves_on_confirm(client, cast, tree, settings
     assert SocialPage.objects.get().handle == "club9"
 
 
+def test_website_figures_upload_previews_then_saves_on_confirm(client, cast, tree, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    _login(client, cast, "info_officer")
+    url = reverse("socialstats:website_stats_import")
+    text = "organisation,website,period_start,period_end,materials\nВАО,vao.example.org,01.01.2025,30.06.2025,84\n"
+    response = client.post(url, {"file": _upload("w.csv", text), "create_missing": "on"})
+    assert "https://vao.example.org" in response.content.decode()
+    assert not Website.objects.exists()
+    client.post(url, {"token": response.context["confirm"].initial["token"], "create_missing": "True"})
+    assert WebsiteStat.objects.get().materials == 84
+
+
 def test_import_pages_are_for_information_staff_only(client, cast):
     for role in ("territorial_admin", "primary_admin", "presidium", "outsider"):
         _login(client, cast, role)
-        assert client.get(reverse("socialstats:snapshots_import")).status_code == 404
-        assert client.get(reverse("socialstats:pages_import")).status_code == 404
+        for name in ("snapshots_import", "pages_import", "website_stats_import"):
+            assert client.get(reverse(f"socialstats:{name}")).status_code == 404
 
 
 def test_websites_with_checklist_and_period_figures(client, cast, tree):
