@@ -13,7 +13,7 @@ from django.db.models import Count, OuterRef, QuerySet, Subquery
 from orgs.access import EDIT_ROLES, path_filter
 from orgs.models import Organisation
 
-from .models import Network, PrintPublication, Snapshot, SocialPage, Website
+from .models import Network, PageStatus, PrintPublication, Snapshot, SocialPage, Website
 
 EXPORT_COLUMNS = ["organisation", "network", "date", "subscribers", "page_url"]
 
@@ -48,7 +48,7 @@ def page_counts_by_network(organisation: Organisation) -> list[tuple[str, int]]:
     """Active pages of the organisation's subtree per network, as (network label, count): one query."""
     rows = (
         SocialPage.objects.filter(organisation__path__startswith=organisation.path)
-        .exclude(status="archived")
+        .exclude(status=PageStatus.ARCHIVED)
         .values("network")
         .annotate(total=Count("pk"))
         .order_by("network")

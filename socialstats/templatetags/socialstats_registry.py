@@ -7,6 +7,7 @@ from django import template
 from orgs import access
 
 from .. import registry
+from ..models import PageStatus
 
 register = template.Library()
 
@@ -21,7 +22,7 @@ def page_counts_by_network(organisation):
 def registry_summary(user):
     """What the start page says about the user's pages: how many, and whether they may add one."""
     return {
-        "pages": registry.viewable_pages(user).exclude(status="archived").count(),
+        "pages": registry.viewable_pages(user).exclude(status=PageStatus.ARCHIVED).count(),
         "can_add": access.editable_organisations(user).exists(),
         "is_info_staff": access.is_info_staff(user),
     }

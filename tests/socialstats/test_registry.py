@@ -396,3 +396,31 @@ def test_the_start_page_offers_the_registry(client, cast, pages):
     _login(client, cast, "primary_admin")
     body = client.get(reverse("home")).content.decode()
     assert reverse("socialstats:page_add") in body and reverse("socialstats:page_list") in body
+
+
+def test_a_pages_history_costs_the_same_number_of_queries_at_two_sizes(client, cast, pages):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    page = pages["vao_p1"]
+    _login(client, cast, "primary_admin")
+    url = reverse("socialstats:page_detail", args=[page.pk])
+
+    def add(days: range) -> None:
+        for day in days:
+            Snapshot.objects.create(
+                page=page,
+                date=dt.date(2026, 1, 1) + dt.timedelta(days=day),
+                subscribers=day,
+                source="manual",
+                recorded_by=cast.primary_admin,
+            )
+
+    add(range(3))
+    client.get(url)
+    with CaptureQueriesContext(connection) as small:
+        client.get(url)
+    add(range(3, 45))
+    with CaptureQueriesContext(connection) as large:
+        assert client.get(url).status_code == 200
+    assert len(large.captured_queries) == len(small.captured_queries)
