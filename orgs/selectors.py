@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
@@ -72,3 +74,18 @@ def ancestors_by_path(organisations: list[Organisation]) -> dict[str, Organisati
 def subtree(organisation: Organisation) -> QuerySet[Organisation]:
     """The organisation and everything below it: one query whatever the depth."""
     return Organisation.objects.filter(path__startswith=organisation.path)
+
+
+def organisations_by_names(names: Iterable[str]) -> dict[str, list[Organisation]]:
+    """Organisations whose short or full name is one of `names`, in one query, keyed by that name.
+
+    For importers of other apps: a name with several organisations is ambiguous, with none unknown.
+    """
+    wanted = {name for name in names if name}
+    if not wanted:
+        return {}
+    found: dict[str, list[Organisation]] = {}
+    for organisation in Organisation.objects.filter(Q(short_name__in=wanted) | Q(name__in=wanted)).order_by("path"):
+        for name in {organisation.name, organisation.short_name} & wanted:
+            found.setdefault(name, []).append(organisation)
+    return found

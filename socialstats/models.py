@@ -46,8 +46,10 @@ class SocialPage(models.Model):
         Organisation, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="social_pages"
     )
     network = models.CharField(_("network"), max_length=20, choices=Network.choices)
-    url = models.URLField(_("link"), max_length=500)
-    handle = models.CharField(_("screen name"), max_length=200, help_text=_("as recognised from the link"))
+    # A page created by a snapshot import knows only its organisation and network: url and handle stay
+    # empty until someone pastes the link (the registry shows such pages as "link unknown").
+    url = models.URLField(_("link"), max_length=500, blank=True)
+    handle = models.CharField(_("screen name"), max_length=200, blank=True, help_text=_("as recognised from the link"))
     external_id = models.CharField(_("network id"), max_length=64, blank=True)
     title = models.CharField(_("title"), max_length=300, blank=True)
     owner = models.CharField(_("run by"), max_length=20, choices=PageOwner.choices, default=PageOwner.ORGANISATION)
@@ -70,8 +72,11 @@ class SocialPage(models.Model):
         verbose_name = _("social page")
         verbose_name_plural = _("social pages")
         constraints = [
-            # The same page registered twice is refused: one row per network and screen name.
-            models.UniqueConstraint(fields=["network", "handle"], name="page_unique_network_handle"),
+            # The same page registered twice is refused: one row per network and screen name
+            # (pages whose link is not known yet have no handle and are not compared).
+            models.UniqueConstraint(
+                fields=["network", "handle"], condition=~models.Q(handle=""), name="page_unique_network_handle"
+            ),
         ]
         indexes = [
             # Registry filters and the import's "organisation + network" lookup.

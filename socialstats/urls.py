@@ -1,5 +1,26 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "socialstats"
 
-urlpatterns: list = []
+urlpatterns = [
+    # The registry of social pages
+    path("pages/", views.page_list, name="page_list"),
+    path("pages/add/", views.page_add, name="page_add"),
+    path("pages/import/", views.pages_import, name="pages_import"),
+    path("pages/<int:pk>/", views.page_detail, name="page_detail"),
+    path("pages/<int:pk>/edit/", views.page_edit, name="page_edit"),
+    path("pages/<int:pk>/archive/", views.page_archive, name="page_archive"),
+    path("pages/<int:pk>/official/", views.page_official, name="page_official"),
+    path("pages/<int:pk>/snapshot/", views.snapshot_add, name="snapshot_add"),
+    path("snapshots/import/", views.snapshots_import, name="snapshots_import"),
+    # Websites and print publications of an organisation
+    path("websites/import/", views.website_stats_import, name="website_stats_import"),
+    path("org/<int:pk>/resources/", views.organisation_resources, name="resources"),
+    path("org/<int:org_pk>/websites/add/", views.website_edit, name="website_add"),
+    path("org/<int:org_pk>/websites/<int:pk>/edit/", views.website_edit, name="website_edit"),
+    path("org/<int:org_pk>/websites/<int:pk>/stats/add/", views.website_stat_add, name="website_stat_add"),
+    path("org/<int:org_pk>/publications/add/", views.publication_edit, name="publication_add"),
+    path("org/<int:org_pk>/publications/<int:pk>/edit/", views.publication_edit, name="publication_edit"),
+]
