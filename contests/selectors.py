@@ -85,7 +85,7 @@ class Ranking:
 def contest_ranking(contest: Contest) -> Ranking:
     """Totals, places and breakdowns: four queries (criteria, entries, frozen points, jury scores)."""
     criteria = list(contest.criteria.all())
-    entries = list(contest.entries.only("pk", "title", "organisation_id", "engagement").order_by("title"))
+    entries = list(contest.entries.only("pk", "contest_id", "title", "organisation_id", "engagement").order_by("title"))
     rows = {
         entry.pk: scoring.Row(
             entry_id=entry.pk, title=entry.title, organisation_id=entry.organisation_id, engagement=entry.engagement
