@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from orgs import access
@@ -119,7 +120,9 @@ def entries_generate(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, _error_text(error))
     else:
-        messages.success(request, _("Participants added: %(count)s.") % {"count": added})
+        messages.success(
+            request, ngettext("%(count)s participant added.", "%(count)s participants added.", added) % {"count": added}
+        )
     return redirect("contests:detail", contest.pk)
 
 

@@ -51,9 +51,7 @@ def test_best_community_contest_ranks_territories_by_the_automatic_criteria(demo
     #   ЦАО         196         301        105       4.808        1.817        6.625
     #   УГСО          0          59         59       0.942        1.021        1.963
     #   ЗелАО         0          33         33       0.527        0.571        1.098
-    contest = services.contest_create(
-        template="best_community", scope=demo_data, period_start=START, period_end=END
-    )
+    contest = services.contest_create(template="best_community", scope=demo_data, period_start=START, period_end=END)
     contest.criteria.all().delete()
     Criterion.objects.create(contest=contest, name="Подписчики", source=Metric.SUBSCRIBERS_END, position=1)
     Criterion.objects.create(contest=contest, name="Прирост", source=Metric.SUBSCRIBERS_GAINED, position=2)

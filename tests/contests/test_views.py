@@ -18,7 +18,13 @@ from tests.factories import UserFactory, assign
 from .conftest import END, START
 
 ROLES = ["info_officer", "territorial_admin", "primary_admin", "presidium", "juror", "outsider"]
-MANAGE_VIEWS = ["contests:detail", "contests:edit", "contests:criteria", "contests:resolution", "contests:resolution_docx"]
+MANAGE_VIEWS = [
+    "contests:detail",
+    "contests:edit",
+    "contests:criteria",
+    "contests:resolution",
+    "contests:resolution_docx",
+]
 
 
 def login(client, cast, role):
@@ -108,7 +114,9 @@ def test_a_juror_of_a_territory_cannot_score_its_primaries(client, tree, cast):
     assert f'id="entry-{other.pk}"' in page
     forged = client.post(reverse("contests:jury_score", args=[contest.pk, own.pk]), {f"points_{criterion.pk}": "5"})
     assert forged.status_code == 404
-    allowed = client.post(reverse("contests:jury_score", args=[contest.pk, other.pk]), {f"points_{criterion.pk}": "4,5"})
+    allowed = client.post(
+        reverse("contests:jury_score", args=[contest.pk, other.pk]), {f"points_{criterion.pk}": "4,5"}
+    )
     assert allowed.status_code == 302
     assert JuryScore.objects.get().points == 4.5
 
@@ -136,7 +144,12 @@ def test_information_officer_creates_a_best_community_contest_from_the_template(
     login(client, cast, "info_officer")
     response = client.post(
         reverse("contests:create"),
-        {"template": "best_community", "scope": tree.union.pk, "period_start": "2018-01-01", "period_end": "2018-04-20"},
+        {
+            "template": "best_community",
+            "scope": tree.union.pk,
+            "period_start": "2018-01-01",
+            "period_end": "2018-04-20",
+        },
     )
     contest = Contest.objects.get()
     assert response.status_code == 302
@@ -151,9 +164,7 @@ def test_information_officer_creates_a_best_community_contest_from_the_template(
 
 
 def test_the_info_activity_template_carries_the_website_checklist_and_print(cast, tree):
-    contest = services.contest_create(
-        template="info_activity", scope=tree.union, period_start=START, period_end=END
-    )
+    contest = services.contest_create(template="info_activity", scope=tree.union, period_start=START, period_end=END)
     sources = set(contest.criteria.values_list("source", flat=True))
     assert {Metric.WEBSITE_CHECKLIST, Metric.PRINT_PUBLICATIONS, Metric.SUBSCRIBERS_END, Metric.JURY} <= sources
 
@@ -169,7 +180,12 @@ def test_create_form_refuses_a_period_ending_before_it_starts(client, cast, tree
     login(client, cast, "info_officer")
     response = client.post(
         reverse("contests:create"),
-        {"template": "best_community", "scope": tree.union.pk, "period_start": "2018-04-20", "period_end": "2018-01-01"},
+        {
+            "template": "best_community",
+            "scope": tree.union.pk,
+            "period_start": "2018-04-20",
+            "period_end": "2018-01-01",
+        },
     )
     assert response.status_code == 200
     assert not Contest.objects.exists()
@@ -278,13 +294,17 @@ def _contest_with_pages(tree, count: int) -> Contest:
     auto = Criterion.objects.create(contest=contest, name="Подписчики", source=Metric.SUBSCRIBERS_END)
     jury = Criterion.objects.create(contest=contest, name="Оформление", source=Metric.JURY)
     pages = SocialPage.objects.bulk_create(
-        SocialPage(organisation=tree.zao_p1, network=Network.VK, url=f"https://vk.com/p{count}_{n}", handle=f"p{count}_{n}")
+        SocialPage(
+            organisation=tree.zao_p1, network=Network.VK, url=f"https://vk.com/p{count}_{n}", handle=f"p{count}_{n}"
+        )
         for n in range(count)
     )
     entries = Entry.objects.bulk_create(
         Entry(contest=contest, organisation=tree.zao_p1, page=page, title=page.handle) for page in pages
     )
-    AutoScore.objects.bulk_create(AutoScore(entry=entry, criterion=auto, value=n, points=n % 10) for n, entry in enumerate(entries))
+    AutoScore.objects.bulk_create(
+        AutoScore(entry=entry, criterion=auto, value=n, points=n % 10) for n, entry in enumerate(entries)
+    )
     juror = services.juror_assign(contest=contest, user=UserFactory(username=f"j{count}"))
     JuryScore.objects.bulk_create(JuryScore(juror=juror, entry=entry, criterion=jury, points=5) for entry in entries)
     Contest.objects.filter(pk=contest.pk).update(status=ContestStatus.JUDGING)
