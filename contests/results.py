@@ -186,8 +186,9 @@ def certificates_pdf(ranking: Ranking, *, on=None) -> bytes:
     from reportlab.pdfbase.ttfonts import TTFont
     from reportlab.pdfgen import canvas
 
+    font_path = certificate_font()
     if "CertificateFont" not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(TTFont("CertificateFont", str(certificate_font())))
+        pdfmetrics.registerFont(TTFont("CertificateFont", str(font_path)))
     on = on or timezone.localdate()
     buffer = io.BytesIO()
     width, height = landscape(A4)

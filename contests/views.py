@@ -6,10 +6,9 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -263,9 +262,13 @@ def resolution_docx(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def certificates_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     contest = _managed(request, pk)
-    content = results.certificates_pdf(selectors.contest_ranking(contest))
+    try:
+        content = results.certificates_pdf(selectors.contest_ranking(contest))
+    except ImproperlyConfigured:
+        messages.error(request, _("No font with Cyrillic for the certificates: see CONTESTS_CERTIFICATE_FONT."))
+        return redirect("contests:ranking", contest.pk)
     response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="certificates-{slugify(contest.pk)}.pdf"'
+    response["Content-Disposition"] = f'attachment; filename="certificates-{contest.pk}.pdf"'
     return response
 
 

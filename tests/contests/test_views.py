@@ -324,3 +324,25 @@ def test_ranking_page_keeps_its_query_count_at_10_and_1000_participants(client, 
     assert counts[0] == counts[1]
     assert counts[0] <= 15
     assert large.entries.count() == 1000
+
+
+def test_a_configured_certificate_font_is_used(settings, tmp_path):
+    from contests.results import FONT_CANDIDATES, certificate_font
+
+    font = tmp_path / "font.ttf"
+    font.write_bytes(b"")
+    settings.CONTESTS_CERTIFICATE_FONT = str(font)
+    assert certificate_font() == font
+    settings.CONTESTS_CERTIFICATE_FONT = str(tmp_path / "missing.ttf")
+    assert str(certificate_font()) in FONT_CANDIDATES or certificate_font().name == "DejaVuSans.ttf"
+
+
+def test_without_any_font_the_certificates_page_explains_and_redirects(client, cast, scored, settings, monkeypatch):
+    from contests import results
+
+    monkeypatch.setattr(results, "FONT_CANDIDATES", [])
+    monkeypatch.setitem(__import__("sys").modules, "matplotlib", None)
+    settings.CONTESTS_CERTIFICATE_FONT = ""
+    login(client, cast, "info_officer")
+    response = client.get(reverse("contests:certificates", args=[scored.contest.pk]), follow=True)
+    assert "CONTESTS_CERTIFICATE_FONT" in response.content.decode()
