@@ -12,7 +12,7 @@ from django.contrib.auth import get_user_model
 from orgs.models import Organisation, OrgKind
 
 from . import services
-from .models import Contest, ContestStatus, ContestTemplate
+from .models import AutoScore, Contest, ContestStatus, ContestTemplate
 
 DEMO_TITLE = "Лучшее профсоюзное сообщество в социальных сетях — 2018"
 
@@ -37,4 +37,11 @@ def demo_load() -> Contest | None:
         services.contest_open(contest=contest)
     if contest.status == ContestStatus.OPEN:
         services.contest_start_judging(contest=contest)
+    elif (
+        contest.status == ContestStatus.JUDGING
+        and not AutoScore.objects.filter(entry__contest=contest, points__gt=0).exists()
+    ):
+        # Demo only: the contest was frozen before any demo snapshots existed (another app's demo step
+        # loaded them later); freeze again so the demo shows figures. Real contests never re-freeze.
+        services.auto_scores_freeze(contest=contest)
     return contest

@@ -63,6 +63,7 @@ CriterionFormSet = forms.inlineformset_factory(
     Contest,
     Criterion,
     fields=["position", "name", "source", "rule", "weight", "max_points"],
+    localized_fields=["weight", "max_points"],  # «0,5» as people type it
     extra=1,
     can_delete=True,
 )

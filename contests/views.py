@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -327,7 +328,7 @@ def jury_score(request: HttpRequest, pk: int, entry_id: int) -> HttpResponse:
         messages.error(request, _("%(entry)s: %(errors)s") % {"entry": entry.title, "errors": _error_text(error)})
     else:
         messages.success(request, _("Scores for «%(entry)s» saved.") % {"entry": entry.title})
-    return redirect(f"{request.build_absolute_uri(request.path.rsplit('/', 2)[0] + '/')}#entry-{entry.pk}")
+    return redirect(f"{reverse('contests:jury', args=[juror.contest_id])}#entry-{entry.pk}")
 
 
 @login_required

@@ -89,3 +89,16 @@ def test_demo_contest_is_loaded_once_in_judging_with_the_demo_juror(db):
     assert contest.status == ContestStatus.JUDGING
     assert list(contest.jurors.values_list("user__username", flat=True)) == ["juror"]
     assert contest.entries.count() == Organisation.objects.filter(kind=OrgKind.TERRITORIAL).count()
+
+
+def test_demo_contest_frozen_before_demo_snapshots_existed_is_refrozen_by_the_demo_only(db):
+    from unionportal.demo import demo_load as project_demo_load
+
+    project_demo_load()
+    contest = Contest.objects.get()
+    vao = Organisation.objects.get(name="ВАО", kind=OrgKind.TERRITORIAL)
+    snap(make_page(vao), END, 568)
+    demo_load()
+    ranking = selectors.contest_ranking(contest)
+    assert ranking.rows[0].title == "ВАО"
+    assert ranking.rows[0].total > 0

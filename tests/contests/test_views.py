@@ -346,3 +346,75 @@ def test_without_any_font_the_certificates_page_explains_and_redirects(client, c
     login(client, cast, "info_officer")
     response = client.get(reverse("contests:certificates", args=[scored.contest.pk]), follow=True)
     assert "CONTESTS_CERTIFICATE_FONT" in response.content.decode()
+
+
+def test_an_empty_resolution_text_is_refused_and_nothing_saved(client, cast, scored):
+    login(client, cast, "info_officer")
+    response = client.post(reverse("contests:resolution", args=[scored.contest.pk]), {"preamble": "", "decisions": ""})
+    assert response.status_code == 200
+    assert "Обязательное поле" in response.content.decode()
+    scored.contest.refresh_from_db()
+    assert scored.contest.resolution_preamble == ""
+
+
+def test_contest_edit_refuses_a_period_ending_before_it_starts(client, cast, fixed):
+    login(client, cast, "info_officer")
+    url = reverse("contests:edit", args=[fixed.contest.pk])
+    response = client.post(url, {"title": "Новое", "period_start": "2018-04-20", "period_end": "2018-01-01"})
+    assert response.status_code == 200
+    fixed.contest.refresh_from_db()
+    assert fixed.contest.title == "Тестовый конкурс"
+
+
+def test_criteria_formset_saves_a_new_jury_criterion(client, cast, tree):
+    draft = services.contest_create(template="news_of_month", scope=tree.union, period_start=START, period_end=END)
+    login(client, cast, "info_officer")
+    existing = list(draft.criteria.all())
+    data = {
+        "criteria-TOTAL_FORMS": str(len(existing) + 1),
+        "criteria-INITIAL_FORMS": str(len(existing)),
+        "criteria-MIN_NUM_FORMS": "0",
+        "criteria-MAX_NUM_FORMS": "1000",
+    }
+    for index, criterion in enumerate(existing):
+        data |= {
+            f"criteria-{index}-id": str(criterion.pk),
+            f"criteria-{index}-contest": str(draft.pk),
+            f"criteria-{index}-position": str(criterion.position),
+            f"criteria-{index}-name": criterion.name,
+            f"criteria-{index}-source": criterion.source,
+            f"criteria-{index}-rule": criterion.rule,
+            f"criteria-{index}-weight": "1",
+            f"criteria-{index}-max_points": "10",
+        }
+    new = len(existing)
+    data |= {
+        f"criteria-{new}-contest": str(draft.pk),
+        f"criteria-{new}-position": "9",
+        f"criteria-{new}-name": "Заголовок",
+        f"criteria-{new}-source": "jury",
+        f"criteria-{new}-rule": "linear",
+        f"criteria-{new}-weight": "0,5",
+        f"criteria-{new}-max_points": "5",
+    }
+    response = client.post(reverse("contests:criteria", args=[draft.pk]), data)
+    assert response.status_code == 302, response.context["formset"].errors
+    assert draft.criteria.get(name="Заголовок").max_points == 5
+
+
+def test_an_entry_of_another_contest_cannot_be_removed(client, cast, tree, fixed):
+    draft = services.contest_create(template="best_community", scope=tree.union, period_start=START, period_end=END)
+    login(client, cast, "info_officer")
+    other = fixed.entries["ВАО"]
+    response = client.post(reverse("contests:entry_remove", args=[draft.pk, other.pk]))
+    assert response.status_code == 404
+    assert Entry.objects.filter(pk=other.pk).exists()
+    own = draft.entries.first()
+    client.post(reverse("contests:entry_remove", args=[draft.pk, own.pk]))
+    assert not Entry.objects.filter(pk=own.pk).exists()
+
+
+def test_only_users_with_the_juror_role_join_a_jury(client, cast, fixed):
+    login(client, cast, "info_officer")
+    client.post(reverse("contests:juror_add", args=[fixed.contest.pk]), {"user": cast.outsider.pk})
+    assert not fixed.contest.jurors.filter(user=cast.outsider).exists()
