@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from orgs import access
-from orgs.models import OrgKind, Role
+from orgs.models import Organisation, OrgKind, Role
 
 from .models import Contest, ContestTemplate, Criterion, ParticipantLevel
 
@@ -82,3 +82,13 @@ class JurorAddForm(forms.Form):
 class ResolutionForm(forms.Form):
     preamble = forms.CharField(label=_("Preamble"), widget=forms.Textarea({"rows": 8}))
     decisions = forms.CharField(label=_("Decisions"), widget=forms.Textarea({"rows": 8}))
+
+
+class EntryAddForm(forms.Form):
+    organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=Organisation.objects.none())
+
+    def __init__(self, *args, contest: Contest, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = Organisation.objects.filter(
+            path__startswith=contest.scope.path, is_active=True
+        ).order_by("path")

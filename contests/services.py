@@ -120,6 +120,23 @@ def entries_generate(*, contest: Contest) -> int:
     return len(new)
 
 
+def entry_add(*, contest: Contest, organisation: Organisation) -> Entry:
+    """Add one organisation by hand (any kind, inside the contest's scope) before judging starts."""
+    _require_editable_entries(contest)
+    if contest.level not in (ParticipantLevel.TERRITORIAL, ParticipantLevel.PRIMARY):
+        raise ValidationError(_("Organisations are added by hand only to contests between organisations."))
+    if not organisation.path.startswith(contest.scope.path):
+        raise ValidationError(_("%(org)s is outside the contest's organisations.") % {"org": organisation.display_name})
+    entry, _created = Entry.objects.get_or_create(
+        contest=contest,
+        organisation=organisation,
+        page=None,
+        news_item_id=None,
+        defaults={"title": organisation.display_name},
+    )
+    return entry
+
+
 def entry_remove(*, contest: Contest, entry_id: int) -> None:
     with transaction.atomic():
         contest = Contest.objects.select_for_update().get(pk=contest.pk)

@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/edit/", views.contest_edit, name="edit"),
     path("<int:pk>/criteria/", views.criteria_edit, name="criteria"),
     path("<int:pk>/entries/generate/", views.entries_generate, name="entries_generate"),
+    path("<int:pk>/entries/add/", views.entry_add, name="entry_add"),
     path("<int:pk>/entries/<int:entry_id>/remove/", views.entry_remove, name="entry_remove"),
     path("<int:pk>/jurors/add/", views.juror_add, name="juror_add"),
     path("<int:pk>/jurors/<int:juror_id>/remove/", views.juror_remove, name="juror_remove"),

@@ -17,7 +17,14 @@ from django.views.decorators.http import require_POST
 from orgs import access
 
 from . import charts, results, selectors, services
-from .forms import ContestCreateForm, ContestEditForm, CriterionFormSet, JurorAddForm, ResolutionForm
+from .forms import (
+    ContestCreateForm,
+    ContestEditForm,
+    CriterionFormSet,
+    EntryAddForm,
+    JurorAddForm,
+    ResolutionForm,
+)
 from .models import ContestStatus, Juror
 
 
@@ -81,6 +88,9 @@ def contest_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "entries": contest.entries.select_related("organisation", "page").order_by("title"),
             "progress": selectors.jury_progress(contest),
             "juror_form": JurorAddForm(),
+            "entry_form": EntryAddForm(contest=contest)
+            if contest.entries_editable and contest.level in ("territorial", "primary")
+            else None,
             "statuses": ContestStatus,
         },
     )
@@ -123,6 +133,21 @@ def entries_generate(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(
             request, ngettext("%(count)s participant added.", "%(count)s participants added.", added) % {"count": added}
         )
+    return redirect("contests:detail", contest.pk)
+
+
+@login_required
+@require_POST
+def entry_add(request: HttpRequest, pk: int) -> HttpResponse:
+    contest = _managed(request, pk)
+    form = EntryAddForm(request.POST, contest=contest)
+    if not form.is_valid():
+        messages.error(request, _("Choose an organisation of the contest's scope."))
+        return redirect("contests:detail", contest.pk)
+    try:
+        services.entry_add(contest=contest, organisation=form.cleaned_data["organisation"])
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
     return redirect("contests:detail", contest.pk)
 
 

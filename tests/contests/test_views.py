@@ -3,6 +3,7 @@ from __future__ import annotations
 import io
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -418,3 +419,27 @@ def test_only_users_with_the_juror_role_join_a_jury(client, cast, fixed):
     login(client, cast, "info_officer")
     client.post(reverse("contests:juror_add", args=[fixed.contest.pk]), {"user": cast.outsider.pk})
     assert not fixed.contest.jurors.filter(user=cast.outsider).exists()
+
+
+def test_an_organisation_of_the_scope_is_added_by_hand_and_one_outside_is_refused(client, cast, tree):
+    from tests.factories import make_org
+
+    draft = services.contest_create(
+        title="Вручную", scope=tree.vao, level="primary", period_start=START, period_end=END
+    )
+    login(client, cast, "info_officer")
+    client.post(reverse("contests:entry_add", args=[draft.pk]), {"organisation": tree.vao.pk})
+    assert draft.entries.filter(organisation=tree.vao).exists()
+    client.post(reverse("contests:entry_add", args=[draft.pk]), {"organisation": tree.zao.pk})
+    assert not draft.entries.filter(organisation=tree.zao).exists()
+    outside = make_org("Чужая", parent=None, kind="union")
+    client.post(reverse("contests:entry_add", args=[draft.pk]), {"organisation": outside.pk})
+    assert draft.entries.count() == 3  # two primaries of ВАО and ВАО itself
+
+
+def test_the_entry_add_service_refuses_an_organisation_outside_the_scope(cast, tree):
+    draft = services.contest_create(
+        title="Вручную", scope=tree.vao, level="primary", period_start=START, period_end=END
+    )
+    with pytest.raises(ValidationError):
+        services.entry_add(contest=draft, organisation=tree.zao)
