@@ -212,3 +212,7 @@ LOGGING = {
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"
 DJANGO_TABLES2_TABLE_ATTRS = {"class": "table"}
+
+# Contests (contests/results.py): a TTF with Cyrillic for the PDF certificates. Empty: the system's
+# DejaVu Sans, or matplotlib's copy when installed; nothing is downloaded (docs/configuration.md).
+CONTESTS_CERTIFICATE_FONT = env.str("CONTESTS_CERTIFICATE_FONT", default="")

@@ -1,0 +1,115 @@
+"""Automatic metrics of the entries, read from socialstats in a fixed number of queries.
+
+An organisation entry counts the pages registered to the organisation itself (not its subtree), including
+pages its youth council or its leaders run (`SocialPage.owner`); a page entry counts that page only.
+Pages that are deleted, blocked or not found on the network are left out. See docs/contests.md.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.db.models import OuterRef, Subquery
+
+from socialstats.models import PageOwner, PageStatus, PrintPublication, Snapshot, SocialPage, Website
+from socialstats.selectors import subscribers_on
+
+from .models import Entry, Metric
+
+GONE = (PageStatus.DELETED, PageStatus.BANNED, PageStatus.NOT_FOUND)
+ACTIVE_WINDOW = dt.timedelta(days=30)
+
+
+def _latest_snapshots(page_ids: list[int], on: dt.date) -> dict[int, Snapshot]:
+    latest = Snapshot.objects.filter(page=OuterRef("page"), date__lte=on).order_by("-date").values("date")[:1]
+    rows = Snapshot.objects.filter(page__in=page_ids, date__lte=on, date=Subquery(latest))
+    return {row.page_id: row for row in rows}
+
+
+def _pages_by_entry(entries: list[Entry]) -> tuple[dict[int, list[SocialPage]], list[SocialPage]]:
+    org_entries = [entry for entry in entries if entry.page_id is None]
+    by_org: dict[int, list[SocialPage]] = defaultdict(list)
+    if org_entries:
+        pages = SocialPage.objects.filter(organisation__in=[entry.organisation_id for entry in org_entries]).exclude(
+            status__in=GONE
+        )
+        for page in pages:
+            by_org[page.organisation_id].append(page)
+    single_ids = [entry.page_id for entry in entries if entry.page_id is not None]
+    singles = {page.pk: page for page in SocialPage.objects.filter(pk__in=single_ids)} if single_ids else {}
+    result: dict[int, list[SocialPage]] = {}
+    for entry in entries:
+        if entry.page_id is not None:
+            result[entry.pk] = [singles[entry.page_id]] if entry.page_id in singles else []
+        elif entry.news_item_id is None:
+            result[entry.pk] = by_org.get(entry.organisation_id, [])
+        else:
+            result[entry.pk] = []
+    all_pages = {page.pk: page for pages in result.values() for page in pages}
+    return result, list(all_pages.values())
+
+
+def _engagement(snapshots: Iterable[Snapshot]) -> float | None:
+    """Σ mean interactions per post ÷ Σ subscribers × 100 over the pages that have post data."""
+    interactions = 0.0
+    subscribers = 0
+    for snap in snapshots:
+        if not snap.posts_counted or not snap.subscribers:
+            continue
+        total = (snap.likes or 0) + (snap.comments or 0) + (snap.reposts or 0)
+        interactions += total / snap.posts_counted
+        subscribers += snap.subscribers
+    if not subscribers:
+        return None
+    return interactions / subscribers * 100
+
+
+def entry_metrics(entries: list[Entry], *, start: dt.date, end: dt.date, metrics: set[str]) -> dict[int, dict]:
+    """{entry id: {metric: value or None}} for the requested metrics (always including engagement)."""
+    metrics = set(metrics) | {Metric.ENGAGEMENT}
+    pages_of, pages = _pages_by_entry(entries)
+    page_ids = [page.pk for page in pages]
+    at_end = subscribers_on(page_ids, end) if page_ids else {}
+    at_start = subscribers_on(page_ids, start) if page_ids else {}
+    snaps = _latest_snapshots(page_ids, end) if page_ids else {}
+    org_ids = [entry.organisation_id for entry in entries]
+    checklist: dict[int, int] = {}
+    if Metric.WEBSITE_CHECKLIST in metrics:
+        for site in Website.objects.filter(organisation__in=org_ids, is_active=True):
+            checklist[site.organisation_id] = max(checklist.get(site.organisation_id, 0), site.checklist_score)
+    prints: dict[int, int] = defaultdict(int)
+    if Metric.PRINT_PUBLICATIONS in metrics:
+        for org_id in PrintPublication.objects.filter(organisation__in=org_ids, is_active=True).values_list(
+            "organisation_id", flat=True
+        ):
+            prints[org_id] += 1
+
+    result: dict[int, dict] = {}
+    for entry in entries:
+        own = pages_of[entry.pk]
+        ids = [page.pk for page in own]
+        end_subs = sum(at_end[pk][0] for pk in ids if pk in at_end)
+        start_subs = sum(at_start[pk][0] for pk in ids if pk in at_start)
+        own_snaps = [snaps[pk] for pk in ids if pk in snaps]
+        active = 0
+        for snap in own_snaps:
+            recent_post = snap.last_post_at is not None and snap.last_post_at.date() > end - ACTIVE_WINDOW
+            if recent_post or (snap.posts_30d or 0) > 0:
+                active += 1
+        values = {
+            Metric.PAGES_USED: len(own),
+            Metric.SUBSCRIBERS_END: end_subs,
+            Metric.SUBSCRIBERS_GAINED: end_subs - start_subs,
+            Metric.GROWTH_PCT: (end_subs - start_subs) / start_subs * 100 if start_subs else None,
+            Metric.POSTS_PER_MONTH: sum(snap.posts_30d or 0 for snap in own_snaps) if own_snaps else None,
+            Metric.ENGAGEMENT: _engagement(own_snaps),
+            Metric.ACTIVE_PAGES: active,
+            Metric.YOUTH_PAGE: int(any(page.owner == PageOwner.YOUTH_COUNCIL for page in own)),
+            Metric.LEADER_PAGES: int(any(page.owner == PageOwner.LEADER for page in own)),
+            Metric.WEBSITE_CHECKLIST: checklist.get(entry.organisation_id, 0),
+            Metric.PRINT_PUBLICATIONS: prints.get(entry.organisation_id, 0),
+        }
+        result[entry.pk] = {key: value for key, value in values.items() if key in metrics}
+    return result

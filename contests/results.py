@@ -1,0 +1,213 @@
+"""Result documents: the ranking as XLSX, the presidium resolution as DOCX, winners' certificates as PDF.
+
+Each function takes the computed ranking (selectors.contest_ranking) and returns bytes.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from .selectors import Ranking, ResolutionFigures
+
+MONTHS_GENITIVE = [
+    "января",
+    "февраля",
+    "марта",
+    "апреля",
+    "мая",
+    "июня",
+    "июля",
+    "августа",
+    "сентября",
+    "октября",
+    "ноября",
+    "декабря",
+]
+
+
+def _number(value: float) -> str:
+    return formats.number_format(round(value, 2), decimal_pos=2, use_l10n=True, force_grouping=True)
+
+
+def ranking_header(ranking: Ranking) -> list[str]:
+    return [_("Place"), _("Participant"), *[criterion.name for criterion in ranking.criteria], _("Total")]
+
+
+def ranking_table(ranking: Ranking) -> list[list[str]]:
+    """The ranking as text cells: place, participant, weighted points per criterion, total."""
+    return [
+        [
+            str(row.place),
+            row.title,
+            *[_number(row.weighted.get(criterion.pk, 0.0)) for criterion in ranking.criteria],
+            _number(row.total),
+        ]
+        for row in ranking.rows
+    ]
+
+
+def ranking_xlsx(ranking: Ranking) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = _("Ranking")[:31]
+    sheet.append([ranking.contest.title])
+    sheet["A1"].font = Font(bold=True)
+    sheet.append(ranking_header(ranking))
+    for cell in sheet[2]:
+        cell.font = Font(bold=True)
+    for row in ranking.rows:
+        sheet.append(
+            [
+                row.place,
+                row.title,
+                *[round(row.weighted.get(criterion.pk, 0.0), 2) for criterion in ranking.criteria],
+                round(row.total, 2),
+            ]
+        )
+    sheet.column_dimensions["B"].width = 40
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def russian_date(value) -> str:
+    return f"{value.day} {MONTHS_GENITIVE[value.month - 1]} {value.year} года"
+
+
+def default_preamble(ranking: Ranking, figures: ResolutionFigures) -> str:
+    contest = ranking.contest
+    return (
+        f"В период с {contest.period_start:%d.%m.%Y} по {contest.period_end:%d.%m.%Y} проведён конкурс "
+        f"«{contest.title}». В конкурсе приняли участие {figures.participants} участников. "
+        f"За период конкурса сообщества участников получили {figures.subscribers_gained} новых подписчиков, "
+        f"было сделано {figures.publications} публикаций.\n"
+        "Итоги конкурса представлены в таблице."
+    )
+
+
+def default_decisions(ranking: Ranking) -> str:
+    winners = [row for row in ranking.rows if row.place <= 3]
+    by_place = {place: [row.title for row in winners if row.place == place] for place in (1, 2, 3)}
+    lines = []
+    if by_place[1]:
+        lines.append(f"1. Признать победителями конкурса «{ranking.contest.title}»: " + _places_text(by_place) + ".")
+        lines.append("2. Наградить победителей конкурса дипломами и ценными подарками.")
+    nominations = [line.strip() for line in ranking.contest.nominations.splitlines() if line.strip()]
+    if nominations:
+        lines.append(f"{len(lines) + 1}. Отметить в номинациях: " + "; ".join(nominations) + ".")
+    lines.append(
+        f"{len(lines) + 1}. Контроль за выполнением настоящего постановления возложить на информационный отдел."
+    )
+    return "\n".join(lines)
+
+
+def _places_text(by_place: dict[int, list[str]]) -> str:
+    words = {1: "I место", 2: "II место", 3: "III место"}
+    return "; ".join(f"{words[place]} — {', '.join(names)}" for place, names in by_place.items() if names)
+
+
+def resolution_docx(ranking: Ranking, *, preamble: str, decisions: str, on=None) -> bytes:
+    """The presidium resolution in the form of the 002 document: heading, date, subject, preamble,
+    the ranking table, «постановляет:» and the numbered decisions."""
+    from docx import Document
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    on = on or timezone.localdate()
+    document = Document()
+    heading = document.add_paragraph()
+    heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    heading.add_run("ПОСТАНОВЛЕНИЕ").bold = True
+    document.add_paragraph(russian_date(on))
+    subject = document.add_paragraph()
+    subject.add_run(f"Об итогах конкурса «{ranking.contest.title}»").bold = True
+    for paragraph in preamble.splitlines():
+        if paragraph.strip():
+            document.add_paragraph(paragraph.strip())
+    header = ranking_header(ranking)
+    table = document.add_table(rows=1, cols=len(header))
+    table.style = "Table Grid"
+    for cell, text in zip(table.rows[0].cells, header, strict=True):
+        cell.text = text
+    for values in ranking_table(ranking):
+        cells = table.add_row().cells
+        for cell, text in zip(cells, values, strict=True):
+            cell.text = text
+    document.add_paragraph("Учитывая вышеизложенное,")
+    decides = document.add_paragraph()
+    decides.add_run("Президиум постановляет:").bold = True
+    for paragraph in decisions.splitlines():
+        if paragraph.strip():
+            document.add_paragraph(paragraph.strip())
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+FONT_CANDIDATES = [
+    "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",  # Debian/Ubuntu fonts-dejavu-core
+    "/usr/share/fonts/dejavu/DejaVuSans.ttf",  # Fedora, Alpine
+    "/usr/share/fonts/TTF/DejaVuSans.ttf",  # Arch
+]
+
+
+def certificate_font() -> Path:
+    """A TTF with Cyrillic for the certificates: CONTESTS_CERTIFICATE_FONT, the system's DejaVu Sans,
+    or the DejaVu Sans that matplotlib ships when it is installed. Nothing is downloaded."""
+    configured = getattr(settings, "CONTESTS_CERTIFICATE_FONT", "")
+    candidates = [configured] if configured else []
+    candidates += FONT_CANDIDATES
+    try:
+        import matplotlib
+
+        candidates.append(str(Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "DejaVuSans.ttf"))
+    except ImportError:
+        pass
+    for candidate in candidates:
+        if candidate and Path(candidate).is_file():
+            return Path(candidate)
+    raise ImproperlyConfigured(
+        "No Cyrillic TTF font for certificates: install fonts-dejavu-core or set CONTESTS_CERTIFICATE_FONT."
+    )
+
+
+def certificates_pdf(ranking: Ranking, *, on=None) -> bytes:
+    """One A4 landscape page per participant in places 1–3."""
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.pdfgen import canvas
+
+    font_path = certificate_font()
+    if "CertificateFont" not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(TTFont("CertificateFont", str(font_path)))
+    on = on or timezone.localdate()
+    buffer = io.BytesIO()
+    width, height = landscape(A4)
+    pdf = canvas.Canvas(buffer, pagesize=(width, height))
+    pdf.setTitle(f"Дипломы — {ranking.contest.title}")
+    roman = {1: "I", 2: "II", 3: "III"}
+    for row in [row for row in ranking.rows if row.place <= 3]:
+        pdf.setFont("CertificateFont", 40)
+        pdf.drawCentredString(width / 2, height - 130, "ДИПЛОМ")
+        pdf.setFont("CertificateFont", 24)
+        pdf.drawCentredString(width / 2, height - 190, f"{roman[row.place]} место")
+        pdf.setFont("CertificateFont", 18)
+        pdf.drawCentredString(width / 2, height - 250, "награждается")
+        pdf.setFont("CertificateFont", 26)
+        pdf.drawCentredString(width / 2, height - 300, row.title[:60])
+        pdf.setFont("CertificateFont", 16)
+        pdf.drawCentredString(width / 2, height - 360, f"за участие в конкурсе «{ranking.contest.title[:70]}»")
+        pdf.setFont("CertificateFont", 12)
+        pdf.drawCentredString(width / 2, 80, russian_date(on))
+        pdf.showPage()
+    pdf.save()
+    return buffer.getvalue()

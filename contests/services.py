@@ -1,0 +1,285 @@
+"""Writes of the contests app: creating contests, entries, jurors, scores, and the status transitions."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.template.defaultfilters import floatformat
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from orgs.models import Organisation, OrgKind
+from socialstats.models import SocialPage
+
+from . import metrics, scoring
+from .models import (
+    AutoScore,
+    Contest,
+    ContestStatus,
+    ContestTemplate,
+    Criterion,
+    Entry,
+    Juror,
+    JuryScore,
+    Metric,
+    ParticipantLevel,
+    PointsRule,
+)
+from .presets import PRESETS
+
+
+@transaction.atomic
+def contest_create(
+    *,
+    scope: Organisation,
+    period_start: dt.date,
+    period_end: dt.date,
+    template: str = ContestTemplate.CUSTOM,
+    title: str = "",
+    level: str = "",
+    normalise_jury: bool = False,
+    created_by=None,
+) -> Contest:
+    """A draft contest; from a template it gets the template's criteria and entries from the scope."""
+    preset = PRESETS.get(template)
+    contest = Contest(
+        title=title or (preset.title if preset else ""),
+        template=template,
+        scope=scope,
+        level=level or (preset.level if preset else ParticipantLevel.TERRITORIAL),
+        period_start=period_start,
+        period_end=period_end,
+        normalise_jury=normalise_jury,
+        created_by=created_by,
+    )
+    if period_end < period_start:
+        raise ValidationError(_("The period ends before it starts."))
+    contest.full_clean()
+    contest.save()
+    if preset:
+        Criterion.objects.bulk_create(
+            Criterion(
+                contest=contest,
+                position=number,
+                name=item.name,
+                source=item.source,
+                weight=Decimal(str(item.weight)),
+                max_points=Decimal(str(item.max_points)),
+                rule=item.rule,
+            )
+            for number, item in enumerate(preset.criteria, start=1)
+        )
+    entries_generate(contest=contest)
+    return contest
+
+
+def _require_editable_entries(contest: Contest) -> None:
+    if not contest.entries_editable:
+        raise ValidationError(_("Participants can only be changed before judging starts."))
+
+
+@transaction.atomic
+def entries_generate(*, contest: Contest) -> int:
+    """Add the scope's participants of the contest's level that are not in yet; returns how many were added.
+
+    News contests get their entries from the news app once it lands (not wired yet): nothing is added.
+    """
+    _require_editable_entries(contest)
+    scope = contest.scope
+    new: list[Entry] = []
+    if contest.level in (ParticipantLevel.TERRITORIAL, ParticipantLevel.PRIMARY):
+        kind = OrgKind.TERRITORIAL if contest.level == ParticipantLevel.TERRITORIAL else OrgKind.PRIMARY
+        taken = set(contest.entries.values_list("organisation_id", flat=True))
+        organisations = Organisation.objects.filter(path__startswith=scope.path, kind=kind, is_active=True)
+        new = [
+            Entry(contest=contest, organisation=org, title=org.display_name)
+            for org in organisations.order_by("name")
+            if org.pk not in taken
+        ]
+    elif contest.level == ParticipantLevel.PAGE:
+        taken = set(contest.entries.exclude(page=None).values_list("page_id", flat=True))
+        pages = (
+            SocialPage.objects.filter(organisation__path__startswith=scope.path)
+            .exclude(status__in=metrics.GONE)
+            .select_related("organisation")
+        )
+        new = [
+            Entry(
+                contest=contest,
+                organisation=page.organisation,
+                page=page,
+                title=f"{page.organisation.display_name}: {page.title or page.handle}",
+            )
+            for page in pages.order_by("organisation__name", "pk")
+            if page.pk not in taken
+        ]
+    Entry.objects.bulk_create(new)
+    return len(new)
+
+
+def entry_add(*, contest: Contest, organisation: Organisation) -> Entry:
+    """Add one organisation by hand (any kind, inside the contest's scope) before judging starts."""
+    _require_editable_entries(contest)
+    if contest.level not in (ParticipantLevel.TERRITORIAL, ParticipantLevel.PRIMARY):
+        raise ValidationError(_("Organisations are added by hand only to contests between organisations."))
+    if not organisation.path.startswith(contest.scope.path):
+        raise ValidationError(_("%(org)s is outside the contest's organisations.") % {"org": organisation.display_name})
+    entry, _created = Entry.objects.get_or_create(
+        contest=contest,
+        organisation=organisation,
+        page=None,
+        news_item_id=None,
+        defaults={"title": organisation.display_name},
+    )
+    return entry
+
+
+def entry_remove(*, contest: Contest, entry_id: int) -> None:
+    with transaction.atomic():
+        contest = Contest.objects.select_for_update().get(pk=contest.pk)
+        _require_editable_entries(contest)
+        contest.entries.filter(pk=entry_id).delete()
+
+
+def juror_assign(*, contest: Contest, user) -> Juror:
+    if contest.status in (ContestStatus.CLOSED, ContestStatus.PUBLISHED):
+        raise ValidationError(_("The jury of a closed contest cannot change."))
+    juror, _created = Juror.objects.get_or_create(contest=contest, user=user)
+    return juror
+
+
+def juror_remove(*, contest: Contest, juror_id: int) -> None:
+    if contest.status in (ContestStatus.CLOSED, ContestStatus.PUBLISHED):
+        raise ValidationError(_("The jury of a closed contest cannot change."))
+    contest.jurors.filter(pk=juror_id).delete()
+
+
+def _transition(contest: Contest, old: str, new: str, **fields) -> None:
+    """Claim the change with a conditional update: a second click or a parallel request changes nothing."""
+    changed = Contest.objects.filter(pk=contest.pk, status=old).update(status=new, **fields)
+    if not changed:
+        raise ValidationError(_("The contest's status has already changed; reload the page."))
+    contest.refresh_from_db()
+
+
+def contest_open(*, contest: Contest) -> None:
+    if not contest.criteria.exists():
+        raise ValidationError(_("Add at least one criterion before opening the contest."))
+    _transition(contest, ContestStatus.DRAFT, ContestStatus.OPEN)
+
+
+@transaction.atomic
+def contest_start_judging(*, contest: Contest) -> None:
+    """Open judging and freeze the automatic points: later snapshots do not move the results."""
+    if not contest.entries.exists():
+        raise ValidationError(_("The contest has no participants."))
+    _transition(contest, ContestStatus.OPEN, ContestStatus.JUDGING, judging_started_at=timezone.now())
+    auto_scores_freeze(contest=contest)
+
+
+def auto_scores_freeze(*, contest: Contest) -> int:
+    """Compute and store every automatic criterion's value and points per entry (replacing older ones)."""
+    entries = list(contest.entries.all())
+    criteria = [criterion for criterion in contest.criteria.all() if not criterion.is_jury]
+    values = metrics.entry_metrics(
+        entries,
+        start=contest.period_start,
+        end=contest.period_end,
+        metrics={criterion.source for criterion in criteria},
+    )
+    AutoScore.objects.filter(entry__contest=contest).delete()
+    rows: list[AutoScore] = []
+    for criterion in criteria:
+        raw = {entry.pk: values[entry.pk].get(criterion.source) for entry in entries}
+        convert = scoring.rank_points if criterion.rule == PointsRule.RANK else scoring.linear_points
+        points = convert(raw, float(criterion.max_points))
+        rows.extend(AutoScore(entry_id=pk, criterion=criterion, value=raw[pk], points=points[pk]) for pk in raw)
+    AutoScore.objects.bulk_create(rows)
+    for entry in entries:
+        entry.engagement = values[entry.pk].get(Metric.ENGAGEMENT)
+    Entry.objects.bulk_update(entries, ["engagement"])
+    return len(rows)
+
+
+def contest_close(*, contest: Contest) -> None:
+    _transition(contest, ContestStatus.JUDGING, ContestStatus.CLOSED)
+
+
+def contest_publish(*, contest: Contest) -> None:
+    _transition(contest, ContestStatus.CLOSED, ContestStatus.PUBLISHED, published_at=timezone.now())
+
+
+def contest_reopen_judging(*, contest: Contest) -> None:
+    """Back from closed to judging (a juror forgot something); the automatic points stay frozen."""
+    _transition(contest, ContestStatus.CLOSED, ContestStatus.JUDGING)
+
+
+@transaction.atomic
+def jury_scores_save(*, juror: Juror, entry: Entry, marks: dict[int, dict]) -> int:
+    """Save a juror's marks on one entry: {criterion id: {"points": str, "abstain": bool, "comment": str}}.
+
+    The caller looked `entry` up among the entries this juror may score (no conflict of interest);
+    this function checks the contest is being judged and each mark is within 0..max. All or nothing.
+    """
+    contest = juror.contest
+    if contest.status != ContestStatus.JUDGING:
+        raise ValidationError(_("Scores are accepted only while the contest is being judged."))
+    if entry.contest_id != contest.pk:
+        raise ValidationError(_("This entry belongs to another contest."))
+    criteria = {criterion.pk: criterion for criterion in contest.criteria.all() if criterion.is_jury}
+    errors: list[str] = []
+    saved = 0
+    for criterion_id, mark in marks.items():
+        criterion = criteria.get(criterion_id)
+        if criterion is None:
+            errors.append(_("Unknown criterion %(id)s.") % {"id": criterion_id})
+            continue
+        abstain = bool(mark.get("abstain"))
+        text = str(mark.get("points") or "").strip().replace(",", ".")
+        comment = str(mark.get("comment") or "").strip()
+        points = None
+        if not abstain:
+            if not text:
+                continue  # not scored yet
+            try:
+                points = Decimal(text)
+            except InvalidOperation:
+                errors.append(
+                    _("«%(criterion)s»: «%(value)s» is not a number.") % {"criterion": criterion, "value": text}
+                )
+                continue
+            if not Decimal(0) <= points <= criterion.max_points:
+                errors.append(
+                    _("«%(criterion)s»: points must be from 0 to %(max)s.")
+                    % {"criterion": criterion, "max": floatformat(criterion.max_points, -2)}
+                )
+                continue
+        JuryScore.objects.update_or_create(
+            juror=juror,
+            entry=entry,
+            criterion=criterion,
+            defaults={"points": points, "abstained": abstain, "comment": comment},
+        )
+        saved += 1
+    if errors:
+        raise ValidationError(errors)
+    return saved
+
+
+def resolution_save(*, contest: Contest, preamble: str, decisions: str) -> None:
+    contest.resolution_preamble = preamble.strip()
+    contest.resolution_decisions = decisions.strip()
+    contest.save(update_fields=["resolution_preamble", "resolution_decisions"])
+
+
+def contest_update(*, contest: Contest, **fields) -> Contest:
+    for name, value in fields.items():
+        setattr(contest, name, value)
+    if contest.period_end < contest.period_start:
+        raise ValidationError(_("The period ends before it starts."))
+    contest.full_clean()
+    contest.save()
+    return contest

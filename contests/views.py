@@ -1,0 +1,374 @@
+"""Contest pages. Access: information officers manage contests in their subtree; the presidium and
+information officers see rankings; jurors score; participants' admins see their own published results.
+Anything outside a user's reach answers 404."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from orgs import access
+
+from . import charts, results, selectors, services
+from .forms import (
+    ContestCreateForm,
+    ContestEditForm,
+    CriterionFormSet,
+    EntryAddForm,
+    JurorAddForm,
+    ResolutionForm,
+)
+from .models import ContestStatus, Juror
+
+
+def _error_text(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
+@login_required
+def contest_list(request: HttpRequest) -> HttpResponse:
+    contests = selectors.visible_contests(request.user)
+    managed = set(selectors.managed_contests(request.user).values_list("pk", flat=True))
+    dashboard = set(selectors.dashboard_contests(request.user).values_list("pk", flat=True))
+    judging = set(selectors.juror_contests(request.user).values_list("pk", flat=True))
+    rows = [(contest, contest.pk in managed, contest.pk in dashboard, contest.pk in judging) for contest in contests]
+    return render(
+        request,
+        "contests/contest_list.html",
+        {"rows": rows, "can_create": access.is_info_staff(request.user)},
+    )
+
+
+@login_required
+def contest_create(request: HttpRequest) -> HttpResponse:
+    if not access.is_info_staff(request.user):
+        raise Http404
+    form = ContestCreateForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            contest = services.contest_create(
+                template=data["template"],
+                title=data["title"],
+                scope=data["scope"],
+                level=data["level"],
+                period_start=data["period_start"],
+                period_end=data["period_end"],
+                normalise_jury=data["normalise_jury"],
+                created_by=request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The contest is created as a draft: adjust its criteria and participants."))
+            return redirect("contests:detail", contest.pk)
+    return render(request, "contests/contest_create.html", {"form": form})
+
+
+def _managed(request: HttpRequest, pk: int):
+    return get_object_or_404(selectors.managed_contests(request.user).select_related("scope"), pk=pk)
+
+
+@login_required
+def contest_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    contest = _managed(request, pk)
+    return render(
+        request,
+        "contests/contest_detail.html",
+        {
+            "contest": contest,
+            "criteria": contest.criteria.all(),
+            "entries": contest.entries.select_related("organisation", "page").order_by("title"),
+            "progress": selectors.jury_progress(contest),
+            "juror_form": JurorAddForm(),
+            "entry_form": EntryAddForm(contest=contest)
+            if contest.entries_editable and contest.level in ("territorial", "primary")
+            else None,
+            "statuses": ContestStatus,
+        },
+    )
+
+
+@login_required
+def contest_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    contest = _managed(request, pk)
+    form = ContestEditForm(request.POST or None, instance=contest)
+    if request.method == "POST" and form.is_valid():
+        services.contest_update(contest=contest, **form.cleaned_data)
+        messages.success(request, _("Saved."))
+        return redirect("contests:detail", contest.pk)
+    return render(request, "contests/contest_edit.html", {"contest": contest, "form": form})
+
+
+@login_required
+def criteria_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    contest = _managed(request, pk)
+    if not contest.entries_editable:
+        messages.error(request, _("Criteria can only be changed before judging starts."))
+        return redirect("contests:detail", contest.pk)
+    formset = CriterionFormSet(request.POST or None, instance=contest)
+    if request.method == "POST" and formset.is_valid():
+        formset.save()
+        messages.success(request, _("Criteria saved."))
+        return redirect("contests:detail", contest.pk)
+    return render(request, "contests/criteria_edit.html", {"contest": contest, "formset": formset})
+
+
+@login_required
+@require_POST
+def entries_generate(request: HttpRequest, pk: int) -> HttpResponse:
+    contest = _managed(request, pk)
+    try:
+        added = services.entries_generate(contest=contest)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(
+            request, ngettext("%(count)s participant added.", "%(count)s participants added.", added) % {"count": added}
+        )
+    return redirect("contests:detail", contest.pk)
+
+
+@login_required
+@require_POST
+def entry_add(request: HttpRequest, pk: int) -> HttpResponse:
+    contest = _managed(request, pk)
+    form = EntryAddForm(request.POST, contest=contest)
+    if not form.is_valid():
+        messages.error(request, _("Choose an organisation of the contest's scope."))
+        return redirect("contests:detail", contest.pk)
+    try:
+        services.entry_add(contest=contest, organisation=form.cleaned_data["organisation"])
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    return redirect("contests:detail", contest.pk)
+
+
+@login_required
+@require_POST
+def entry_remove(request: HttpRequest, pk: int, entry_id: int) -> HttpResponse:
+    contest = _managed(request, pk)
+    get_object_or_404(contest.entries, pk=entry_id)
+    try:
+        services.entry_remove(contest=contest, entry_id=entry_id)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    return redirect("contests:detail", contest.pk)
+
+
+@login_required
+@require_POST
+def juror_add(request: HttpRequest, pk: int) -> HttpResponse:
+    contest = _managed(request, pk)
+    form = JurorAddForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a user with the juror role."))
+        return redirect("contests:detail", contest.pk)
+    try:
+        services.juror_assign(contest=contest, user=form.cleaned_data["user"])
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    return redirect("contests:detail", contest.pk)
+
+
+@login_required
+@require_POST
+def juror_remove(request: HttpRequest, pk: int, juror_id: int) -> HttpResponse:
+    contest = _managed(request, pk)
+    get_object_or_404(contest.jurors, pk=juror_id)
+    try:
+        services.juror_remove(contest=contest, juror_id=juror_id)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    return redirect("contests:detail", contest.pk)
+
+
+TRANSITIONS = {
+    "open": services.contest_open,
+    "judge": services.contest_start_judging,
+    "close": services.contest_close,
+    "reopen": services.contest_reopen_judging,
+    "publish": services.contest_publish,
+}
+
+
+@login_required
+@require_POST
+def contest_transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    contest = _managed(request, pk)
+    service = TRANSITIONS.get(action)
+    if service is None:
+        raise Http404
+    try:
+        service(contest=contest)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, _("Status: %(status)s.") % {"status": contest.get_status_display()})
+    return redirect("contests:detail", contest.pk)
+
+
+def _chart_data(ranking: selectors.Ranking) -> tuple[list[str], list[tuple[str, list[float]]]]:
+    participants = [row.title for row in ranking.rows]
+    series = [
+        (criterion.name, [row.weighted.get(criterion.pk, 0.0) for row in ranking.rows])
+        for criterion in ranking.criteria
+    ]
+    return participants, series
+
+
+@login_required
+def contest_ranking(request: HttpRequest, pk: int) -> HttpResponse:
+    contest = get_object_or_404(selectors.dashboard_contests(request.user), pk=pk)
+    ranking = selectors.contest_ranking(contest)
+    participants, series = _chart_data(ranking)
+    chart = charts.to_html(charts.totals_by_criterion(participants, series)) if ranking.rows else ""
+    return render(
+        request,
+        "contests/contest_ranking.html",
+        {
+            "contest": contest,
+            "ranking": ranking,
+            "chart": chart,
+            "progress": selectors.jury_progress(contest),
+            "can_manage": selectors.managed_contests(request.user).filter(pk=contest.pk).exists(),
+        },
+    )
+
+
+@login_required
+def ranking_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+    contest = get_object_or_404(selectors.dashboard_contests(request.user), pk=pk)
+    content = results.ranking_xlsx(selectors.contest_ranking(contest))
+    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="ranking-{contest.pk}.xlsx"'
+    return response
+
+
+@login_required
+def resolution_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    contest = _managed(request, pk)
+    ranking = selectors.contest_ranking(contest)
+    initial = {
+        "preamble": contest.resolution_preamble
+        or results.default_preamble(ranking, selectors.resolution_figures(contest, ranking)),
+        "decisions": contest.resolution_decisions or results.default_decisions(ranking),
+    }
+    form = ResolutionForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        services.resolution_save(contest=contest, **form.cleaned_data)
+        messages.success(request, _("The resolution text is saved."))
+        return redirect("contests:resolution", contest.pk)
+    return render(request, "contests/resolution_edit.html", {"contest": contest, "form": form, "ranking": ranking})
+
+
+@login_required
+def resolution_docx(request: HttpRequest, pk: int) -> HttpResponse:
+    contest = _managed(request, pk)
+    ranking = selectors.contest_ranking(contest)
+    preamble = contest.resolution_preamble or results.default_preamble(
+        ranking, selectors.resolution_figures(contest, ranking)
+    )
+    decisions = contest.resolution_decisions or results.default_decisions(ranking)
+    content = results.resolution_docx(ranking, preamble=preamble, decisions=decisions)
+    response = HttpResponse(
+        content, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    )
+    response["Content-Disposition"] = f'attachment; filename="resolution-{contest.pk}.docx"'
+    return response
+
+
+@login_required
+def certificates_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    contest = _managed(request, pk)
+    try:
+        content = results.certificates_pdf(selectors.contest_ranking(contest))
+    except ImproperlyConfigured:
+        messages.error(request, _("No font with Cyrillic for the certificates: see CONTESTS_CERTIFICATE_FONT."))
+        return redirect("contests:ranking", contest.pk)
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="certificates-{contest.pk}.pdf"'
+    return response
+
+
+def _juror(request: HttpRequest, pk: int) -> Juror:
+    return get_object_or_404(
+        Juror.objects.select_related("contest", "user"),
+        contest_id=pk,
+        user=request.user,
+        contest__status=ContestStatus.JUDGING,
+    )
+
+
+@login_required
+def jury_board(request: HttpRequest, pk: int) -> HttpResponse:
+    juror = _juror(request, pk)
+    entries = list(selectors.scorable_entries(juror))
+    criteria = [criterion for criterion in juror.contest.criteria.all() if criterion.is_jury]
+    marks = selectors.juror_marks(juror)
+    rows = [(entry, [(criterion, marks.get((entry.pk, criterion.pk))) for criterion in criteria]) for entry in entries]
+    done = sum(1 for entry in entries for criterion in criteria if (entry.pk, criterion.pk) in marks)
+    return render(
+        request,
+        "contests/jury_board.html",
+        {
+            "contest": juror.contest,
+            "rows": rows,
+            "criteria": criteria,
+            "done": done,
+            "expected": len(entries) * len(criteria),
+        },
+    )
+
+
+@login_required
+@require_POST
+def jury_score(request: HttpRequest, pk: int, entry_id: int) -> HttpResponse:
+    juror = _juror(request, pk)
+    # Conflict of interest enforced here: an entry from the juror's own subtree is not found (404).
+    entry = get_object_or_404(selectors.scorable_entries(juror), pk=entry_id)
+    criterion_ids = {
+        int(key.split("_", 1)[1])
+        for key in request.POST
+        if key.startswith(("points_", "abstain_", "comment_")) and key.split("_", 1)[1].isdigit()
+    }
+    marks = {
+        criterion_id: {
+            "points": request.POST.get(f"points_{criterion_id}", ""),
+            "abstain": request.POST.get(f"abstain_{criterion_id}") == "on",
+            "comment": request.POST.get(f"comment_{criterion_id}", ""),
+        }
+        for criterion_id in criterion_ids
+    }
+    try:
+        services.jury_scores_save(juror=juror, entry=entry, marks=marks)
+    except ValidationError as error:
+        messages.error(request, _("%(entry)s: %(errors)s") % {"entry": entry.title, "errors": _error_text(error)})
+    else:
+        messages.success(request, _("Scores for «%(entry)s» saved.") % {"entry": entry.title})
+    return redirect(f"{reverse('contests:jury', args=[juror.contest_id])}#entry-{entry.pk}")
+
+
+@login_required
+def contest_results(request: HttpRequest, pk: int) -> HttpResponse:
+    """A participant's admin: their own entries' breakdown and the jury's comments, after publication."""
+    contest = get_object_or_404(selectors.participant_contests(request.user), pk=pk)
+    own = set(
+        contest.entries.filter(
+            access.path_filter(request.user, "organisation__path", roles=access.EDIT_ROLES)
+        ).values_list("pk", flat=True)
+    )
+    ranking = selectors.contest_ranking(contest)
+    rows = [(row, ranking.comments.get(row.entry_id, [])) for row in ranking.rows if row.entry_id in own]
+    return render(
+        request,
+        "contests/contest_results.html",
+        {"contest": contest, "ranking": ranking, "rows": rows, "total": len(ranking.rows)},
+    )
