@@ -80,6 +80,10 @@ def review_organisations(user) -> QuerySet[Organisation]:
     return access.organisations_for_roles(user, REVIEW_ROLES).filter(kind=OrgKind.PRIMARY).order_by("name")
 
 
+def review_territorials(user) -> QuerySet[Organisation]:
+    return access.organisations_for_roles(user, REVIEW_ROLES).filter(kind=OrgKind.TERRITORIAL)
+
+
 def reopenable_organisations(user) -> QuerySet[Organisation]:
     """Primaries a territorial admin (or an information officer) may reopen a month for."""
     return review_organisations(user).filter(is_active=True)

@@ -309,9 +309,7 @@ def completeness_xlsx(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def digest_docx(request: HttpRequest, pk: int, month: str) -> HttpResponse:
-    territorial = get_object_or_404(
-        access.organisations_for_roles(request.user, selectors.REVIEW_ROLES).filter(kind="territorial"), pk=pk
-    )
+    territorial = get_object_or_404(selectors.review_territorials(request.user), pk=pk)
     month_date = parse_month(month)
     if month_date is None:
         raise Http404
