@@ -199,11 +199,15 @@ class Completeness:
     silent: list[tuple[PrimaryRow, Organisation | None]]
 
 
-def _cell_state(sent: dict | None, month: dt.date, today: dt.date) -> str:
+def _cutoff(due: dt.date) -> dt.datetime:
+    """The first moment after the deadline day, local time: sent before it is on time."""
+    return timezone.make_aware(dt.datetime.combine(due + dt.timedelta(days=1), dt.time.min))
+
+
+def _cell_state(sent: dict | None, due: dt.date, cutoff: dt.datetime, today: dt.date) -> str:
     if sent:
-        first = timezone.localtime(sent["first"]).date() if sent["first"] else today
-        return ON_TIME if first <= deadline(month) else LATE
-    return OPEN if today <= deadline(month) else MISSING
+        return ON_TIME if sent["first"] is not None and sent["first"] < cutoff else LATE
+    return OPEN if today <= due else MISSING
 
 
 def completeness(user, months: list[dt.date], today: dt.date | None = None) -> Completeness:
@@ -222,14 +226,20 @@ def completeness(user, months: list[dt.date], today: dt.date | None = None) -> C
         .values("organisation_id", "reporting_month")
         .annotate(first=Min("first_submitted_at"), count=Count("id"))
     }
-    closed_months = [month for month in months if today > deadline(month)]
+    deadlines = {month: deadline(month) for month in months}
+    cutoffs = {month: _cutoff(due) for month, due in deadlines.items()}
+    closed_months = [month for month in months if today > deadlines[month]]
     blocks = {territorial.path: TerritoryBlock(territorial) for territorial in territorials}
     orphans = TerritoryBlock(None)
     for primary in primaries:
         cells = []
         for month in months:
             found = sent.get((primary.pk, month))
-            state = _cell_state(found, month, today) if is_expected(primary, month) else NOT_EXPECTED
+            state = (
+                _cell_state(found, deadlines[month], cutoffs[month], today)
+                if is_expected(primary, month)
+                else NOT_EXPECTED
+            )
             cells.append(Cell(month, state, found["count"] if found else 0))
         row = PrimaryRow(primary, cells)
         streak = 0
