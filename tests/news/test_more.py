@@ -94,3 +94,13 @@ def test_demo_news_covers_every_state_and_loads_once(tree):
     assert statuses == set(NewsStatus.values)
     assert NewsItem.objects.count() == 7
     assert NewsPhoto.objects.count() == 7
+
+
+def test_trend_chart_is_built_from_plain_numbers():
+    from news.charts import reporting_rate_trend
+
+    html = reporting_rate_trend(["09.2026", "10.2026"], [75.0, None], [50.0, None], ("Прислали, %", "Вовремя, %"))
+    import json
+
+    assert "09.2026" in html and json.dumps("Прислали, %")[1:-1] in html and "<script" in html
+    assert "cdn" not in html.lower()
