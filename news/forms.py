@@ -3,7 +3,6 @@ from __future__ import annotations
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -73,18 +72,6 @@ class NewsItemForm(forms.Form):
         self.fields["remove_photos"].choices = [(photo.pk, photo.original_name or photo.pk) for photo in photos]
         if not photos:
             del self.fields["remove_photos"]
-
-    def clean_links(self):
-        lines = [line.strip() for line in self.cleaned_data["links"].splitlines() if line.strip()]
-        validate = URLValidator(schemes=["http", "https"])
-        for number, line in enumerate(lines, start=1):
-            try:
-                validate(line)
-            except ValidationError:
-                raise ValidationError(
-                    gettext("Line %(number)s is not a link: «%(line)s».") % {"number": number, "line": line}
-                ) from None
-        return "\n".join(lines)
 
     def clean(self):
         cleaned = super().clean()

@@ -52,6 +52,20 @@ def _check_month(organisation: Organisation, month: dt.date) -> dt.date:
     return month
 
 
+def _clean_links(links: str) -> str:
+    """One http(s) link per line; anything else is refused with the line number."""
+    lines = [line.strip() for line in (links or "").splitlines() if line.strip()]
+    validate = URLValidator(schemes=["http", "https"])
+    for number, line in enumerate(lines, start=1):
+        try:
+            validate(line)
+        except ValidationError:
+            raise ValidationError(
+                {"links": _("Line %(number)s is not a link: «%(line)s».") % {"number": number, "line": line}}
+            ) from None
+    return "\n".join(lines)
+
+
 def _add_photos(item: NewsItem, photos: list[CheckedPhoto]) -> None:
     if item.photos.count() + len(photos) > settings.NEWS_PHOTOS_PER_ITEM:
         raise ValidationError(
@@ -92,7 +106,7 @@ def news_create(
         text=text.strip(),
         event_date=event_date,
         reporting_month=_check_month(organisation, reporting_month),
-        links=links.strip(),
+        links=_clean_links(links),
     )
     item.full_clean()
     item.save()
@@ -121,7 +135,7 @@ def news_update(
         text=text.strip(),
         event_date=event_date,
         reporting_month=_check_month(item.organisation, reporting_month),
-        links=links.strip(),
+        links=_clean_links(links),
         status=item.status,
     )
     candidate.full_clean(exclude=["author"], validate_unique=False, validate_constraints=False)
@@ -144,8 +158,12 @@ def news_update(
 
 
 def news_submit(*, item: NewsItem, today: dt.date | None = None) -> NewsItem:
-    """Draft or returned → submitted, while the month is open for this organisation."""
-    if not month_is_open(item.organisation, item.reporting_month, today):
+    """Draft or returned → submitted, while the month is open for this organisation.
+
+    A returned item that was submitted before may be resubmitted after the deadline: the deadline
+    closes the month to new submissions, not to corrections the territory asked for.
+    """
+    if item.first_submitted_at is None and not month_is_open(item.organisation, item.reporting_month, today):
         raise ValidationError(
             _(
                 "The month %(month)s is closed to submissions: its deadline has passed. "

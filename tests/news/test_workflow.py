@@ -148,10 +148,12 @@ def test_users_without_an_author_role_cannot_write_news(client, cast):
 
 def test_create_with_bad_input_names_the_field_and_saves_nothing(client, cast):
     client.force_login(cast.primary_admin)
-    response = _new_item(client, title="", links="не ссылка", save="1")
+    response = _new_item(client, title="", save="1")
     assert response.status_code == 200
-    body = response.content.decode()
-    assert "Строка 1 — не ссылка" in body
+    assert "Обязательное поле" in response.content.decode()
+    response = _new_item(client, links="https://example.org/ok\njavascript:alert(1)", save="1")
+    assert response.status_code == 200
+    assert "Строка 2 — не ссылка" in response.content.decode()
     assert NewsItem.objects.count() == 0
 
 
@@ -171,7 +173,7 @@ def test_a_month_closes_after_the_deadline_unless_reopened_for_that_primary(clie
     item = make_item(tree.vao_p1, september, NewsStatus.DRAFT)
     other = make_item(tree.vao_p2, september, NewsStatus.DRAFT)
     services.news_submit(item=NewsItem.objects.get(pk=item.pk), today=dt.date(2026, 10, 5))  # last day: open
-    NewsItem.objects.filter(pk=item.pk).update(status=NewsStatus.DRAFT)
+    NewsItem.objects.filter(pk=item.pk).update(status=NewsStatus.DRAFT, first_submitted_at=None)
     with pytest.raises(ValidationError, match="закрыт"):
         services.news_submit(item=NewsItem.objects.get(pk=item.pk), today=dt.date(2026, 10, 6))
 
@@ -233,3 +235,11 @@ def test_review_queue_filters_by_month_status_and_organisation(client, cast, tre
     assert "Октябрьская" in body and "Сентябрьская" not in body
     body = client.get(reverse("news:review"), {"month": "не месяц", "status": "чепуха"}).content.decode()
     assert "Октябрьская" in body and "Сентябрьская" in body
+
+
+def test_a_returned_item_may_be_resubmitted_after_the_deadline(cast, tree):
+    item = make_item(tree.vao_p1, dt.date(2026, 9, 1), NewsStatus.RETURNED, moscow(2026, 9, 28))
+    services.news_submit(item=item, today=dt.date(2026, 10, 20))
+    item.refresh_from_db()
+    assert item.status == NewsStatus.SUBMITTED
+    assert item.first_submitted_at == moscow(2026, 9, 28)
