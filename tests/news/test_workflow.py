@@ -243,3 +243,13 @@ def test_a_returned_item_may_be_resubmitted_after_the_deadline(cast, tree):
     item.refresh_from_db()
     assert item.status == NewsStatus.SUBMITTED
     assert item.first_submitted_at == moscow(2026, 9, 28)
+
+
+def test_reopen_page_query_count_does_not_grow_with_reopenings(client, cast, tree):
+    client.force_login(cast.territorial_admin)
+    services.month_reopen(organisation=tree.vao_p1, month=dt.date(2026, 9, 1), by=cast.territorial_admin)
+    small = _count_queries(client, reverse("news:reopen"))
+    for number in range(10):
+        org = make_org(f"ППО открытая {number}", OrgKind.PRIMARY, tree.vao)
+        services.month_reopen(organisation=org, month=dt.date(2026, 8, 1), by=cast.territorial_admin)
+    assert _count_queries(client, reverse("news:reopen")) == small
