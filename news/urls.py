@@ -1,5 +1,24 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "news"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.news_list, name="list"),
+    path("new/", views.news_create, name="create"),
+    path("<int:pk>/", views.news_detail, name="detail"),
+    path("<int:pk>/edit/", views.news_edit, name="edit"),
+    path("<int:pk>/submit/", views.news_submit, name="submit"),
+    path("<int:pk>/accept/", views.news_accept, name="accept"),
+    path("<int:pk>/return/", views.news_return, name="return"),
+    path("<int:pk>/publish/", views.news_publish, name="publish"),
+    path("<int:pk>/forward/", views.news_forward, name="forward"),
+    path("<int:pk>/photos/<int:photo_pk>/<str:variant>/", views.news_photo, name="photo"),
+    path("review/", views.review_queue, name="review"),
+    path("completeness/", views.completeness, name="completeness"),
+    path("completeness.xlsx", views.completeness_xlsx, name="completeness_xlsx"),
+    path("digest/<int:pk>/<str:month>.docx", views.digest_docx, name="digest_docx"),
+    path("reopen/", views.month_reopen, name="reopen"),
+    path("settings/", views.preferences, name="preferences"),
+]

@@ -216,3 +216,26 @@ DJANGO_TABLES2_TABLE_ATTRS = {"class": "table"}
 # Contests (contests/results.py): a TTF with Cyrillic for the PDF certificates. Empty: the system's
 # DejaVu Sans, or matplotlib's copy when installed; nothing is downloaded (docs/configuration.md).
 CONTESTS_CERTIFICATE_FONT = env.str("CONTESTS_CERTIFICATE_FONT", default="")
+
+# --- News (issue 5): monthly news from primary organisations. See docs/news.md. ---
+# Day of the month on which primaries that sent nothing for the PREVIOUS month get a reminder
+# (with the default deadline on the 5th they still have four days to be on time).
+NEWS_REMINDER_DAY = env.int("NEWS_REMINDER_DAY", default=1)
+# Photos: at most this many per item, each at most this many bytes (checked by content with Pillow).
+NEWS_PHOTOS_PER_ITEM = env.int("NEWS_PHOTOS_PER_ITEM", default=10)
+NEWS_PHOTO_MAX_BYTES = env.int("NEWS_PHOTO_MAX_BYTES", default=10 * 1024 * 1024)
+CELERY_BEAT_SCHEDULE.update(
+    {
+        # On NEWS_REMINDER_DAY of every month at 10:00 Moscow time: remind the primaries that have not
+        # sent any news for the previous month.
+        "news-monthly-reminders": {
+            "task": "news.tasks.news_reminders_task",
+            "schedule": crontab(day_of_month=NEWS_REMINDER_DAY, hour=10, minute=0),
+        },
+        # Every Monday at 09:00 Moscow time: tell territorial admins what waits for their review.
+        "news-weekly-digest": {
+            "task": "news.tasks.news_digest_task",
+            "schedule": crontab(day_of_week="mon", hour=9, minute=0),
+        },
+    }
+)

@@ -1,0 +1,286 @@
+"""Reads: whose news a user sees, the review queue and completeness (DHIS2-style reporting rates)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Min, Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from orgs import access
+from orgs.models import Organisation, OrgKind, Role
+
+from .models import SENT_STATUSES, MonthReopening, NewsItem, NewsStatus
+from .months import deadline, local_today, month_end
+
+AUTHOR_ROLES = (Role.PRIMARY_ADMIN,)
+REVIEW_ROLES = (Role.TERRITORIAL_ADMIN, Role.INFO_OFFICER)
+
+
+def _items() -> QuerySet[NewsItem]:
+    return NewsItem.objects.select_related("organisation", "author", "reviewed_by").annotate(
+        photo_count=Count("photos")
+    )
+
+
+def author_organisations(user) -> QuerySet[Organisation]:
+    """Primaries for which the user writes news."""
+    return access.organisations_for_roles(user, AUTHOR_ROLES).filter(kind=OrgKind.PRIMARY, is_active=True)
+
+
+def author_items(user) -> QuerySet[NewsItem]:
+    return _items().filter(access.path_filter(user, "organisation__path", roles=AUTHOR_ROLES))
+
+
+def _review_scope(user) -> Q:
+    return access.path_filter(user, "organisation__path", roles=REVIEW_ROLES) & ~Q(status=NewsStatus.DRAFT)
+
+
+def reviewable_items(user) -> QuerySet[NewsItem]:
+    """Items a territorial admin (their subtree) or an information officer may review; never drafts."""
+    return _items().filter(_review_scope(user))
+
+
+def visible_item_or_404(user, pk: int) -> NewsItem:
+    scope = access.path_filter(user, "organisation__path", roles=AUTHOR_ROLES) | _review_scope(user)
+    return get_object_or_404(_items().prefetch_related("photos").filter(scope), pk=pk)
+
+
+def can_review(user, item: NewsItem) -> bool:
+    return reviewable_items(user).filter(pk=item.pk).exists()
+
+
+def can_author(user, item: NewsItem) -> bool:
+    return author_items(user).filter(pk=item.pk).exists()
+
+
+def review_queue(
+    user,
+    *,
+    month: dt.date | None = None,
+    status: str = "",
+    organisation_id: int | None = None,
+    forwarded: bool = False,
+) -> QuerySet[NewsItem]:
+    items = reviewable_items(user)
+    if month:
+        items = items.filter(reporting_month=month)
+    if status:
+        items = items.filter(status=status)
+    if organisation_id:
+        items = items.filter(organisation_id=organisation_id)
+    if forwarded:
+        items = items.filter(forwarded_to_union=True)
+    return items.order_by("-submitted_at", "-pk")
+
+
+def review_organisations(user) -> QuerySet[Organisation]:
+    return access.organisations_for_roles(user, REVIEW_ROLES).filter(kind=OrgKind.PRIMARY).order_by("name")
+
+
+def review_territorials(user) -> QuerySet[Organisation]:
+    return access.organisations_for_roles(user, REVIEW_ROLES).filter(kind=OrgKind.TERRITORIAL)
+
+
+def reopenable_organisations(user) -> QuerySet[Organisation]:
+    """Primaries a territorial admin (or an information officer) may reopen a month for."""
+    return review_organisations(user).filter(is_active=True)
+
+
+def reopenings(user) -> QuerySet[MonthReopening]:
+    return (
+        MonthReopening.objects.filter(access.path_filter(user, "organisation__path", roles=REVIEW_ROLES))
+        .select_related("organisation", "reopened_by")
+        .order_by("-month", "organisation__name")
+    )
+
+
+def month_is_open(organisation: Organisation, month: dt.date, today: dt.date | None = None) -> bool:
+    """News for `month` may be submitted: the deadline has not passed, or the month was reopened."""
+    today = today or local_today()
+    if month > today:
+        return False
+    if today <= deadline(month):
+        return True
+    return MonthReopening.objects.filter(organisation=organisation, month=month).exists()
+
+
+def open_months(organisation: Organisation, today: dt.date | None = None) -> list[dt.date]:
+    """Months the organisation may still send news for, newest first."""
+    today = today or local_today()
+    current = today.replace(day=1)
+    previous = (current - dt.timedelta(days=1)).replace(day=1)
+    months = [current]
+    if today <= deadline(previous):
+        months.append(previous)
+    reopened = MonthReopening.objects.filter(organisation=organisation).values_list("month", flat=True)
+    months.extend(month for month in reopened if month not in months and month < current)
+    return sorted(months, reverse=True)
+
+
+# --- completeness ---------------------------------------------------------------------------------
+
+ON_TIME, LATE, MISSING, OPEN, NOT_EXPECTED = "on_time", "late", "missing", "open", "not_expected"
+
+
+def is_expected(organisation: Organisation, month: dt.date) -> bool:
+    """The rule: a primary is expected to report for a month if it was in the union on any day of it.
+
+    Founded on or before the month's last day, and not closed before its first day. An organisation
+    marked inactive without a closing date is not expected at all (we do not know since when).
+    """
+    if organisation.founded_on and organisation.founded_on > month_end(month):
+        return False
+    if organisation.closed_on:
+        return organisation.closed_on >= month
+    return organisation.is_active
+
+
+@dataclass
+class Cell:
+    month: dt.date
+    state: str
+    count: int = 0
+
+
+@dataclass
+class PrimaryRow:
+    organisation: Organisation
+    cells: list[Cell]
+    silent_months: int = 0
+
+
+@dataclass
+class MonthTotals:
+    month: dt.date
+    expected: int = 0
+    sent: int = 0
+    on_time: int = 0
+    late: int = 0
+    missing: int = 0
+    open: int = 0
+
+    def add(self, state: str) -> None:
+        if state == NOT_EXPECTED:
+            return
+        self.expected += 1
+        if state in (ON_TIME, LATE):
+            self.sent += 1
+        setattr(self, state, getattr(self, state) + 1)
+
+    def merge(self, other: MonthTotals) -> None:
+        for name in ("expected", "sent", "on_time", "late", "missing", "open"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+    @property
+    def rate(self) -> float | None:
+        """Reporting rate, percent: sent of expected."""
+        return round(100 * self.sent / self.expected, 1) if self.expected else None
+
+    @property
+    def on_time_rate(self) -> float | None:
+        return round(100 * self.on_time / self.expected, 1) if self.expected else None
+
+
+@dataclass
+class TerritoryBlock:
+    territorial: Organisation | None
+    rows: list[PrimaryRow] = field(default_factory=list)
+    totals: list[MonthTotals] = field(default_factory=list)
+
+
+@dataclass
+class Completeness:
+    months: list[dt.date]
+    territories: list[TerritoryBlock]
+    union_totals: list[MonthTotals]
+    silent: list[tuple[PrimaryRow, Organisation | None]]
+
+
+def _cutoff(due: dt.date) -> dt.datetime:
+    """The first moment after the deadline day, local time: sent before it is on time."""
+    return timezone.make_aware(dt.datetime.combine(due + dt.timedelta(days=1), dt.time.min))
+
+
+def _cell_state(sent: dict | None, due: dt.date, cutoff: dt.datetime, today: dt.date) -> str:
+    if sent:
+        return ON_TIME if sent["first"] is not None and sent["first"] < cutoff else LATE
+    return OPEN if today <= due else MISSING
+
+
+def completeness(user, months: list[dt.date], today: dt.date | None = None) -> Completeness:
+    """Primaries × months in the user's scope. Three queries whatever the number of primaries."""
+    today = today or local_today()
+    scope = access.organisations_for_roles(user, REVIEW_ROLES)
+    territorials = list(scope.filter(kind=OrgKind.TERRITORIAL).order_by("name"))
+    primaries = list(scope.filter(kind=OrgKind.PRIMARY).order_by("name"))
+    sent = {
+        (row["organisation_id"], row["reporting_month"]): row
+        for row in NewsItem.objects.filter(
+            organisation__in=scope.filter(kind=OrgKind.PRIMARY),
+            reporting_month__in=months,
+            status__in=SENT_STATUSES,
+        )
+        .values("organisation_id", "reporting_month")
+        .annotate(first=Min("first_submitted_at"), count=Count("id"))
+    }
+    deadlines = {month: deadline(month) for month in months}
+    cutoffs = {month: _cutoff(due) for month, due in deadlines.items()}
+    closed_months = [month for month in months if today > deadlines[month]]
+    blocks = {territorial.path: TerritoryBlock(territorial) for territorial in territorials}
+    orphans = TerritoryBlock(None)
+    for primary in primaries:
+        cells = []
+        for month in months:
+            found = sent.get((primary.pk, month))
+            state = (
+                _cell_state(found, deadlines[month], cutoffs[month], today)
+                if is_expected(primary, month)
+                else NOT_EXPECTED
+            )
+            cells.append(Cell(month, state, found["count"] if found else 0))
+        row = PrimaryRow(primary, cells)
+        streak = 0
+        for cell in reversed([cell for cell in cells if cell.month in closed_months]):
+            if cell.state != MISSING:
+                break
+            streak += 1
+        row.silent_months = streak
+        block = next((blocks[p] for p in primary.ancestor_paths if p in blocks), orphans)
+        block.rows.append(row)
+    result_blocks = [block for block in blocks.values() if block.rows]
+    if orphans.rows:
+        result_blocks.append(orphans)
+    union_totals = [MonthTotals(month) for month in months]
+    for block in result_blocks:
+        block.totals = [MonthTotals(month) for month in months]
+        for row in block.rows:
+            for totals, cell in zip(block.totals, row.cells, strict=True):
+                totals.add(cell.state)
+        for union, part in zip(union_totals, block.totals, strict=True):
+            union.merge(part)
+    silent = [(row, block.territorial) for block in result_blocks for row in block.rows if row.silent_months >= 2]
+    return Completeness(months, result_blocks, union_totals, silent)
+
+
+def missing_primaries(month: dt.date) -> list[Organisation]:
+    """Primaries expected for `month` that have sent nothing for it (the reminder's recipients)."""
+    sent_ids = NewsItem.objects.filter(reporting_month=month, status__in=SENT_STATUSES).values("organisation_id")
+    candidates = Organisation.objects.filter(kind=OrgKind.PRIMARY).exclude(pk__in=sent_ids).order_by("name")
+    return [organisation for organisation in candidates if is_expected(organisation, month)]
+
+
+def accepted_for_digest(territorial: Organisation, month: dt.date) -> QuerySet[NewsItem]:
+    """A month's accepted and published news of a territory, with photos, for the DOCX digest."""
+    return (
+        NewsItem.objects.filter(
+            organisation__path__startswith=territorial.path,
+            reporting_month=month,
+            status__in=(NewsStatus.ACCEPTED, NewsStatus.PUBLISHED),
+        )
+        .select_related("organisation")
+        .prefetch_related("photos")
+        .order_by("organisation__name", "event_date", "pk")
+    )

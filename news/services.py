@@ -1,0 +1,252 @@
+"""Writes: news items and their review workflow, reopened months, notification preferences.
+
+Every status change is claimed with a conditional update (`filter(pk=…, status__in=OLD).update(…)`):
+two reviewers clicking at once cannot both win, and the loser gets a message instead of a silent overwrite.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import transaction
+from django.db.models import F
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from orgs.models import Organisation, OrgKind
+
+from .models import (
+    EDITABLE_STATUSES,
+    MonthReopening,
+    NewsItem,
+    NewsPhoto,
+    NewsStatus,
+    NoticeKind,
+    NotificationPreference,
+)
+from .months import local_today, month_start
+from .photos import CheckedPhoto
+from .selectors import month_is_open
+from .tasks import item_notice_task
+
+
+def _claim(item: NewsItem, old: tuple[str, ...], **changes) -> NewsItem:
+    changed = NewsItem.objects.filter(pk=item.pk, status__in=old).update(**changes, updated_at=timezone.now())
+    if not changed:
+        raise ValidationError(
+            _("The item is now «%(status)s»; this action is no longer possible. Reload the page.")
+            % {"status": NewsItem.objects.get(pk=item.pk).get_status_display()}
+        )
+    item.refresh_from_db()
+    return item
+
+
+def _check_month(organisation: Organisation, month: dt.date) -> dt.date:
+    month = month_start(month)
+    if month > local_today():
+        raise ValidationError({"reporting_month": _("The reporting month cannot be in the future.")})
+    return month
+
+
+def _clean_links(links: str) -> str:
+    """One http(s) link per line; anything else is refused with the line number."""
+    lines = [line.strip() for line in (links or "").splitlines() if line.strip()]
+    validate = URLValidator(schemes=["http", "https"])
+    for number, line in enumerate(lines, start=1):
+        try:
+            validate(line)
+        except ValidationError:
+            raise ValidationError(
+                {"links": _("Line %(number)s is not a link: «%(line)s».") % {"number": number, "line": line}}
+            ) from None
+    return "\n".join(lines)
+
+
+def _add_photos(item: NewsItem, photos: list[CheckedPhoto]) -> None:
+    if item.photos.count() + len(photos) > settings.NEWS_PHOTOS_PER_ITEM:
+        raise ValidationError(
+            {"photos": _("At most %(limit)s photos per item.") % {"limit": settings.NEWS_PHOTOS_PER_ITEM}}
+        )
+    for photo in photos:
+        NewsPhoto.objects.create(
+            item=item,
+            image=photo.image_file(),
+            thumbnail=photo.thumbnail_file(),
+            image_format=photo.image_format,
+            width=photo.width,
+            height=photo.height,
+            size_bytes=len(photo.content),
+            original_name=photo.original_name,
+        )
+
+
+@transaction.atomic
+def news_create(
+    *,
+    author,
+    organisation: Organisation,
+    title: str,
+    text: str,
+    reporting_month: dt.date,
+    event_date: dt.date | None = None,
+    links: str = "",
+    photos: list[CheckedPhoto] | None = None,
+) -> NewsItem:
+    """A draft news item of a primary organisation."""
+    if organisation.kind != OrgKind.PRIMARY:
+        raise ValidationError({"organisation": _("News is sent by primary organisations.")})
+    item = NewsItem(
+        organisation=organisation,
+        author=author,
+        title=title.strip(),
+        text=text.strip(),
+        event_date=event_date,
+        reporting_month=_check_month(organisation, reporting_month),
+        links=_clean_links(links),
+    )
+    item.full_clean()
+    item.save()
+    _add_photos(item, photos or [])
+    return item
+
+
+@transaction.atomic
+def news_update(
+    *,
+    item: NewsItem,
+    title: str,
+    text: str,
+    reporting_month: dt.date,
+    event_date: dt.date | None = None,
+    links: str = "",
+    photos: list[CheckedPhoto] | None = None,
+    remove_photo_ids: list[int] | None = None,
+) -> NewsItem:
+    """Edit a draft or a returned item."""
+    candidate = NewsItem(
+        pk=item.pk,
+        organisation=item.organisation,
+        author=item.author,
+        title=title.strip(),
+        text=text.strip(),
+        event_date=event_date,
+        reporting_month=_check_month(item.organisation, reporting_month),
+        links=_clean_links(links),
+        status=item.status,
+    )
+    candidate.full_clean(exclude=["author"], validate_unique=False, validate_constraints=False)
+    _claim(
+        item,
+        EDITABLE_STATUSES,
+        title=candidate.title,
+        text=candidate.text,
+        event_date=candidate.event_date,
+        reporting_month=candidate.reporting_month,
+        links=candidate.links,
+    )
+    if remove_photo_ids:
+        for photo in item.photos.filter(pk__in=remove_photo_ids):
+            photo.image.delete(save=False)
+            photo.thumbnail.delete(save=False)
+            photo.delete()
+    _add_photos(item, photos or [])
+    return item
+
+
+def news_submit(*, item: NewsItem, today: dt.date | None = None) -> NewsItem:
+    """Draft or returned → submitted, while the month is open for this organisation.
+
+    A returned item that was submitted before may be resubmitted after the deadline: the deadline
+    closes the month to new submissions, not to corrections the territory asked for.
+    """
+    if item.first_submitted_at is None and not month_is_open(item.organisation, item.reporting_month, today):
+        raise ValidationError(
+            _(
+                "The month %(month)s is closed to submissions: its deadline has passed. "
+                "Ask your territorial organisation to reopen it."
+            )
+            % {"month": item.reporting_month.strftime("%m.%Y")}
+        )
+    now = timezone.now()
+    return _claim(
+        item,
+        EDITABLE_STATUSES,
+        status=NewsStatus.SUBMITTED,
+        submitted_at=now,
+        first_submitted_at=Coalesce(F("first_submitted_at"), now),
+    )
+
+
+def news_return(*, item: NewsItem, by, comment: str) -> NewsItem:
+    """Submitted or accepted → returned to the author with a comment; the author is notified."""
+    comment = (comment or "").strip()
+    if not comment:
+        raise ValidationError({"comment": _("Write what the author should change.")})
+    _claim(
+        item,
+        (NewsStatus.SUBMITTED, NewsStatus.ACCEPTED),
+        status=NewsStatus.RETURNED,
+        review_comment=comment,
+        reviewed_by=by,
+        reviewed_at=timezone.now(),
+    )
+    item_notice_task.delay_on_commit(item.pk, NoticeKind.RETURNED.value)
+    return item
+
+
+def news_accept(*, item: NewsItem, by) -> NewsItem:
+    return _claim(item, (NewsStatus.SUBMITTED,), status=NewsStatus.ACCEPTED, reviewed_by=by, reviewed_at=timezone.now())
+
+
+def news_publish(*, item: NewsItem, by, url: str) -> NewsItem:
+    """Accepted → published, with the link to the post on the territorial page; the author is notified."""
+    url = (url or "").strip()
+    try:
+        URLValidator(schemes=["http", "https"])(url)
+    except ValidationError:
+        raise ValidationError({"url": _("Give the full link to the post, starting with https://")}) from None
+    _claim(
+        item,
+        (NewsStatus.ACCEPTED,),
+        status=NewsStatus.PUBLISHED,
+        published_url=url,
+        reviewed_by=by,
+        reviewed_at=timezone.now(),
+    )
+    item_notice_task.delay_on_commit(item.pk, NoticeKind.PUBLISHED.value)
+    return item
+
+
+def news_forward(*, item: NewsItem, by) -> NewsItem:
+    """Pass an accepted or published item on to the union's information department (once)."""
+    changed = NewsItem.objects.filter(
+        pk=item.pk, status__in=(NewsStatus.ACCEPTED, NewsStatus.PUBLISHED), forwarded_to_union=False
+    ).update(forwarded_to_union=True, forwarded_at=timezone.now(), updated_at=timezone.now())
+    if not changed:
+        raise ValidationError(_("Only an accepted or published item can be forwarded, and only once."))
+    item.refresh_from_db()
+    return item
+
+
+def month_reopen(*, organisation: Organisation, month: dt.date, by) -> MonthReopening:
+    """Let one primary submit for a closed month. Reopening twice changes nothing."""
+    if organisation.kind != OrgKind.PRIMARY:
+        raise ValidationError({"organisation": _("Months are reopened for primary organisations.")})
+    month = month_start(month)
+    if month > local_today():
+        raise ValidationError({"month": _("The month cannot be in the future.")})
+    reopening, _created = MonthReopening.objects.get_or_create(
+        organisation=organisation, month=month, defaults={"reopened_by": by}
+    )
+    return reopening
+
+
+def notification_preference_set(*, user, reminders: bool, item_notices: bool, digest: bool) -> NotificationPreference:
+    preference, _created = NotificationPreference.objects.update_or_create(
+        user=user, defaults={"reminders": reminders, "item_notices": item_notices, "digest": digest}
+    )
+    return preference

@@ -1,0 +1,363 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from orgs import access
+
+from . import charts, exports, selectors, services
+from .forms import NewsItemForm, PreferenceForm, PublishForm, ReopenForm, ReturnForm
+from .models import NewsItem, NewsPhoto, NewsStatus, NotificationPreference
+from .months import local_today, months_back, parse_month
+
+PER_PAGE = 25
+
+
+def _form_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+@login_required
+def news_list(request: HttpRequest) -> HttpResponse:
+    """The primary admin's own items."""
+    organisations = list(selectors.author_organisations(request.user))
+    if not organisations:
+        raise Http404
+    items = selectors.author_items(request.user).order_by("-reporting_month", "-pk")
+    page = Paginator(items, PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "news/news_list.html", {"page_obj": page, "organisations": organisations})
+
+
+def _item_form(request, *, organisations, item: NewsItem | None = None):
+    organisation = item.organisation if item else organisations[0]
+    months = selectors.open_months(organisation)
+    if item and item.reporting_month not in months:
+        months.append(item.reporting_month)
+    initial = {"reporting_month": months[0].isoformat()}
+    if item:
+        initial = {
+            "organisation": item.organisation_id,
+            "title": item.title,
+            "text": item.text,
+            "event_date": item.event_date,
+            "reporting_month": item.reporting_month.isoformat(),
+            "links": item.links,
+        }
+    return NewsItemForm(
+        request.POST or None,
+        request.FILES or None,
+        organisations=organisations,
+        months=months,
+        photos=list(item.photos.all()) if item else [],
+        initial=initial,
+    )
+
+
+def _save_and_maybe_submit(request, form, save) -> HttpResponse | None:
+    try:
+        item = save()
+    except ValidationError as error:
+        _form_errors(form, error)
+        return None
+    if "submit" in request.POST:
+        try:
+            services.news_submit(item=item)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("news:detail", item.pk)
+        messages.success(request, _("The news was sent to your territorial organisation."))
+    else:
+        messages.success(request, _("The draft was saved."))
+    return redirect("news:detail", item.pk)
+
+
+@login_required
+def news_create(request: HttpRequest) -> HttpResponse:
+    organisations = list(selectors.author_organisations(request.user).order_by("name"))
+    if not organisations:
+        raise Http404
+    form = _item_form(request, organisations=organisations)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        organisation = next((o for o in organisations if o.pk == data["organisation"]), None)
+        if organisation is None:
+            raise Http404
+        response = _save_and_maybe_submit(
+            request,
+            form,
+            lambda: services.news_create(
+                author=request.user,
+                organisation=organisation,
+                title=data["title"],
+                text=data["text"],
+                event_date=data["event_date"],
+                reporting_month=parse_month(data["reporting_month"]),
+                links=data["links"],
+                photos=data["photos"],
+            ),
+        )
+        if response:
+            return response
+    return render(request, "news/news_form.html", {"form": form})
+
+
+@login_required
+def news_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_object_or_404(selectors.author_items(request.user), pk=pk)
+    if not item.is_editable:
+        messages.error(request, _("Only a draft or a returned item can be edited."))
+        return redirect("news:detail", item.pk)
+    form = _item_form(request, organisations=[item.organisation], item=item)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        response = _save_and_maybe_submit(
+            request,
+            form,
+            lambda: services.news_update(
+                item=item,
+                title=data["title"],
+                text=data["text"],
+                event_date=data["event_date"],
+                reporting_month=parse_month(data["reporting_month"]),
+                links=data["links"],
+                photos=data["photos"],
+                remove_photo_ids=data.get("remove_photos") or [],
+            ),
+        )
+        if response:
+            return response
+    return render(request, "news/news_form.html", {"form": form, "item": item})
+
+
+@login_required
+def news_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    item = selectors.visible_item_or_404(request.user, pk)
+    can_review = selectors.can_review(request.user, item)
+    return render(
+        request,
+        "news/news_detail.html",
+        {
+            "item": item,
+            "can_author": selectors.can_author(request.user, item),
+            "can_review": can_review,
+            "return_form": ReturnForm(),
+            "publish_form": PublishForm(initial={"url": item.published_url}),
+        },
+    )
+
+
+@login_required
+@require_POST
+def news_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_object_or_404(selectors.author_items(request.user), pk=pk)
+    try:
+        services.news_submit(item=item)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The news was sent to your territorial organisation."))
+    return redirect("news:detail", item.pk)
+
+
+def _review_action(request: HttpRequest, pk: int, action, done: str) -> HttpResponse:
+    item = get_object_or_404(selectors.reviewable_items(request.user), pk=pk)
+    try:
+        action(item)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, done)
+    return redirect("news:detail", item.pk)
+
+
+@login_required
+@require_POST
+def news_accept(request: HttpRequest, pk: int) -> HttpResponse:
+    return _review_action(
+        request, pk, lambda item: services.news_accept(item=item, by=request.user), _("The news was accepted.")
+    )
+
+
+@login_required
+@require_POST
+def news_return(request: HttpRequest, pk: int) -> HttpResponse:
+    comment = request.POST.get("comment", "")
+    return _review_action(
+        request,
+        pk,
+        lambda item: services.news_return(item=item, by=request.user, comment=comment),
+        _("The news was returned to the author."),
+    )
+
+
+@login_required
+@require_POST
+def news_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    url = request.POST.get("url", "")
+    return _review_action(
+        request,
+        pk,
+        lambda item: services.news_publish(item=item, by=request.user, url=url),
+        _("The news is marked as published."),
+    )
+
+
+@login_required
+@require_POST
+def news_forward(request: HttpRequest, pk: int) -> HttpResponse:
+    return _review_action(
+        request,
+        pk,
+        lambda item: services.news_forward(item=item, by=request.user),
+        _("The news was forwarded to the union's information department."),
+    )
+
+
+@login_required
+def news_photo(request: HttpRequest, pk: int, photo_pk: int, variant: str) -> FileResponse:
+    item = selectors.visible_item_or_404(request.user, pk)
+    photo = get_object_or_404(NewsPhoto, pk=photo_pk, item=item)
+    field = photo.thumbnail if variant == "thumb" else photo.image
+    return FileResponse(field.open("rb"))
+
+
+@login_required
+def review_queue(request: HttpRequest) -> HttpResponse:
+    if not access.has_role(request.user, *selectors.REVIEW_ROLES):
+        raise Http404
+    month = parse_month(request.GET.get("month"))
+    status = request.GET.get("status", "")
+    if status not in NewsStatus.values:
+        status = ""
+    try:
+        organisation_id = int(request.GET.get("organisation") or 0) or None
+    except ValueError:
+        organisation_id = None
+    forwarded = request.GET.get("forwarded") == "1"
+    items = selectors.review_queue(
+        request.user, month=month, status=status, organisation_id=organisation_id, forwarded=forwarded
+    )
+    page = Paginator(items, PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "news/review_queue.html",
+        {
+            "page_obj": page,
+            "organisations": selectors.review_organisations(request.user),
+            "statuses": [choice for choice in NewsStatus.choices if choice[0] != NewsStatus.DRAFT],
+            "filters": {
+                "month": f"{month:%Y-%m}" if month else "",
+                "status": status,
+                "organisation": organisation_id,
+                "forwarded": forwarded,
+            },
+            "query": query.urlencode(),
+        },
+    )
+
+
+def _report_months(request: HttpRequest) -> list:
+    last = parse_month(request.GET.get("until")) or local_today().replace(day=1)
+    try:
+        count = min(max(int(request.GET.get("months", 6)), 2), 24)
+    except ValueError:
+        count = 6
+    return months_back(last, count)
+
+
+@login_required
+def completeness(request: HttpRequest) -> HttpResponse:
+    if not access.has_role(request.user, *selectors.REVIEW_ROLES):
+        raise Http404
+    months = _report_months(request)
+    report = selectors.completeness(request.user, months)
+    chart = charts.reporting_rate_trend(
+        [f"{m:%m.%Y}" for m in months],
+        [totals.rate for totals in report.union_totals],
+        [totals.on_time_rate for totals in report.union_totals],
+        (_("Sent, %"), _("On time, %")),
+    )
+    return render(
+        request,
+        "news/completeness.html",
+        {"report": report, "chart": chart, "labels": exports.state_labels(), "query": request.GET.urlencode()},
+    )
+
+
+@login_required
+def completeness_xlsx(request: HttpRequest) -> HttpResponse:
+    if not access.has_role(request.user, *selectors.REVIEW_ROLES):
+        raise Http404
+    months = _report_months(request)
+    content = exports.completeness_xlsx(selectors.completeness(request.user, months))
+    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="news-completeness-{months[-1]:%Y-%m}.xlsx"'
+    return response
+
+
+@login_required
+def digest_docx(request: HttpRequest, pk: int, month: str) -> HttpResponse:
+    territorial = get_object_or_404(selectors.review_territorials(request.user), pk=pk)
+    month_date = parse_month(month)
+    if month_date is None:
+        raise Http404
+    items = list(selectors.accepted_for_digest(territorial, month_date))
+    content = exports.digest_docx(territorial=territorial, month=month_date, items=items)
+    response = HttpResponse(
+        content, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    )
+    response["Content-Disposition"] = f'attachment; filename="news-digest-{territorial.pk}-{month_date:%Y-%m}.docx"'
+    return response
+
+
+@login_required
+def month_reopen(request: HttpRequest) -> HttpResponse:
+    if not access.has_role(request.user, *selectors.REVIEW_ROLES):
+        raise Http404
+    organisations = list(selectors.reopenable_organisations(request.user))
+    form = ReopenForm(request.POST if request.method == "POST" else None, organisations=organisations)
+    if request.method == "POST" and form.is_valid():
+        organisation = get_object_or_404(
+            selectors.reopenable_organisations(request.user), pk=form.cleaned_data["organisation"]
+        )
+        try:
+            services.month_reopen(organisation=organisation, month=form.cleaned_data["month"], by=request.user)
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("%(month)s is open again for %(organisation)s.")
+                % {"month": f"{form.cleaned_data['month']:%m.%Y}", "organisation": organisation.name},
+            )
+            return redirect("news:reopen")
+    page = Paginator(selectors.reopenings(request.user), PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "news/month_reopen.html", {"form": form, "page_obj": page})
+
+
+@login_required
+def preferences(request: HttpRequest) -> HttpResponse:
+    current = NotificationPreference.objects.filter(user=request.user).first()
+    initial = {
+        "reminders": current.reminders if current else True,
+        "item_notices": current.item_notices if current else True,
+        "digest": current.digest if current else True,
+    }
+    form = PreferenceForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        services.notification_preference_set(user=request.user, **form.cleaned_data)
+        messages.success(request, _("Your notice settings were saved."))
+        return redirect("news:preferences")
+    return render(request, "news/preferences.html", {"form": form})
