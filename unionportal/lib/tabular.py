@@ -56,10 +56,13 @@ def _decode(raw: bytes) -> str:
 
 
 def _read_csv(raw: bytes) -> list[list[str]]:
-    text = _decode(raw)
+    text = _decode(raw).replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
     first_line = text.splitlines()[0] if text.strip() else ""
     delimiter = max([";", ",", "\t"], key=first_line.count)
-    return [row for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+    try:
+        return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    except csv.Error as error:
+        raise TableError(_("The file is not a readable CSV table: %(error)s") % {"error": error}) from error
 
 
 def _cell(value: object) -> str:
