@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from orgs.models import Organisation, OrgKind
+from unionportal.lib.audit import audit_update
 
 from .models import (
     EDITABLE_STATUSES,
@@ -35,6 +36,8 @@ from .tasks import item_notice_task
 
 
 def _claim(item: NewsItem, old: tuple[str, ...], **changes) -> NewsItem:
+    audited = ["status", *[field for field in changes if not field.endswith("_at")]]
+    before = {field: getattr(item, field) for field in audited}
     changed = NewsItem.objects.filter(pk=item.pk, status__in=old).update(**changes, updated_at=timezone.now())
     if not changed:
         raise ValidationError(
@@ -42,6 +45,7 @@ def _claim(item: NewsItem, old: tuple[str, ...], **changes) -> NewsItem:
             % {"status": NewsItem.objects.get(pk=item.pk).get_status_display()}
         )
     item.refresh_from_db()
+    audit_update(item, before=before, after={field: getattr(item, field) for field in audited})
     return item
 
 
@@ -229,6 +233,7 @@ def news_forward(*, item: NewsItem, by) -> NewsItem:
     if not changed:
         raise ValidationError(_("Only an accepted or published item can be forwarded, and only once."))
     item.refresh_from_db()
+    audit_update(item, before={"forwarded_to_union": False}, after={"forwarded_to_union": True})
     return item
 
 

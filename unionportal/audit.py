@@ -15,6 +15,13 @@ from orgs import access
 SCOPE_FIELD = {
     "orgs.organisation": "path",
     "orgs.roleassignment": "organisation__path",
+    "socialstats.socialpage": "organisation__path",
+    "socialstats.snapshot": "page__organisation__path",
+    "socialstats.website": "organisation__path",
+    "socialstats.printpublication": "organisation__path",
+    "news.newsitem": "organisation__path",
+    "contests.contest": "scope__path",
+    "contests.juryscore": "entry__organisation__path",
 }
 
 

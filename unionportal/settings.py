@@ -71,9 +71,18 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_IPWARE_PROXY_COUNT = env.int("AXES_IPWARE_PROXY_COUNT", default=0)
 
 # Audit trail (django-auditlog): who changed what and when, shown to information staff.
+# Bulk writes (API snapshots, file imports) are not logged row by row; review status changes are logged
+# explicitly by the news services (unionportal/lib/audit.py).
 AUDITLOG_INCLUDE_TRACKING_MODELS = (
     "orgs.Organisation",
     "orgs.RoleAssignment",
+    "socialstats.SocialPage",
+    "socialstats.Snapshot",
+    "socialstats.Website",
+    "socialstats.PrintPublication",
+    "news.NewsItem",
+    "contests.Contest",
+    "contests.JuryScore",
 )
 
 ROOT_URLCONF = "unionportal.urls"

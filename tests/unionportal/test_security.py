@@ -75,3 +75,39 @@ def test_history_is_for_information_staff_only(client, cast, tree, role):
 def test_history_of_unaudited_model_answers_404(client, cast):
     client.force_login(cast.info_officer)
     assert client.get(reverse("object_history", args=["auth.user", cast.info_officer.pk])).status_code == 404
+
+
+def test_news_review_is_in_the_audit_trail_with_its_reviewer(client, cast, tree):
+    from news.models import NewsItem
+    from news.months import local_today, month_start
+    from news.services import news_create, news_return, news_submit
+
+    item = news_create(
+        organisation=tree.vao_p1,
+        author=cast.primary_admin,
+        title="Субботник",
+        text="Текст",
+        reporting_month=month_start(local_today()),
+    )
+    news_submit(item=item)
+    news_return(item=item, by=cast.territorial_admin, comment="Добавьте фото")
+    entries = LogEntry.objects.get_for_object(NewsItem.objects.get(pk=item.pk))
+    changes = [entry.changes_dict for entry in entries]
+    assert any(change.get("status", [None, None])[1] == "returned" for change in changes)
+    assert any("Добавьте фото" in str(change.get("review_comment", "")) for change in changes)
+    client.force_login(cast.info_officer)
+    body = client.get(reverse("object_history", args=["news.newsitem", item.pk])).content.decode()
+    assert "Добавьте фото" in body
+
+
+def test_hand_entered_snapshot_and_page_changes_are_audited(cast, tree):
+    import datetime as dt
+
+    from socialstats.models import Snapshot, SocialPage
+
+    page = SocialPage.objects.create(organisation=tree.vao, network="vk", url="https://vk.com/vao", handle="vao")
+    page.title = "ВАО ВКонтакте"
+    page.save()
+    snapshot = Snapshot.objects.create(page=page, date=dt.date(2026, 1, 1), subscribers=10, source="manual")
+    assert LogEntry.objects.get_for_object(page).count() == 2
+    assert LogEntry.objects.get_for_object(snapshot).count() == 1
