@@ -64,7 +64,8 @@ def preview_html(posts: list[tuple[int, dt.datetime, str, str | None]]) -> str:
         )
     service = """<div class="tgme_widget_message_wrap"><div class="tgme_widget_message service_message"
         data-post="union_news/999"><div class="tgme_widget_message_text">Union pinned «Post»</div>
-        <a class="tgme_widget_message_date" href="#"><time datetime="2030-01-01T00:00:00+00:00">x</time></a></div></div>"""
+        <a class="tgme_widget_message_date" href="#"><time datetime="2030-01-01T00:00:00+00:00">x</time></a>
+        </div></div>"""
     return f"""<html><body><div class="tgme_channel_info"><div class="tgme_channel_info_counters">
         <div class="tgme_channel_info_counter"><span class="counter_value">1.2K</span>
         <span class="counter_type">subscribers</span></div></div></div>
