@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from .collectors import missing_settings
-from .models import COLLECTED_NETWORKS, CollectionFailure, CollectionRun
+from .models import COLLECTED_NETWORKS, CollectionFailure, CollectionRun, RunStatus
 
 
 def run_list() -> QuerySet[CollectionRun]:
@@ -18,6 +21,14 @@ def run_failures(run: CollectionRun) -> QuerySet[CollectionFailure]:
         CollectionFailure.objects.filter(run=run)
         .select_related("page__organisation")
         .order_by("page__organisation__name", "page__handle")
+    )
+
+
+def running_networks(within: dt.timedelta = dt.timedelta(hours=6)) -> set[str]:
+    """Networks with a run still going (started recently: a run killed long ago does not block)."""
+    since = timezone.now() - within
+    return set(
+        CollectionRun.objects.filter(status=RunStatus.RUNNING, started_at__gte=since).values_list("network", flat=True)
     )
 
 

@@ -52,14 +52,19 @@ def collection_start_view(request: HttpRequest) -> HttpResponse:
         )
         return redirect("socialstats:collection_list")
     started = []
+    running = selectors.running_networks()
     for network in networks if wanted == "all" else [wanted]:
+        if network in running:
+            # Two collections of one network at once would share the token's request rate.
+            messages.warning(request, _("%(network)s is already being collected.") % {"network": network})
+            continue
         run = collection_start(network=network, trigger="manual")
         if run.status == RunStatus.RUNNING:
             # Without a broker the task runs here and now; with one, the page polls the run's counters.
             collect_network.delay_on_commit(network, run.for_date.isoformat(), None, run.pk)
             started.append(run.pk)
     if not started:
-        messages.warning(request, _("Nothing started: the chosen networks are not configured."))
+        messages.warning(request, _("Nothing started: the chosen networks are not configured or already running."))
         return redirect("socialstats:collection_list")
     messages.success(request, _("Collection started."))
     return redirect(f"{reverse('socialstats:collection_list')}?watch={','.join(map(str, started))}")

@@ -220,7 +220,12 @@ class VkCollector(Collector):
         if unresolved:
             yield unresolved
         resolved = [page for page in pages if page.id in ids]
-        newly_resolved = {page.id for page in resolved if not page.external_id.isdigit()}
+        # Ids found through utils.resolveScreenName are stored; club123/public123 carry theirs in the handle.
+        newly_resolved = {
+            page.id
+            for page in resolved
+            if not page.external_id.isdigit() and not PREFIXED_ID.match(page.handle.lower())
+        }
         for chunk in chunked(resolved, IDS_PER_CALL * EXECUTE_CALLS):
             yield from self._collect_chunk(chunk, ids, newly_resolved, now)
 

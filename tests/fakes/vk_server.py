@@ -222,3 +222,20 @@ def serve(fake: FakeVk) -> tuple[ThreadingHTTPServer, str]:
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, f"http://127.0.0.1:{server.server_address[1]}/method"
+
+
+def main() -> None:
+    """`python -m tests.fakes.vk_server [TOKEN]`: serve a synthetic fake in its own process, print its URL."""
+    import sys
+
+    fake = FakeVk(token=sys.argv[1] if len(sys.argv) > 1 else "bench-token", synthetic=True)
+    server, url = serve(fake)
+    print(url, flush=True)  # noqa: T201 - the parent process reads the URL from here
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        server.shutdown()
+
+
+if __name__ == "__main__":
+    main()

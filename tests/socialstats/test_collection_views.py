@@ -188,3 +188,13 @@ def test_health_shows_the_last_nightly_run_per_network(client):
     assert report["ok"] is True
     assert report["collection"]["networks"]["vk"]["status"] == "done"
     assert report["collection"]["networks"]["ok"] is None
+
+
+def test_a_network_already_being_collected_is_not_started_twice(client, cast, tree, fast_vk):
+    running = CollectionRun.objects.create(network="vk", for_date=dt.date(2027, 1, 1))
+    client.force_login(cast.info_officer)
+
+    response = client.post(reverse("socialstats:collection_start"), {"network": "vk"}, follow=True)
+
+    assert list(CollectionRun.objects.values_list("pk", flat=True)) == [running.pk]
+    assert "vk" in response.content.decode()
