@@ -19,6 +19,7 @@ T = TypeVar("T")
 # How many of the latest posts the engagement sums cover, and the window of "posts in the last 30 days".
 POSTS_FOR_SUMS = 10
 POSTS_WINDOW_DAYS = 30
+MAX_SERVER_WAIT = 600.0  # longest "retry after" we wait for inside one run
 
 
 @dataclass(frozen=True)
@@ -159,8 +160,8 @@ class RetryPolicy:
     rng: random.Random = field(default_factory=random.Random)
 
     def delay(self, attempt: int, error: TransientError) -> float:
-        if error.wait is not None:
-            return min(self.cap, error.wait)
+        if error.wait is not None:  # the server said how long (Telegram retry_after): obey it, within reason
+            return min(MAX_SERVER_WAIT, error.wait)
         backoff = min(self.cap, self.base * 2**attempt)
         return backoff / 2 + self.rng.uniform(0, backoff / 2)
 
