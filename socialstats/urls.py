@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import collection_views, views
 
 app_name = "socialstats"
 
@@ -23,4 +23,11 @@ urlpatterns = [
     path("org/<int:org_pk>/websites/<int:pk>/stats/add/", views.website_stat_add, name="website_stat_add"),
     path("org/<int:org_pk>/publications/add/", views.publication_edit, name="publication_add"),
     path("org/<int:org_pk>/publications/<int:pk>/edit/", views.publication_edit, name="publication_edit"),
+
+    # --- collection (nightly job runs, failed pages, manual start, progress) ---
+    path("collection/", collection_views.collection_list, name="collection_list"),
+    path("collection/start/", collection_views.collection_start_view, name="collection_start"),
+    path("collection/<int:pk>/", collection_views.collection_detail, name="collection_detail"),
+    path("collection/<int:pk>/progress/", collection_views.collection_progress, name="collection_progress"),
+    # --- end of collection ---
 ]

@@ -41,3 +41,13 @@ def health_report() -> dict[str, object]:
         report[name] = value
     report["ok"] = all(value.get("ok", True) for value in report.values() if isinstance(value, dict))
     return report
+
+
+def last_collection_status() -> tuple[str, dict]:
+    """The last nightly collection per network: when it started and how it ended."""
+    from socialstats.collection_selectors import last_nightly_runs
+
+    return "collection", last_nightly_runs()
+
+
+HEALTH_SECTIONS.append(last_collection_status)

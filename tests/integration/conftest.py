@@ -125,3 +125,27 @@ def wait_for(predicate, timeout: float = 60.0, interval: float = 0.25):
             return value
         time.sleep(interval)
     pytest.fail(f"condition not met within {timeout} s")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def fake_vk_server():
+    """A local fake of the VK API (tests/fakes/vk_server.py), started before the worker.
+
+    The worker subprocess copies os.environ when it starts, so the fake's URL and token go there first;
+    the test process's settings get the same values.
+    """
+    from tests.fakes.vk_server import FakeVk, serve
+
+    fake = FakeVk(token="integration-vk-token", synthetic=True)
+    server, url = serve(fake)
+    values = {"VK_API_URL": url, "VK_API_TOKEN": fake.token, "VK_API_RPS": "20"}
+    previous = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
+    settings.VK_API_URL, settings.VK_API_TOKEN, settings.VK_API_RPS = url, fake.token, 20.0
+    yield fake
+    server.shutdown()
+    for name, value in previous.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value

@@ -1,0 +1,39 @@
+"""Thin Celery tasks over the collection service (ids and ISO dates in, a short summary out)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from celery import shared_task
+
+from .collection import collection_run, collection_start
+from .models import COLLECTED_NETWORKS
+
+
+@shared_task
+def collect_all_networks(date: str | None = None) -> str:
+    """The nightly job: record one run per network and queue each (unconfigured ones are recorded skipped)."""
+    for_date = dt.date.fromisoformat(date) if date else None
+    queued = []
+    for network in COLLECTED_NETWORKS:
+        run = collection_start(network=network, for_date=for_date, trigger="nightly")
+        if run.status == "running":
+            collect_network.delay_on_commit(str(network), run.for_date.isoformat(), None, run.pk)
+            queued.append(str(network))
+    return f"queued {', '.join(queued) or 'nothing'}"
+
+
+@shared_task
+def collect_network(network: str, date: str | None = None, org_id: int | None = None, run_id: int | None = None) -> str:
+    """Collect one network. With `run_id` (a redelivered task after a crash) the same run is resumed."""
+    if run_id is None:
+        run_id = collection_start(
+            network=network,
+            for_date=dt.date.fromisoformat(date) if date else None,
+            scope_id=org_id,
+            trigger="task",
+        ).pk
+    run = collection_run(run_id=run_id)
+    if run is None:
+        return "gone"
+    return f"{run.network} {run.for_date}: {run.status}, {run.pages_collected}/{run.pages_total} collected"
