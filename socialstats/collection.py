@@ -52,7 +52,8 @@ SNAPSHOT_FIELDS = [
 
 
 def _pages(run: CollectionRun):
-    pages = SocialPage.objects.filter(network=run.network).exclude(status=PageStatus.ARCHIVED)
+    # A page imported without its link has no handle to ask the network about: it is not collected.
+    pages = SocialPage.objects.filter(network=run.network).exclude(status=PageStatus.ARCHIVED).exclude(handle="")
     if run.scope_id is not None:
         scope_path = Organisation.objects.filter(pk=run.scope_id).values_list("path", flat=True).first() or ""
         pages = pages.filter(organisation__path__startswith=scope_path) if scope_path else pages.none()

@@ -212,3 +212,16 @@ def test_missing_columns_are_refused_before_any_row(mgo_orgs):
     with pytest.raises(ImportRejected) as rejected:
         snapshots_import(source=b"organisation,network,date\n", filename="x.csv")
     assert "subscribers" in rejected.value.errors[0]
+
+
+def test_pages_imported_without_a_link_are_not_collected(tree, settings):
+    import datetime as dt
+
+    from socialstats.collection import _prepare, collection_start
+    from socialstats.models import SocialPage
+
+    settings.VK_API_TOKEN = "token"
+    SocialPage.objects.create(organisation=tree.vao, network="vk", url="", handle="")
+    linked = SocialPage.objects.create(organisation=tree.zao, network="vk", url="https://vk.com/zao", handle="zao")
+    run = collection_start(network="vk", for_date=dt.date(2026, 1, 1))
+    assert [ref.id for ref in _prepare(run)] == [linked.pk]
