@@ -175,7 +175,8 @@ def load(scale: float) -> dict:
             SELECT p.id, d::date,
                    100 + (mod(p.id, 900)) + (d::date - %s::date) * (1 + mod(p.id, 3)),
                    mod(p.id, 25), d + interval '10 hours' - ((mod(p.id, 40)) * interval '1 day'), 10,
-                   mod(p.id, 97), mod(p.id, 31), mod(p.id, 13), CASE WHEN p.network = 'telegram' THEN 2000 + mod(p.id, 500) END,
+                   mod(p.id, 97), mod(p.id, 31), mod(p.id, 13),
+                   CASE WHEN p.network = 'telegram' THEN 2000 + mod(p.id, 500) END,
                    'api', d + interval '3 hours'
             FROM socialstats_socialpage p
             CROSS JOIN generate_series(%s::date, %s::date, interval '1 day') AS d
@@ -225,9 +226,7 @@ def measure() -> list[tuple[str, float, int | None, float | None]]:
 
     a, b = END - dt.timedelta(days=91), END - dt.timedelta(days=1)
     level = selectors.territorial_depth(None)
-    raw = _median_ms(
-        lambda: selectors.growth_raw(scope_paths=None, a=a, b=b, dimensions=("level",), level=level)
-    )
+    raw = _median_ms(lambda: selectors.growth_raw(scope_paths=None, a=a, b=b, dimensions=("level",), level=level))
     selector = _median_ms(lambda: selectors.growth_rows(scope_paths=None, a=a, b=b, grouping="territorial"))
     results = [
         ("raw SQL: rollup by territorial organisation", raw, 1, None),

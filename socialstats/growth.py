@@ -10,6 +10,8 @@ import calendar
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.utils.translation import npgettext
+
 # A value read from a snapshot older than this many days before the asked date shows its own date.
 STALE_AFTER_DAYS = 3
 
@@ -188,3 +190,119 @@ def linear_trend_date(points: list[tuple[dt.date, int]], target: int) -> dt.date
     intercept = mean_y - slope * mean_x
     x_target = (target - intercept) / slope
     return origin + dt.timedelta(days=max(int(x_target + 0.999), xs[-1]))
+
+
+# Export ----------------------------------------------------------------------------------------------
+
+EXPORT_HEADER = (
+    "Строка",
+    "Сеть",
+    "Организация",
+    "Страниц",
+    "Новая",
+    "На дату A",
+    "Дата снимка A",
+    "На дату B",
+    "Дата снимка B",
+    "Прирост",
+    "Прирост, %",
+)
+
+
+def export_rows(rows: list[GrowthRow], extra: list[GrowthRow]) -> list[list]:
+    """The table's cells as plain values (numbers stay numbers): rows, then subtotals and the total."""
+    result = []
+    for row in [*rows, *extra]:
+        pct = row.change_pct
+        result.append(
+            [
+                row.label,
+                row.network,
+                row.organisation,
+                row.pages,
+                "новая" if row.is_new else "",
+                row.at_a,
+                row.date_a,
+                row.at_b,
+                row.date_b,
+                row.change,
+                None if pct is None else round(pct, 1),
+            ]
+        )
+    return result
+
+
+def to_csv(rows: list[list], title: str) -> bytes:
+    """CSV for Excel in Russia: `;` separated, UTF-8 with BOM, dates 31.12.2017, decimal comma."""
+    import csv
+    import io
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";")
+    writer.writerow([title])
+    writer.writerow(EXPORT_HEADER)
+    for row in rows:
+        writer.writerow(
+            [
+                fmt_date(value)
+                if isinstance(value, dt.date)
+                else (str(value).replace(".", ",") if isinstance(value, float) else ("" if value is None else value))
+                for value in row
+            ]
+        )
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def to_xlsx(rows: list[list], title: str) -> bytes:
+    """XLSX with the same cells; numbers and dates typed so Excel sums and sorts them."""
+    import io
+
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Прирост"
+    sheet.append([title])
+    sheet.append(list(EXPORT_HEADER))
+    for cell in sheet[2]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        sheet.append(row)
+        for cell in sheet[sheet.max_row]:
+            if isinstance(cell.value, dt.date):
+                cell.number_format = "DD.MM.YYYY"
+    sheet.column_dimensions["A"].width = 40
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def ownership_sentence(
+    *,
+    pages: int,
+    territorial_pages: int,
+    territorial_orgs: int,
+    primary_pages: int,
+    primary_orgs: int,
+    youth_pages: int,
+) -> str:
+    """The 000 document's summary: «52 страницы: 13 из них принадлежат 8 территориальным организациям,
+    39 групп — у 27 первичек, 14 ведёт молодёжь», with Russian plurals through ngettext."""
+    parts = [
+        npgettext("dashboard", "%(count)s of them belongs to", "%(count)s of them belong to", territorial_pages)
+        % {"count": territorial_pages}
+        + " "
+        + npgettext(
+            "dashboard", "%(count)s territorial organisation", "%(count)s territorial organisations", territorial_orgs
+        )
+        % {"count": territorial_orgs},
+        npgettext("dashboard", "%(count)s group", "%(count)s groups", primary_pages) % {"count": primary_pages}
+        + " — "
+        + npgettext("dashboard", "with %(count)s primary", "with %(count)s primaries", primary_orgs)
+        % {"count": primary_orgs},
+        npgettext("dashboard", "%(count)s run by youth", "%(count)s run by youth", youth_pages)
+        % {"count": youth_pages},
+    ]
+    head = npgettext("dashboard", "%(count)s page", "%(count)s pages", pages) % {"count": pages}
+    return f"{head}: {', '.join(parts)}"

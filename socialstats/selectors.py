@@ -10,14 +10,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Count, Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Min, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Substr
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from orgs.models import Organisation, OrgKind
 
-from .growth import GrowthRow, is_stale
+from .growth import GrowthRow, is_stale, linear_trend_date, total_of
 from .models import Network, PageStatus, Snapshot, SocialPage
 
 STEPLEN = Organisation.steplen
@@ -97,9 +100,9 @@ def territorial_depth(scope_paths: Sequence[str] | None) -> int:
 
     When the scope is one organisation at or below that level, its own depth: one row, itself.
     """
-    depth = Organisation.objects.filter(_paths_q(scope_paths), kind=OrgKind.TERRITORIAL).aggregate(
-        depth=Min("depth")
-    )["depth"]
+    depth = Organisation.objects.filter(_paths_q(scope_paths), kind=OrgKind.TERRITORIAL).aggregate(depth=Min("depth"))[
+        "depth"
+    ]
     floor = len(scope_paths[0]) // STEPLEN if scope_paths and len(scope_paths) == 1 else 1
     return max(depth or floor, floor)
 
@@ -112,18 +115,26 @@ _DIMENSIONS = {
     "network": "c.network",
 }
 
+# Snapshot columns the per-page facts carry besides subscribers and date (read at B).
+FACT_COLUMNS = ("posts_30d", "last_post_at", "posts_counted", "likes", "comments", "reposts", "views")
 
-def _value_at_sql(name: str, snapshot_table: str) -> str:
-    """CTE `<name>`: (page_id, subscribers, date) of the latest snapshot on or before the date (%s twice)."""
+
+def _value_at_sql(name: str, snapshot_table: str, columns: Sequence[str] = ()) -> str:
+    """CTE `<name>`: (page_id, subscribers, date, *columns) of the latest snapshot on or before a date.
+
+    Takes the date twice (%s): the exact day's snapshots as one index range, then the latest earlier
+    snapshot only for the pages missing on that day.
+    """
+    extra = "".join(f", s.{column}" for column in columns)
     return f"""
     {name}_exact AS (
-        SELECT s.page_id, s.subscribers, s.date FROM {snapshot_table} s
+        SELECT s.page_id, s.subscribers, s.date{extra} FROM {snapshot_table} s
         JOIN scoped c ON c.page_id = s.page_id WHERE s.date = %s
     ),
     {name} AS (
-        SELECT page_id, subscribers, date FROM {name}_exact
+        SELECT * FROM {name}_exact
         UNION ALL
-        SELECT s.page_id, s.subscribers, s.date
+        SELECT s.page_id, s.subscribers, s.date{extra}
         FROM (
             SELECT c.page_id, (
                 SELECT MAX(x.date) FROM {snapshot_table} x WHERE x.page_id = c.page_id AND x.date < %s
@@ -135,20 +146,10 @@ def _value_at_sql(name: str, snapshot_table: str) -> str:
     )"""
 
 
-def growth_sql(
-    *,
-    scope_paths: Sequence[str] | None,
-    a: dt.date,
-    b: dt.date,
-    networks: Sequence[str] = (),
-    dimensions: Sequence[str] = ("page",),
-    level: int = 2,
+def _growth_ctes(
+    *, scope_paths: Sequence[str] | None, a: dt.date, b: dt.date, networks: Sequence[str], b_columns: Sequence[str] = ()
 ) -> tuple[str, list]:
-    """One SQL statement: per group, pages, new pages, subscribers at A and B and the oldest dates behind them.
-
-    Rules (docs/reports.md): a page's value at a date is its latest snapshot on or before it; an archived
-    page counts only at dates before its archive date; a page with no value at A is new.
-    """
+    """WITH scoped, at_a, at_b: the pages in scope and their values at A and at B."""
     page_table = SocialPage._meta.db_table
     org_table = Organisation._meta.db_table
     snapshot_table = Snapshot._meta.db_table
@@ -165,41 +166,132 @@ def growth_sql(
     # An archived page without an archive date has no dates it counts at.
     where.append("NOT (p.status = %s AND p.archived_on IS NULL)")
     params.append(PageStatus.ARCHIVED)
+    sql = f"""
+    WITH scoped AS (
+        SELECT p.id AS page_id, p.network AS network, p.organisation_id AS org_id, o.path AS path,
+               p.owner AS owner, o.kind AS org_kind,
+               CASE WHEN p.status = %s THEN p.archived_on ELSE NULL END AS archived_on
+        FROM {page_table} p JOIN {org_table} o ON o.id = p.organisation_id
+        WHERE {" AND ".join(where)}
+    ),
+    {_value_at_sql("at_a", snapshot_table)},
+    {_value_at_sql("at_b", snapshot_table, b_columns)}
+    """
+    return sql, [PageStatus.ARCHIVED, *params, a, a, b, b]
+
+
+_JOINS = """
+    FROM scoped c
+    LEFT JOIN at_a va ON va.page_id = c.page_id AND (c.archived_on IS NULL OR c.archived_on > %s)
+    LEFT JOIN at_b vb ON vb.page_id = c.page_id AND (c.archived_on IS NULL OR c.archived_on > %s)
+    WHERE va.page_id IS NOT NULL OR vb.page_id IS NOT NULL
+"""
+
+
+def growth_sql(
+    *,
+    scope_paths: Sequence[str] | None,
+    a: dt.date,
+    b: dt.date,
+    networks: Sequence[str] = (),
+    dimensions: Sequence[str] = ("page",),
+    level: int = 2,
+) -> tuple[str, list]:
+    """One SQL statement: per group, pages, new pages, subscribers at A and B and the oldest dates behind them.
+
+    Rules (docs/reports.md): a page's value at a date is its latest snapshot on or before it; an archived
+    page counts only at dates before its archive date; a page with no value at A is new.
+    """
+    ctes, params = _growth_ctes(scope_paths=scope_paths, a=a, b=b, networks=networks)
     select_dims, dim_params = [], []
     for name in dimensions:
         select_dims.append(_DIMENSIONS[name])
         if name == "level":
             dim_params.append(level * STEPLEN)
     group_by = ", ".join(select_dims)
-    sql = f"""
-    WITH scoped AS (
-        SELECT p.id AS page_id, p.network AS network, p.organisation_id AS org_id, o.path AS path,
-               CASE WHEN p.status = %s THEN p.archived_on ELSE NULL END AS archived_on
-        FROM {page_table} p JOIN {org_table} o ON o.id = p.organisation_id
-        WHERE {" AND ".join(where)}
-    ),
-    {_value_at_sql("at_a", snapshot_table)},
-    {_value_at_sql("at_b", snapshot_table)}
+    sql = f"""{ctes}
     SELECT {group_by},
            COUNT(*) AS pages,
            SUM(CASE WHEN va.page_id IS NULL THEN 1 ELSE 0 END) AS new_pages,
            SUM(va.subscribers) AS at_a, SUM(vb.subscribers) AS at_b,
            MIN(va.date) AS date_a, MIN(vb.date) AS date_b
-    FROM scoped c
-    LEFT JOIN at_a va ON va.page_id = c.page_id AND (c.archived_on IS NULL OR c.archived_on > %s)
-    LEFT JOIN at_b vb ON vb.page_id = c.page_id AND (c.archived_on IS NULL OR c.archived_on > %s)
-    WHERE va.page_id IS NOT NULL OR vb.page_id IS NOT NULL
+    {_JOINS}
     GROUP BY {group_by}
     """
-    all_params = (
-        [PageStatus.ARCHIVED, *params]  # scoped
-        + [a, a]  # at_a: the exact day, then the fallback
-        + [b, b]  # at_b
-        + dim_params  # SELECT
-        + [a, b]  # archive cut-offs in the joins
-        + dim_params  # GROUP BY
-    )
-    return sql, all_params
+    return sql, [*params, *dim_params, a, b, *dim_params]
+
+
+@dataclass
+class PageFact:
+    """One page with its values at A and B and the engagement fields of its snapshot at B."""
+
+    page_id: int
+    org_id: int
+    path: str
+    network: str
+    owner: str
+    org_kind: str
+    at_a: int | None
+    date_a: dt.date | None
+    at_b: int | None
+    date_b: dt.date | None
+    posts_30d: int | None
+    last_post_at: dt.datetime | None
+    posts_counted: int | None
+    likes: int | None
+    comments: int | None
+    reposts: int | None
+    views: int | None
+
+    @property
+    def change(self) -> int:
+        return (self.at_b or 0) - (self.at_a or 0)
+
+    @property
+    def engagement(self) -> float | None:
+        """The 003 document: mean (likes + comments + reposts) over the last posts ÷ subscribers, in %."""
+        if not self.posts_counted or not self.at_b or self.likes is None:
+            return None
+        interactions = (self.likes or 0) + (self.comments or 0) + (self.reposts or 0)
+        return interactions / self.posts_counted * 100.0 / self.at_b
+
+    @property
+    def engagement_by_views(self) -> float | None:
+        """Interactions as a share of views over the same posts, in %; None where the network gives no views."""
+        if not self.views or self.likes is None:
+            return None
+        interactions = (self.likes or 0) + (self.comments or 0) + (self.reposts or 0)
+        return interactions * 100.0 / self.views
+
+
+def page_facts(
+    *, scope_paths: Sequence[str] | None, a: dt.date, b: dt.date, networks: Sequence[str] = ()
+) -> list[PageFact]:
+    """Every page in scope with a value at A or B: one query whatever the number of pages."""
+    ctes, params = _growth_ctes(scope_paths=scope_paths, a=a, b=b, networks=networks, b_columns=FACT_COLUMNS)
+    columns = ", ".join(f"vb.{column}" for column in FACT_COLUMNS)
+    sql = f"""{ctes}
+    SELECT c.page_id, c.org_id, c.path, c.network, c.owner, c.org_kind,
+           va.subscribers, va.date, vb.subscribers, vb.date, {columns}
+    {_JOINS}
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, a, b])
+        records = cursor.fetchall()
+    facts = []
+    for record in records:
+        fact = PageFact(*record)
+        fact.date_a, fact.date_b = _to_date(fact.date_a), _to_date(fact.date_b)
+        fact.last_post_at = _to_datetime(fact.last_post_at)
+        facts.append(fact)
+    return facts
+
+
+def _to_datetime(value) -> dt.datetime | None:
+    if value is None or isinstance(value, dt.datetime):
+        return value
+    parsed = dt.datetime.fromisoformat(str(value))
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
 
 
 def _to_date(value) -> dt.date | None:
@@ -235,9 +327,7 @@ def growth_rows(
     }[grouping]
     if "level" in dimensions and level is None:
         level = territorial_depth(scope_paths)
-    raw = growth_raw(
-        scope_paths=scope_paths, a=a, b=b, networks=networks, dimensions=dimensions, level=level or 2
-    )
+    raw = growth_raw(scope_paths=scope_paths, a=a, b=b, networks=networks, dimensions=dimensions, level=level or 2)
     network_labels = dict(Network.choices)
     rows: list[GrowthRow] = []
     for record in raw:
@@ -311,8 +401,434 @@ def primaries_count_by_path(paths: Sequence[str]) -> dict[str, int]:
     rows = (
         Organisation.objects.filter(_paths_q(paths), kind=OrgKind.PRIMARY, is_active=True)
         .annotate(prefix=Substr("path", 1, length))
-        .values_list("prefix")
+        .order_by()
+        .values("prefix")
         .annotate(n=Count("id"))
         .values_list("prefix", "n")
     )
     return dict(rows)
+
+
+# Reports ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class GrowthReport:
+    a: dt.date
+    b: dt.date
+    grouping: str
+    rows: list[GrowthRow]
+    subtotals: list[GrowthRow]  # one per network, when the rows mix networks
+    total: GrowthRow
+
+
+def growth_report(
+    *,
+    scope_paths: Sequence[str] | None,
+    a: dt.date,
+    b: dt.date,
+    networks: Sequence[str] = (),
+    grouping: str = "page",
+    level: int | None = None,
+) -> GrowthReport:
+    """The growth table with its subtotals per network and the total: the page, the export and the command."""
+    rows = growth_rows(scope_paths=scope_paths, a=a, b=b, networks=networks, grouping=grouping, level=level)
+    subtotals: list[GrowthRow] = []
+    if grouping == "page":
+        by_network: dict[str, list[GrowthRow]] = {}
+        for row in rows:
+            by_network.setdefault(row.network, []).append(row)
+        if len(by_network) > 1:
+            subtotals = [
+                total_of(group, str(_("Subtotal: %(network)s") % {"network": network}), a=a, b=b, key=network)
+                for network, group in sorted(by_network.items())
+            ]
+            for subtotal, network in zip(subtotals, sorted(by_network), strict=True):
+                subtotal.network = network
+    return GrowthReport(a, b, grouping, rows, subtotals, total_of(rows, str(_("Total")), a=a, b=b))
+
+
+@dataclass
+class PrintedRow:
+    label: str
+    primaries: int
+    cells: dict[str, GrowthRow]  # network value → the row's numbers on that network
+
+
+@dataclass
+class PrintedLayout:
+    a: dt.date
+    b: dt.date
+    networks: list[tuple[str, str]]  # (value, label)
+    rows: list[PrintedRow]
+    totals: dict[str, GrowthRow]
+    primaries_total: int
+
+
+def printed_layout(
+    *, scope_paths: Sequence[str] | None, a: dt.date, b: dt.date, networks: Sequence[str] = ()
+) -> PrintedLayout:
+    """The 002 document's table: territorial organisations × (primaries, then per network A, B, growth)."""
+    level = territorial_depth(scope_paths)
+    raw = growth_raw(scope_paths=scope_paths, a=a, b=b, networks=networks, dimensions=("level", "network"), level=level)
+    territorials = list(
+        Organisation.objects.filter(_paths_q(scope_paths), depth=level).exclude(kind=OrgKind.YOUTH_COUNCIL)
+    )
+    paths = [organisation.path for organisation in territorials]
+    primaries = primaries_count_by_path(paths)
+    by_path: dict[str, dict[str, GrowthRow]] = {}
+    present: set[str] = set()
+    for path, network, pages, new_pages, at_a, at_b, date_a, date_b in raw:
+        date_a, date_b = _to_date(date_a), _to_date(date_b)
+        by_path.setdefault(path, {})[network] = GrowthRow(
+            key=(path, network),
+            label=network,
+            pages=int(pages),
+            new_pages=int(new_pages or 0),
+            at_a=None if at_a is None else int(at_a),
+            at_b=None if at_b is None else int(at_b),
+            date_a=date_a,
+            date_b=date_b,
+            stale_a=is_stale(date_a, a),
+            stale_b=is_stale(date_b, b),
+        )
+        present.add(network)
+    chosen = [value for value, _label in Network.choices if value in (networks or present)]
+    labels = dict(Network.choices)
+    rows = []
+    known = {organisation.path for organisation in territorials}
+    # Pages above the territorial level (the union's own) get a row of their own, named after their owner.
+    extra_paths = [path for path in by_path if path not in known]
+    extra = {organisation.path: organisation for organisation in Organisation.objects.filter(path__in=extra_paths)}
+    for organisation in sorted(territorials, key=lambda org: org.path) + [extra[p] for p in sorted(extra)]:
+        cells = by_path.get(organisation.path, {})
+        rows.append(PrintedRow(organisation.display_name, primaries.get(organisation.path, 0), cells))
+    totals = {
+        network: total_of(
+            [row.cells[network] for row in rows if network in row.cells], str(labels[network]), a=a, b=b, key=network
+        )
+        for network in chosen
+    }
+    return PrintedLayout(
+        a, b, [(value, str(labels[value])) for value in chosen], rows, totals, sum(row.primaries for row in rows)
+    )
+
+
+@dataclass
+class SilentPage:
+    fact: PageFact
+    page: SocialPage
+    days_silent: int | None  # None: no post date known
+
+
+@dataclass
+class SilentGroup:
+    label: str
+    pages: list[SilentPage]
+
+
+def _pages_by_id(ids: Iterable[int]) -> dict[int, SocialPage]:
+    return {
+        page.pk: page
+        for page in SocialPage.objects.filter(pk__in=list(ids)).select_related("organisation").order_by("pk")
+    }
+
+
+def _territorial_names(paths: Iterable[str], level: int) -> dict[str, str]:
+    prefixes = {path[: level * STEPLEN] for path in paths}
+    return {
+        organisation.path: organisation.display_name for organisation in Organisation.objects.filter(path__in=prefixes)
+    }
+
+
+def silent_pages(
+    *, scope_paths: Sequence[str] | None, today: dt.date, days: int
+) -> tuple[list[SilentGroup], list[SocialPage]]:
+    """Pages with no post for more than `days` days, grouped by territorial organisation; and failing pages.
+
+    The last post date comes from each page's latest snapshot; pages never posting count as silent.
+    Constant number of queries.
+    """
+    facts = page_facts(scope_paths=scope_paths, a=today, b=today)
+    cutoff = today - dt.timedelta(days=days)
+    silent = [
+        fact
+        for fact in facts
+        if fact.at_b is not None and (fact.last_post_at is None or timezone.localdate(fact.last_post_at) < cutoff)
+    ]
+    pages = _pages_by_id(fact.page_id for fact in silent)
+    level = territorial_depth(scope_paths)
+    names = _territorial_names((fact.path for fact in silent), level)
+    groups: dict[str, list[SilentPage]] = {}
+    for fact in silent:
+        prefix = fact.path[: level * STEPLEN]
+        days_silent = (today - timezone.localdate(fact.last_post_at)).days if fact.last_post_at else None
+        groups.setdefault(prefix, []).append(SilentPage(fact, pages[fact.page_id], days_silent))
+    result = [
+        SilentGroup(
+            names.get(prefix, prefix),
+            sorted(items, key=lambda item: -(item.days_silent if item.days_silent is not None else 10**6)),
+        )
+        for prefix, items in sorted(groups.items())
+    ]
+    failing = list(
+        SocialPage.objects.filter(_paths_q(scope_paths, "organisation__path"), consecutive_failures__gte=3)
+        .exclude(status=PageStatus.ARCHIVED)
+        .select_related("organisation")
+        .order_by("-consecutive_failures", "pk")
+    )
+    return result, failing
+
+
+@dataclass
+class EngagementRow:
+    fact: PageFact
+    page: SocialPage
+
+
+@dataclass
+class OrgEngagement:
+    label: str
+    pages: int
+    subscribers: int
+    engagement: float | None
+    engagement_by_views: float | None
+    posts_30d: float | None
+
+
+def _mean(values: list[float]) -> float | None:
+    return sum(values) / len(values) if values else None
+
+
+def engagement_report(
+    *, scope_paths: Sequence[str] | None, on: dt.date
+) -> tuple[list[EngagementRow], list[OrgEngagement]]:
+    """Each page's engagement from its latest snapshot, and the averages per organisation (pages' mean)."""
+    facts = [fact for fact in page_facts(scope_paths=scope_paths, a=on, b=on) if fact.at_b is not None]
+    pages = _pages_by_id(fact.page_id for fact in facts)
+    rows = [EngagementRow(fact, pages[fact.page_id]) for fact in facts]
+    by_org: dict[int, list[PageFact]] = {}
+    for fact in facts:
+        by_org.setdefault(fact.org_id, []).append(fact)
+    organisations = Organisation.objects.in_bulk(list(by_org))
+    averages = [
+        OrgEngagement(
+            organisations[org_id].display_name,
+            len(group),
+            sum(fact.at_b or 0 for fact in group),
+            _mean([fact.engagement for fact in group if fact.engagement is not None]),
+            _mean([fact.engagement_by_views for fact in group if fact.engagement_by_views is not None]),
+            _mean([fact.posts_30d for fact in group if fact.posts_30d is not None]),
+        )
+        for org_id, group in by_org.items()
+    ]
+    averages.sort(key=lambda item: item.label.lower())
+    return rows, averages
+
+
+@dataclass
+class ReachRow:
+    label: str
+    subscribers: int
+    members: int | None
+
+    @property
+    def reach(self) -> float | None:
+        return self.subscribers * 100.0 / self.members if self.members else None
+
+
+def reach_report(*, scope_paths: Sequence[str] | None, on: dt.date, grouping: str = "territorial") -> list[ReachRow]:
+    """Subscribers on `on` as a share of union members: per organisation or per territorial organisation.
+
+    Members are the organisation's own `members_count` (the figure the union reports for it, subtree included).
+    """
+    rows = growth_rows(scope_paths=scope_paths, a=on, b=on, grouping="org" if grouping == "org" else "territorial")
+    if grouping == "org":
+        organisations = Organisation.objects.in_bulk([row.key for row in rows])
+    else:
+        organisations = {org.pk: org for org in Organisation.objects.filter(path__in=[row.path for row in rows])}
+        by_path = {org.path: org for org in organisations.values()}
+        organisations = {row.key: by_path.get(row.path) for row in rows}
+    result = []
+    for row in rows:
+        organisation = organisations.get(row.key)
+        result.append(ReachRow(row.label, row.at_b or 0, organisation.members_count if organisation else None))
+    return result
+
+
+def union_members(scope_paths: Sequence[str] | None) -> int | None:
+    """Members of the scope: the top organisations' own figures (the union's total includes its subtree)."""
+    roots = Organisation.objects.filter(_paths_q(scope_paths))
+    top_depth = roots.aggregate(depth=Min("depth"))["depth"]
+    if top_depth is None:
+        return None
+    return roots.filter(depth=top_depth).aggregate(total=Sum("members_count"))["total"]
+
+
+def subscribers_series(
+    *, scope_paths: Sequence[str] | None, dates: Sequence[dt.date], page_ids: Sequence[int] | None = None
+) -> list[tuple[dt.date, int]]:
+    """Total subscribers at each date (latest snapshot on or before it): one query per date, fixed dates."""
+    points = []
+    for day in dates:
+        if page_ids is not None:
+            value = sum(subscribers for subscribers, _date in subscribers_on(page_ids, day).values())
+        else:
+            raw = growth_raw(scope_paths=scope_paths, a=day, b=day, dimensions=("network",))
+            value = sum(int(record[4] or 0) for record in raw)
+        points.append((day, value))
+    return points
+
+
+@dataclass
+class Leader:
+    label: str
+    organisation: str
+    network: str
+    value: float
+    page_id: int
+
+
+@dataclass
+class Dashboard:
+    today: dt.date
+    month_start: dt.date
+    pages: int
+    subscribers: int
+    month_change: int
+    average: float | None
+    territorial_pages: int
+    territorial_orgs: int
+    primary_pages: int
+    primary_orgs: int
+    youth_pages: int
+    other_pages: int
+    organisations_total: int
+    organisations_with_pages: int
+    silent: int
+    failing: int
+    leaders_subscribers: list[Leader]
+    leaders_growth: list[Leader]
+    leaders_engagement: list[Leader]
+    target: int
+    territorial_page_average: float | None
+    territorial_pages_at_target: int
+    trend_points: list[tuple[dt.date, float]]
+    target_date: dt.date | None
+
+    @property
+    def share_with_pages(self) -> float | None:
+        if not self.organisations_total:
+            return None
+        return self.organisations_with_pages * 100.0 / self.organisations_total
+
+
+def _leaders(facts: list[PageFact], value, pages: dict[int, SocialPage], limit: int = 5) -> list[Leader]:
+    scored = [(value(fact), fact) for fact in facts]
+    scored = [(score, fact) for score, fact in scored if score is not None]
+    scored.sort(key=lambda item: (-item[0], item[1].page_id))
+    leaders = []
+    for score, fact in scored[:limit]:
+        page = pages[fact.page_id]
+        leaders.append(
+            Leader(
+                page.title or page.handle,
+                page.organisation.display_name,
+                page.get_network_display(),
+                score,
+                page.pk,
+            )
+        )
+    return leaders
+
+
+def _top_ids(facts: list[PageFact], value, limit: int = 5) -> set[int]:
+    scored = [(value(fact), fact.page_id) for fact in facts]
+    scored = sorted((item for item in scored if item[0] is not None), key=lambda item: (-item[0], item[1]))
+    return {page_id for _score, page_id in scored[:limit]}
+
+
+def dashboard(*, scope_paths: Sequence[str] | None, today: dt.date, target: int, silent_days: int) -> Dashboard:
+    """The overview: a constant number of queries whatever the number of pages."""
+    month_start = today.replace(day=1) - dt.timedelta(days=1)
+    facts = [fact for fact in page_facts(scope_paths=scope_paths, a=month_start, b=today) if fact.at_b is not None]
+    subscribers = sum(fact.at_b or 0 for fact in facts)
+    is_youth = [fact.owner == "youth_council" or fact.org_kind == OrgKind.YOUTH_COUNCIL for fact in facts]
+    territorial = [
+        fact for fact, youth in zip(facts, is_youth, strict=True) if not youth and fact.org_kind == OrgKind.TERRITORIAL
+    ]
+    primary = [
+        fact for fact, youth in zip(facts, is_youth, strict=True) if not youth and fact.org_kind == OrgKind.PRIMARY
+    ]
+    youth_pages = sum(is_youth)
+    cutoff = today - dt.timedelta(days=silent_days)
+    silent = sum(1 for fact in facts if fact.last_post_at is None or timezone.localdate(fact.last_post_at) < cutoff)
+    organisations = Organisation.objects.filter(_paths_q(scope_paths), is_active=True)
+    counts = organisations.aggregate(
+        total=Count("pk"),
+        with_pages=Count(
+            "pk",
+            filter=Q(pk__in=SocialPage.objects.exclude(status=PageStatus.ARCHIVED).values("organisation_id")),
+        ),
+    )
+    failing = (
+        SocialPage.objects.filter(_paths_q(scope_paths, "organisation__path"), consecutive_failures__gte=3)
+        .exclude(status=PageStatus.ARCHIVED)
+        .count()
+    )
+
+    def growth(fact: PageFact) -> float | None:
+        return fact.change if fact.at_a is not None else None
+
+    def engagement(fact: PageFact) -> float | None:
+        return fact.engagement
+
+    def size(fact: PageFact) -> float | None:
+        return fact.at_b
+
+    wanted = _top_ids(facts, size) | _top_ids(facts, growth) | _top_ids(facts, engagement)
+    pages = _pages_by_id(wanted)
+    territorial_ids = [fact.page_id for fact in territorial]
+    territorial_average = sum(fact.at_b or 0 for fact in territorial) / len(territorial) if territorial else None
+    trend = _territorial_trend(territorial_ids, today - dt.timedelta(days=90), today)
+    return Dashboard(
+        today=today,
+        month_start=month_start,
+        pages=len(facts),
+        subscribers=subscribers,
+        month_change=sum(fact.change for fact in facts),
+        average=subscribers / len(facts) if facts else None,
+        territorial_pages=len(territorial),
+        territorial_orgs=len({fact.org_id for fact in territorial}),
+        primary_pages=len(primary),
+        primary_orgs=len({fact.org_id for fact in primary}),
+        youth_pages=youth_pages,
+        other_pages=len(facts) - len(territorial) - len(primary) - youth_pages,
+        organisations_total=counts["total"],
+        organisations_with_pages=counts["with_pages"],
+        silent=silent,
+        failing=failing,
+        leaders_subscribers=_leaders(facts, size, pages),
+        leaders_growth=_leaders(facts, growth, pages),
+        leaders_engagement=_leaders(facts, engagement, pages),
+        target=target,
+        territorial_page_average=territorial_average,
+        territorial_pages_at_target=sum(1 for fact in territorial if (fact.at_b or 0) >= target),
+        trend_points=trend,
+        target_date=linear_trend_date([(day, round(value)) for day, value in trend], target) if trend else None,
+    )
+
+
+def _territorial_trend(page_ids: Sequence[int], since: dt.date, until: dt.date) -> list[tuple[dt.date, float]]:
+    """Average subscribers per territorial page, per day with snapshots (one query over those pages)."""
+    if not page_ids:
+        return []
+    rows = (
+        Snapshot.objects.filter(page_id__in=list(page_ids), date__gte=since, date__lte=until)
+        .order_by()
+        .values("date")
+        .annotate(total=Sum("subscribers"), pages=Count("page_id"))
+        .order_by("date")
+        .values_list("date", "total", "pages")
+    )
+    return [(_to_date(day), total / pages) for day, total, pages in rows]

@@ -185,3 +185,7 @@ LOGGING = {
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"
 DJANGO_TABLES2_TABLE_ATTRS = {"class": "table"}
+
+# Growth reports (socialstats, issue 4): the dashboard's target of subscribers per territorial
+# organisation's page (the 002 document: "могут преодолеть отметку в 1000 подписчиков").
+SUBSCRIBER_TARGET_PER_TERRITORIAL_PAGE = env.int("SUBSCRIBER_TARGET_PER_TERRITORIAL_PAGE", default=1000)
