@@ -288,9 +288,10 @@ def page_facts(
 
 
 def _to_datetime(value) -> dt.datetime | None:
-    if value is None or isinstance(value, dt.datetime):
-        return value
-    parsed = dt.datetime.fromisoformat(str(value))
+    if value is None:
+        return None
+    # SQLite gives naive UTC datetimes (or text) through a raw cursor; PostgreSQL aware ones.
+    parsed = value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(str(value))
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
 
 
@@ -393,14 +394,11 @@ def _label_rows(rows: list[GrowthRow], dimensions: Sequence[str]) -> None:
             row.label = row.network
 
 
-def primaries_count_by_path(paths: Sequence[str]) -> dict[str, int]:
-    """Active primary organisations under each path (one query): the 002 layout's «Кол.ППО»."""
-    if not paths:
-        return {}
-    length = len(paths[0])
+def primaries_count_by_path(scope_paths: Sequence[str] | None, level: int) -> dict[str, int]:
+    """Active primary organisations per ancestor at depth `level` (one query): the 002 layout's «Кол.ППО»."""
     rows = (
-        Organisation.objects.filter(_paths_q(paths), kind=OrgKind.PRIMARY, is_active=True)
-        .annotate(prefix=Substr("path", 1, length))
+        Organisation.objects.filter(_paths_q(scope_paths), kind=OrgKind.PRIMARY, is_active=True)
+        .annotate(prefix=Substr("path", 1, level * STEPLEN))
         .order_by()
         .values("prefix")
         .annotate(n=Count("id"))
@@ -474,8 +472,7 @@ def printed_layout(
     territorials = list(
         Organisation.objects.filter(_paths_q(scope_paths), depth=level).exclude(kind=OrgKind.YOUTH_COUNCIL)
     )
-    paths = [organisation.path for organisation in territorials]
-    primaries = primaries_count_by_path(paths)
+    primaries = primaries_count_by_path(scope_paths, level)
     by_path: dict[str, dict[str, GrowthRow]] = {}
     present: set[str] = set()
     for path, network, pages, new_pages, at_a, at_b, date_a, date_b in raw:
