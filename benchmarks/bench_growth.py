@@ -253,8 +253,9 @@ def measure() -> list[tuple[str, float, int | None, float | None]]:
             continue
         with CaptureQueriesContext(connection) as captured:
             client.get(url)
+        queries = len(captured)  # read now: the next request clears the connection's query log
         ms = _median_ms(lambda url=url: client.get(url))
-        results.append((label, ms, len(captured), ms / base if base else None))
+        results.append((label, ms, queries, ms / base if base else None))
     return results
 
 

@@ -19,8 +19,9 @@ DEMO = Path(__file__).resolve().parents[2] / "demo"
 
 def load_mgo_2018() -> dict[tuple[str, str], SocialPage]:
     """Organisations via the real import (primaries as placeholders), one page per (organisation, network)."""
-    organisations_import(source=(DEMO / "mgo-2018-organisations.csv").read_bytes(), filename="orgs.csv",
-                         create_placeholders=True)
+    organisations_import(
+        source=(DEMO / "mgo-2018-organisations.csv").read_bytes(), filename="orgs.csv", create_placeholders=True
+    )
     with (DEMO / "mgo-2018-subscribers.csv").open(encoding="utf-8") as handle:
         records = list(csv.DictReader(handle))
     organisations = {org.name: org for org in Organisation.objects.filter(kind=OrgKind.TERRITORIAL)}
@@ -52,7 +53,9 @@ def bulk_pages(parent: Organisation, count: int, *, days: list[dt.date], prefix:
     """`count` pages under primaries of `parent` (a few primaries, pages spread over them), one snapshot per day."""
     from tests.factories import make_org
 
-    primaries = [make_org(f"{prefix} ППО {n}", OrgKind.PRIMARY, Organisation.objects.get(pk=parent.pk)) for n in range(3)]
+    primaries = [
+        make_org(f"{prefix} ППО {n}", OrgKind.PRIMARY, Organisation.objects.get(pk=parent.pk)) for n in range(3)
+    ]
     networks = ["vk", "telegram", "ok"]
     pages = SocialPage.objects.bulk_create(
         SocialPage(

@@ -25,7 +25,12 @@ A, B = dt.date(2024, 1, 31), dt.date(2024, 2, 29)
 
 def make_page(organisation, handle: str, network: str = "vk", **fields) -> SocialPage:
     return SocialPage.objects.create(
-        organisation=organisation, network=network, url=f"https://vk.com/{handle}", handle=handle, title=handle, **fields
+        organisation=organisation,
+        network=network,
+        url=f"https://vk.com/{handle}",
+        handle=handle,
+        title=handle,
+        **fields,
     )
 
 
@@ -187,6 +192,5 @@ def test_ownership_sentence_uses_russian_plurals():
             pages=21, territorial_pages=1, territorial_orgs=1, primary_pages=1, primary_orgs=1, youth_pages=1
         )
         assert one == (
-            "21 страница: 1 из них принадлежит 1 территориальной организации, 1 группа — у 1 первички, "
-            "1 ведёт молодёжь"
+            "21 страница: 1 из них принадлежит 1 территориальной организации, 1 группа — у 1 первички, 1 ведёт молодёжь"
         )

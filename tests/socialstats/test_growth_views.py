@@ -24,8 +24,17 @@ def pages(tree):
     for page, at_a, at_b in ((vao, 100, 150), (school, None, 30), (zao, 1000, 1100)):
         if at_a is not None:
             snap(page, A, at_a)
-        snap(page, B, at_b, last_post_at=dt.datetime(2024, 2, 28, 12, tzinfo=dt.UTC), posts_counted=10, likes=40,
-             comments=5, reposts=5, posts_30d=8)
+        snap(
+            page,
+            B,
+            at_b,
+            last_post_at=dt.datetime(2024, 2, 28, 12, tzinfo=dt.UTC),
+            posts_counted=10,
+            likes=40,
+            comments=5,
+            reposts=5,
+            posts_30d=8,
+        )
     return {"vao": vao, "school": school, "zao": zao}
 
 
