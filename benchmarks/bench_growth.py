@@ -244,7 +244,12 @@ def measure() -> list[tuple[str, float, int | None, float | None]]:
             raw,
         ),
         ("page: printed layout (002)", f"/stats/growth/printed/?a={a:%d.%m.%Y}&b={b:%d.%m.%Y}", None),
-        ("page: overview dashboard", "/stats/dashboard/", None),
+        ("page: overview dashboard (as of the last collected day)", f"/stats/dashboard/?on={END:%d.%m.%Y}", None),
+        (
+            "page: growth by territorial organisation, B = a day nobody was collected (every page falls back)",
+            f"/stats/growth/?a={a:%d.%m.%Y}&b={END + dt.timedelta(days=1):%d.%m.%Y}&grouping=territorial",
+            raw,
+        ),
     ]
     for label, url, base in pages:
         response = client.get(url)
@@ -288,7 +293,9 @@ def main() -> str:
         + (f" Loaded in {loaded['loaded_seconds']:.0f} s." if loaded["loaded_seconds"] else ""),
         f"Period: A = {END - dt.timedelta(days=91):%d.%m.%Y}, B = {END - dt.timedelta(days=1):%d.%m.%Y}, "
         f"union-wide. Median of {RUNS} runs after one warm-up; pages through the Django test client "
-        "(server time, a superuser).",
+        "(server time, a superuser). Load average while measuring: "
+        + " / ".join(f"{value:.1f}" for value in os.getloadavg())
+        + f" on {os.cpu_count()} CPUs (the machine is shared; numbers on a quiet machine are lower).",
         "",
         "| What | Median, ms | SQL queries | Ratio to raw SQL |",
         "|---|---:|---:|---:|",

@@ -18,6 +18,7 @@ from django_tables2 import RequestConfig
 
 from orgs import access
 from orgs.models import Organisation
+from unionportal.lib.parsing import parse_date
 
 from . import charts, selectors
 from .growth import (
@@ -159,9 +160,10 @@ def _cell(row, network: str) -> dict | None:
 def dashboard(request: HttpRequest) -> HttpResponse:
     """The overview: union-wide for information staff and the presidium, the user's own scope for others."""
     scope_paths, scope = _scope(request, _int(request.GET.get("scope")))
+    on = _date(request.GET.get("on")) or timezone.localdate()
     summary = selectors.dashboard(
         scope_paths=scope_paths,
-        today=timezone.localdate(),
+        today=on,
         target=settings.SUBSCRIBER_TARGET_PER_TERRITORIAL_PAGE,
         silent_days=settings.SILENT_PAGE_DAYS,
     )
@@ -220,6 +222,14 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 def _leader(leader: selectors.Leader, text: str) -> dict:
     return {"label": leader.label, "organisation": leader.organisation, "network": leader.network, "text": text}
+
+
+def _date(value: str | None) -> dt.date | None:
+    """An optional «as of» date (31.12.2017 or 2017-12-31); anything else means today."""
+    try:
+        return parse_date(value) if value else None
+    except ValueError:
+        return None
 
 
 def _int(value: str | None) -> int | None:

@@ -9,6 +9,7 @@ back to their latest earlier snapshot, one probe each on the (page, date) unique
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -564,11 +565,9 @@ def silent_pages(
     Constant number of queries.
     """
     facts = page_facts(scope_paths=scope_paths, a=today, b=today)
-    cutoff = today - dt.timedelta(days=days)
+    cutoff = _silent_before(today - dt.timedelta(days=days))
     silent = [
-        fact
-        for fact in facts
-        if fact.at_b is not None and (fact.last_post_at is None or timezone.localdate(fact.last_post_at) < cutoff)
+        fact for fact in facts if fact.at_b is not None and (fact.last_post_at is None or fact.last_post_at < cutoff)
     ]
     pages = _pages_by_id(fact.page_id for fact in silent)
     level = territorial_depth(scope_paths)
@@ -737,29 +736,31 @@ class Dashboard:
         return self.organisations_with_pages * 100.0 / self.organisations_total
 
 
-def _leaders(facts: list[PageFact], value, pages: dict[int, SocialPage], limit: int = 5) -> list[Leader]:
-    scored = [(value(fact), fact) for fact in facts]
-    scored = [(score, fact) for score, fact in scored if score is not None]
-    scored.sort(key=lambda item: (-item[0], item[1].page_id))
+def _top(facts: list[PageFact], value, limit: int = 5) -> list[tuple[float, int]]:
+    """(score, page id) of the `limit` best pages by `value`; pages without a score are left out."""
+    scored = ((value(fact), fact.page_id) for fact in facts)
+    return heapq.nsmallest(limit, ((-score, page_id) for score, page_id in scored if score is not None))
+
+
+def _leaders(top: list[tuple[float, int]], pages: dict[int, SocialPage]) -> list[Leader]:
     leaders = []
-    for score, fact in scored[:limit]:
-        page = pages[fact.page_id]
+    for negative_score, page_id in top:
+        page = pages[page_id]
         leaders.append(
             Leader(
                 page.title or page.handle,
                 page.organisation.display_name,
                 page.get_network_display(),
-                score,
+                -negative_score,
                 page.pk,
             )
         )
     return leaders
 
 
-def _top_ids(facts: list[PageFact], value, limit: int = 5) -> set[int]:
-    scored = [(value(fact), fact.page_id) for fact in facts]
-    scored = sorted((item for item in scored if item[0] is not None), key=lambda item: (-item[0], item[1]))
-    return {page_id for _score, page_id in scored[:limit]}
+def _silent_before(day: dt.date) -> dt.datetime:
+    """Start of `day` in the portal's time zone: a last post before it is older than `day`."""
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
 def dashboard(*, scope_paths: Sequence[str] | None, today: dt.date, target: int, silent_days: int) -> Dashboard:
@@ -775,8 +776,8 @@ def dashboard(*, scope_paths: Sequence[str] | None, today: dt.date, target: int,
         fact for fact, youth in zip(facts, is_youth, strict=True) if not youth and fact.org_kind == OrgKind.PRIMARY
     ]
     youth_pages = sum(is_youth)
-    cutoff = today - dt.timedelta(days=silent_days)
-    silent = sum(1 for fact in facts if fact.last_post_at is None or timezone.localdate(fact.last_post_at) < cutoff)
+    cutoff = _silent_before(today - dt.timedelta(days=silent_days))
+    silent = sum(1 for fact in facts if fact.last_post_at is None or fact.last_post_at < cutoff)
     organisations = Organisation.objects.filter(_paths_q(scope_paths), is_active=True)
     counts = organisations.aggregate(
         total=Count("pk"),
@@ -800,8 +801,8 @@ def dashboard(*, scope_paths: Sequence[str] | None, today: dt.date, target: int,
     def size(fact: PageFact) -> float | None:
         return fact.at_b
 
-    wanted = _top_ids(facts, size) | _top_ids(facts, growth) | _top_ids(facts, engagement)
-    pages = _pages_by_id(wanted)
+    tops = [_top(facts, size), _top(facts, growth), _top(facts, engagement)]
+    pages = _pages_by_id({page_id for top in tops for _score, page_id in top})
     territorial_ids = [fact.page_id for fact in territorial]
     territorial_average = sum(fact.at_b or 0 for fact in territorial) / len(territorial) if territorial else None
     trend = _territorial_trend(territorial_ids, today - dt.timedelta(days=90), today)
@@ -822,9 +823,9 @@ def dashboard(*, scope_paths: Sequence[str] | None, today: dt.date, target: int,
         organisations_with_pages=counts["with_pages"],
         silent=silent,
         failing=failing,
-        leaders_subscribers=_leaders(facts, size, pages),
-        leaders_growth=_leaders(facts, growth, pages),
-        leaders_engagement=_leaders(facts, engagement, pages),
+        leaders_subscribers=_leaders(tops[0], pages),
+        leaders_growth=_leaders(tops[1], pages),
+        leaders_engagement=_leaders(tops[2], pages),
         target=target,
         territorial_page_average=territorial_average,
         territorial_pages_at_target=sum(1 for fact in territorial if (fact.at_b or 0) >= target),
