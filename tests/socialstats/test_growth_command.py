@@ -59,7 +59,7 @@ def test_command_limits_to_a_network_and_a_scope_as_csv(mgo, tmp_path):
 
 
 def test_command_refuses_bad_dates_and_unknown_scope(mgo):
-    with pytest.raises(CommandError, match="31.02.2018"):
+    with pytest.raises(CommandError, match=r"31\.02\.2018"):
         call_command("growth_report", "--from", "31.02.2018", "--to", "20.04.2018")
     with pytest.raises(CommandError, match="matches 0"):
         call_command("growth_report", "--from", "31.12.2017", "--to", "20.04.2018", "--scope", "Нет такой")
