@@ -34,7 +34,7 @@ from .growth import (
 )
 from .models import SocialPage
 from .report_filters import GrowthForm, PeriodForm
-from .tables import GrowthTable
+from .tables import GrowthTable, growth_cells
 
 
 def _scope(request: HttpRequest, scope_id: int | None) -> tuple[list[str] | None, Organisation | None]:
@@ -87,14 +87,13 @@ def growth_table(request: HttpRequest) -> HttpResponse:
         export_format = request.GET.get("format", "")
         if export_format in ("csv", "xlsx"):
             return _export(report, scope, export_format)
-        table = GrowthTable([row.as_dict() for row in report.rows], grouping=grouping)
+        table = GrowthTable([growth_cells(row) for row in report.rows], grouping=grouping)
         RequestConfig(request, paginate={"per_page": 50}).configure(table)
-        level = selectors.territorial_depth(scope_paths)
         context.update(
             report=report,
             table=table,
             scope=scope,
-            scope_choices=_scope_choices(request, level),
+            scope_choices=_scope_choices(request, report.level),
             summary=[_summary(row) for row in [*report.subtotals, report.total]],
             query=request.GET.urlencode(),
         )

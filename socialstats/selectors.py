@@ -436,6 +436,7 @@ class GrowthReport:
     rows: list[GrowthRow]
     subtotals: list[GrowthRow]  # one per network, when the rows mix networks
     total: GrowthRow
+    level: int  # depth of the territorial level under the scope
 
 
 def growth_report(
@@ -448,6 +449,8 @@ def growth_report(
     level: int | None = None,
 ) -> GrowthReport:
     """The growth table with its subtotals per network and the total: the page, the export and the command."""
+    if level is None:
+        level = territorial_depth(scope_paths)
     rows = growth_rows(scope_paths=scope_paths, a=a, b=b, networks=networks, grouping=grouping, level=level)
     subtotals: list[GrowthRow] = []
     if grouping == "page":
@@ -461,7 +464,7 @@ def growth_report(
             ]
             for subtotal, network in zip(subtotals, sorted(by_network), strict=True):
                 subtotal.network = network
-    return GrowthReport(a, b, grouping, rows, subtotals, total_of(rows, str(_("Total")), a=a, b=b))
+    return GrowthReport(a, b, grouping, rows, subtotals, total_of(rows, str(_("Total")), a=a, b=b), level)
 
 
 @dataclass

@@ -1,63 +1,34 @@
-"""django-tables2 tables of the reports. Rows are plain dicts computed before: a column never queries."""
+"""django-tables2 tables of the reports.
+
+Rows are plain dicts with their cells already formatted (`growth_cells`): a column neither queries nor
+formats, so rendering stays cheap at any size; sorting uses the numeric values behind the text.
+"""
 
 from __future__ import annotations
 
 import django_tables2 as tables
 from django.utils.html import format_html
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from .growth import fmt_date, fmt_int, fmt_pct, fmt_signed
+from .growth import GrowthRow, fmt_date, fmt_int, fmt_pct, fmt_signed
 
-
-class NumberColumn(tables.Column):
-    attrs = {"td": {"class": "num"}, "th": {"class": "num"}}
-
-    def render(self, value):
-        return fmt_int(value)
+NUM = {"td": {"class": "num"}, "th": {"class": "num"}}
 
 
-class GrowthTable(tables.Table):
-    label = tables.Column(verbose_name=_("Row"))
-    network = tables.Column(verbose_name=_("Network"))
-    organisation = tables.Column(verbose_name=_("Organisation"))
-    pages = NumberColumn(verbose_name=_("Pages"))
-    at_a = NumberColumn(verbose_name=_("At A"))
-    at_b = NumberColumn(verbose_name=_("At B"))
-    change = NumberColumn(verbose_name=_("Change"))
-    change_pct = NumberColumn(verbose_name=_("Change, %"))
-
-    class Meta:
-        attrs = {"class": "table", "id": "growth-table"}
-        per_page = 50
-        orderable = True
-        empty_text = _("No pages with snapshots in this period.")
-
-    def __init__(self, data, *, grouping: str, **kwargs):
-        exclude = []
-        if grouping != "page":
-            exclude.append("network" if grouping != "network" else "organisation")
-            if grouping != "network":
-                exclude.append("organisation")
-        else:
-            exclude.append("pages")
-        super().__init__(data, exclude=exclude, **kwargs)
-
-    def render_label(self, value, record):
-        if record["is_new"]:
-            return format_html('{} <span class="badge ok">{}</span>', value, _("new"))
-        return value
-
-    def render_at_a(self, value, record):
-        return _with_date(value, record["date_a"], record["stale_a"])
-
-    def render_at_b(self, value, record):
-        return _with_date(value, record["date_b"], record["stale_b"])
-
-    def render_change(self, value):
-        return fmt_signed(value)
-
-    def render_change_pct(self, value):
-        return fmt_pct(value)
+def growth_cells(row: GrowthRow) -> dict:
+    """A table row: the numbers (for sorting and tests) and their Russian-formatted cells."""
+    values = row.as_dict()
+    label = format_html('{} <span class="badge ok">{}</span>', row.label, _("new")) if row.is_new else row.label
+    values.update(
+        label_html=label,
+        at_a_html=_with_date(row.at_a, row.date_a, row.stale_a),
+        at_b_html=_with_date(row.at_b, row.date_b, row.stale_b),
+        change_text=fmt_signed(row.change),
+        change_pct_text=fmt_pct(row.change_pct),
+        pages_text=fmt_int(row.pages),
+    )
+    return values
 
 
 def _with_date(value, date, stale: bool):
@@ -66,3 +37,32 @@ def _with_date(value, date, stale: bool):
     if stale:
         return format_html('{} <small class="muted">{} {}</small>', fmt_int(value), _("on"), fmt_date(date))
     return fmt_int(value)
+
+
+class GrowthTable(tables.Table):
+    label = tables.Column(verbose_name=gettext_lazy("Row"), accessor="label_html", order_by=("label",))
+    network = tables.Column(verbose_name=gettext_lazy("Network"))
+    organisation = tables.Column(verbose_name=gettext_lazy("Organisation"))
+    pages = tables.Column(verbose_name=gettext_lazy("Pages"), accessor="pages_text", order_by=("pages",), attrs=NUM)
+    at_a = tables.Column(verbose_name=gettext_lazy("At A"), accessor="at_a_html", order_by=("at_a",), attrs=NUM)
+    at_b = tables.Column(verbose_name=gettext_lazy("At B"), accessor="at_b_html", order_by=("at_b",), attrs=NUM)
+    change = tables.Column(verbose_name=gettext_lazy("Change"), accessor="change_text", order_by=("change",), attrs=NUM)
+    change_pct = tables.Column(
+        verbose_name=gettext_lazy("Change, %"), accessor="change_pct_text", order_by=("change_pct",), attrs=NUM
+    )
+
+    class Meta:
+        attrs = {"class": "table", "id": "growth-table"}
+        per_page = 50
+        orderable = True
+        empty_text = gettext_lazy("No pages with snapshots in this period.")
+
+    def __init__(self, data, *, grouping: str, **kwargs):
+        exclude = []
+        if grouping == "page":
+            exclude.append("pages")
+        else:
+            exclude.append("organisation")
+            if grouping != "network":
+                exclude.append("network")
+        super().__init__(data, exclude=exclude, **kwargs)

@@ -166,3 +166,10 @@ def test_charts_page_shows_a_page_series_and_hides_pages_out_of_scope(client, ca
     assert response.status_code == 200
     assert "plotly.min.js" in response.content.decode()
     assert client.get("/stats/growth/charts/", {**PERIOD, "page": pages["zao"].pk}).status_code == 404
+
+
+def test_growth_table_sorts_by_the_numbers_behind_the_text(client, cast, pages):
+    client.force_login(cast.info_officer)
+    response = client.get("/stats/growth/", {**PERIOD, "sort": "-change"})
+    labels = [row.record["label"] for row in response.context["table"].page.object_list]
+    assert labels == ["zao-page", "vao-page", "school-page"]  # +100, +50, +30
