@@ -92,6 +92,7 @@ def growth_table(request: HttpRequest) -> HttpResponse:
         context.update(
             report=report,
             table=table,
+            visible={column.name for column in table.columns},
             scope=scope,
             scope_choices=_scope_choices(request, report.level),
             summary=[_summary(row) for row in [*report.subtotals, report.total]],
