@@ -31,22 +31,6 @@ def _page_ids(pages: QuerySet[SocialPage] | Iterable[int]):
     return pages.values("pk") if isinstance(pages, QuerySet) else list(pages)
 
 
-def _latest_snapshot_ids(pages: QuerySet[SocialPage] | Iterable[int], on: dt.date) -> list[int]:
-    """Ids of each page's latest snapshot on or before `on`: the exact day first, then the fallback."""
-    page_ids = _page_ids(pages)
-    exact = list(Snapshot.objects.filter(date=on, page__in=page_ids).values_list("pk", "page_id"))
-    found = {page_id for _pk, page_id in exact}
-    latest = Snapshot.objects.filter(page=OuterRef("page"), date__lt=on).order_by("-date").values("pk")[:1]
-    missing = SocialPage.objects.filter(pk__in=page_ids).exclude(pk__in=found) if found else None
-    fallback_pages = missing if missing is not None else SocialPage.objects.filter(pk__in=page_ids)
-    fallback = (
-        fallback_pages.annotate(snapshot_id=Subquery(latest))
-        .filter(snapshot_id__isnull=False)
-        .values_list("snapshot_id", flat=True)
-    )
-    return [pk for pk, _page in exact] + list(fallback)
-
-
 def subscribers_on(pages: QuerySet[SocialPage] | Iterable[int], on: dt.date) -> dict[int, tuple[int, dt.date]]:
     """For each page: (subscribers, snapshot date) of its latest snapshot on or before `on`.
 
@@ -74,12 +58,6 @@ def subscribers_on(pages: QuerySet[SocialPage] | Iterable[int], on: dt.date) -> 
     for page_id, subscribers, date in rows:
         result[page_id] = (subscribers, date)
     return result
-
-
-def latest_snapshots(pages: QuerySet[SocialPage] | Iterable[int], on: dt.date) -> dict[int, Snapshot]:
-    """Each page's latest snapshot on or before `on`, as model instances (three queries)."""
-    ids = _latest_snapshot_ids(pages, on)
-    return {snapshot.page_id: snapshot for snapshot in Snapshot.objects.filter(pk__in=ids)}
 
 
 # Growth ---------------------------------------------------------------------------------------------
