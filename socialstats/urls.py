@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import collection_views, views
+from . import collection_views, report_views, views
 
 app_name = "socialstats"
 
@@ -23,11 +23,19 @@ urlpatterns = [
     path("org/<int:org_pk>/websites/<int:pk>/stats/add/", views.website_stat_add, name="website_stat_add"),
     path("org/<int:org_pk>/publications/add/", views.publication_edit, name="publication_add"),
     path("org/<int:org_pk>/publications/<int:pk>/edit/", views.publication_edit, name="publication_edit"),
-
     # --- collection (nightly job runs, failed pages, manual start, progress) ---
     path("collection/", collection_views.collection_list, name="collection_list"),
     path("collection/start/", collection_views.collection_start_view, name="collection_start"),
     path("collection/<int:pk>/", collection_views.collection_detail, name="collection_detail"),
     path("collection/<int:pk>/progress/", collection_views.collection_progress, name="collection_progress"),
     # --- end of collection ---
+    # --- Reports (issue 4: growth, printed layout, dashboard, silent pages, engagement, reach, charts) ---
+    path("growth/", report_views.growth_table, name="growth"),
+    path("growth/printed/", report_views.growth_printed, name="growth_printed"),
+    path("growth/charts/", report_views.growth_charts, name="growth_charts"),
+    path("dashboard/", report_views.dashboard, name="dashboard"),
+    path("silent/", report_views.silent_pages, name="silent"),
+    path("engagement/", report_views.engagement, name="engagement"),
+    path("reach/", report_views.reach, name="reach"),
+    # --- /Reports ---
 ]

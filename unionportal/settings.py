@@ -248,3 +248,7 @@ CELERY_BEAT_SCHEDULE.update(
         },
     }
 )
+
+# Growth reports (socialstats, issue 4): the dashboard's target of subscribers per territorial
+# organisation's page (the 002 document: "могут преодолеть отметку в 1000 подписчиков").
+SUBSCRIBER_TARGET_PER_TERRITORIAL_PAGE = env.int("SUBSCRIBER_TARGET_PER_TERRITORIAL_PAGE", default=1000)

@@ -1,0 +1,32 @@
+"""Charts are pure functions of plain data; the HTML fragment leaves plotly.js to the static file."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from socialstats import charts
+
+
+def test_subscribers_over_time_plots_the_given_points():
+    points = [(dt.date(2024, 1, 31), 100), (dt.date(2024, 2, 29), 140)]
+    figure = charts.subscribers_over_time(points, title="ВАО")
+    assert list(figure.data[0].y) == [100, 140]
+    assert list(figure.data[0].x) == [dt.date(2024, 1, 31), dt.date(2024, 2, 29)]
+    assert figure.layout.separators == ", "
+
+
+def test_growth_bars_label_each_bar_with_its_change_in_russian_format():
+    figure = charts.growth_bars([("ВАО", 1234), ("ЗАО", -5)], title="Прирост")
+    assert list(figure.data[0].x) == ["ВАО", "ЗАО"]
+    assert list(figure.data[0].text) == ["1\u00a0234", "-5"]
+
+
+def test_engagement_scatter_puts_subscribers_on_x_and_engagement_on_y():
+    figure = charts.engagement_scatter([("a", 1000, 2.5), ("b", 50, 10.0)], title="ER")
+    assert list(figure.data[0].x) == [1000, 50] and list(figure.data[0].y) == [2.5, 10.0]
+
+
+def test_rendered_chart_does_not_embed_plotly_js():
+    html = charts.render(charts.growth_bars([("ВАО", 1)], title="x"))
+    assert "<div" in html and "Plotly.newPlot" in html
+    assert len(html) < 100_000  # plotly.min.js alone is over 3 MB

@@ -1,0 +1,175 @@
+"""The report pages: allowed, out of scope (404), bad input; exports carry the page's numbers."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from socialstats.models import SocialPage
+from tests.socialstats.test_growth_rules import make_page, snap
+
+A, B = dt.date(2024, 1, 31), dt.date(2024, 2, 29)
+PERIOD = {"a": "31.01.2024", "b": "29.02.2024"}
+
+
+@pytest.fixture
+def pages(tree):
+    vao = make_page(tree.vao, "vao-page")
+    school = make_page(tree.vao_p1, "school-page", "telegram")
+    zao = make_page(tree.zao, "zao-page")
+    for page, at_a, at_b in ((vao, 100, 150), (school, None, 30), (zao, 1000, 1100)):
+        if at_a is not None:
+            snap(page, A, at_a)
+        snap(
+            page,
+            B,
+            at_b,
+            last_post_at=dt.datetime(2024, 2, 28, 12, tzinfo=dt.UTC),
+            posts_counted=10,
+            likes=40,
+            comments=5,
+            reposts=5,
+            posts_30d=8,
+        )
+    return {"vao": vao, "school": school, "zao": zao}
+
+
+def test_territorial_admin_sees_growth_of_their_own_territory_by_default(client, cast, pages):
+    client.force_login(cast.territorial_admin)
+    response = client.get("/stats/growth/", PERIOD)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "vao-page" in html and "school-page" in html and "zao-page" not in html
+    total = response.context["report"].total
+    assert (total.at_a, total.at_b, total.change) == (100, 180, 80)
+
+
+def test_growth_of_another_territory_answers_404(client, cast, tree, pages):
+    client.force_login(cast.territorial_admin)
+    assert client.get("/stats/growth/", {**PERIOD, "scope": tree.zao.pk}).status_code == 404
+    assert client.get("/stats/growth/printed/", {**PERIOD, "scope": tree.zao.pk}).status_code == 404
+
+
+def test_info_officer_may_pick_any_territory(client, cast, tree, pages):
+    client.force_login(cast.info_officer)
+    response = client.get("/stats/growth/", {**PERIOD, "scope": tree.zao.pk, "grouping": "territorial"})
+    assert response.status_code == 200
+    assert response.context["report"].total.change == 100
+
+
+def test_bad_dates_are_reported_and_nothing_is_computed(client, cast, pages):
+    client.force_login(cast.territorial_admin)
+    response = client.get("/stats/growth/", {"a": "31.13.2024", "b": "29.02.2024"})
+    assert response.status_code == 200
+    assert "report" not in response.context
+    assert response.context["form"].errors["a"]
+    reversed_dates = client.get("/stats/growth/", {"a": "29.02.2024", "b": "31.01.2024"})
+    assert reversed_dates.context["form"].errors["b"]
+
+
+def test_anonymous_user_is_sent_to_login(client):
+    response = client.get("/stats/growth/")
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_growth_page_marks_new_pages_and_formats_the_change(client, cast, pages):
+    client.force_login(cast.territorial_admin)
+    html = client.get("/stats/growth/", PERIOD).content.decode()
+    assert 'class="badge ok"' in html
+    assert "+50,0\u00a0%" in html
+
+
+def test_xlsx_export_has_the_same_totals_as_the_page(client, cast, pages):
+    client.force_login(cast.territorial_admin)
+    page_total = client.get("/stats/growth/", PERIOD).context["report"].total
+    response = client.get("/stats/growth/", {**PERIOD, "format": "xlsx"})
+    assert response["Content-Disposition"].startswith("attachment")
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    last = [cell.value for cell in sheet[sheet.max_row]]
+    assert last[0] == "Итого" or last[0] == "Total"
+    assert (last[5], last[7], last[9]) == (page_total.at_a, page_total.at_b, page_total.change)
+
+
+def test_csv_export_is_semicolon_separated_with_russian_dates(client, cast, pages):
+    client.force_login(cast.territorial_admin)
+    response = client.get("/stats/growth/", {**PERIOD, "format": "csv"})
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    body = {row[0]: row for row in rows[2:]}
+    assert body["vao-page"][6] == "31.01.2024" and body["vao-page"][9] == "50"
+    assert body["school-page"][4] == "новая"
+
+
+def test_printed_layout_of_own_territory(client, cast, pages):
+    client.force_login(cast.territorial_admin)
+    response = client.get("/stats/growth/printed/", PERIOD)
+    assert response.status_code == 200
+    layout = response.context["layout"]
+    assert [row.label for row in layout.rows] == ["ВАО"]
+    assert layout.rows[0].primaries == 2
+
+
+def test_dashboard_shows_counts_for_the_users_scope(client, cast, pages, settings):
+    settings.SUBSCRIBER_TARGET_PER_TERRITORIAL_PAGE = 1000
+    client.force_login(cast.info_officer)
+    response = client.get("/stats/dashboard/")
+    assert response.status_code == 200
+    summary = response.context["d"]
+    assert summary.territorial_pages == 2 and summary.territorial_orgs == 2 and summary.primary_pages == 1
+    assert summary.territorial_pages_at_target == 1
+    client.force_login(cast.primary_admin)
+    assert client.get("/stats/dashboard/").context["d"].pages == 1
+
+
+def test_dashboard_of_an_organisation_outside_scope_answers_404(client, cast, tree):
+    client.force_login(cast.primary_admin)
+    assert client.get("/stats/dashboard/", {"scope": tree.zao.pk}).status_code == 404
+
+
+def test_silent_pages_are_grouped_by_territory_and_failing_pages_listed(client, cast, tree, pages, settings):
+    settings.SILENT_PAGE_DAYS = 30
+    failing = pages["vao"]
+    SocialPage.objects.filter(pk=failing.pk).update(consecutive_failures=3, last_error="HTTP 500")
+    client.force_login(cast.territorial_admin)
+    response = client.get("/stats/silent/")
+    assert response.status_code == 200
+    labels = [group.label for group in response.context["groups"]]
+    assert labels == ["ВАО"]  # the snapshots say the last post was on 28.02.2024, long ago
+    assert [page.pk for page in response.context["failing"]] == [failing.pk]
+    assert client.get("/stats/silent/", {"scope": tree.zao.pk}).status_code == 404
+
+
+def test_engagement_is_the_mean_interactions_per_post_over_subscribers(client, cast, pages):
+    client.force_login(cast.territorial_admin)
+    response = client.get("/stats/engagement/")
+    assert response.status_code == 200
+    rows = {row["title"]: row for row in response.context["rows"]}
+    # (40 + 5 + 5) / 10 posts = 5 per post; 5 / 150 subscribers = 3,3 %
+    assert rows["vao-page"]["engagement"] == "3,3\u00a0%"
+
+
+def test_reach_divides_subscribers_by_members(client, cast, tree, pages):
+    tree.vao.members_count = 1500
+    tree.vao.save()
+    client.force_login(cast.territorial_admin)
+    response = client.get("/stats/reach/")
+    assert response.status_code == 200
+    assert response.context["rows"][0]["reach"] == "12,0\u00a0%"  # 180 of 1 500
+
+
+def test_charts_page_shows_a_page_series_and_hides_pages_out_of_scope(client, cast, pages):
+    client.force_login(cast.territorial_admin)
+    response = client.get("/stats/growth/charts/", {**PERIOD, "page": pages["vao"].pk})
+    assert response.status_code == 200
+    assert "plotly.min.js" in response.content.decode()
+    assert client.get("/stats/growth/charts/", {**PERIOD, "page": pages["zao"].pk}).status_code == 404
+
+
+def test_growth_table_sorts_by_the_numbers_behind_the_text(client, cast, pages):
+    client.force_login(cast.info_officer)
+    response = client.get("/stats/growth/", {**PERIOD, "sort": "-change"})
+    labels = [row.record["label"] for row in response.context["table"].page.object_list]
+    assert labels == ["zao-page", "vao-page", "school-page"]  # +100, +50, +30
