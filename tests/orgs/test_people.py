@@ -79,7 +79,7 @@ def test_territorial_admin_cannot_appoint_another_admin_of_the_same_territory(ca
 def test_territorial_admin_cannot_grant_presidium_and_says_why(cast, tree):
     with pytest.raises(ValidationError) as refused:
         role_grant(by=cast.territorial_admin, user=cast.outsider, role=Role.PRESIDIUM, organisation=tree.vao_p1)
-    assert "Член Президиума" in refused.value.messages[0] or "Президиум" in refused.value.messages[0]
+    assert "«Член Президиума»" in refused.value.messages[0]
 
 
 def test_nobody_changes_their_own_roles_even_with_a_wider_role(cast, tree):
@@ -168,7 +168,7 @@ def test_search_finds_people_by_name_and_email(client, cast, tree):
     url = reverse("orgs:people", args=[tree.vao_p1.pk])
     assert "m.ivanova@school.example" in client.get(url, {"q": "Иванова"}).content.decode()
     assert "Мария" in client.get(url, {"q": "school.example"}).content.decode()
-    assert "Нет подходящих" not in client.get(url, {"q": "nobody-like-this"}).content.decode()
+    assert "Никого не найдено" in client.get(url, {"q": "nobody-like-this"}).content.decode()
 
 
 def test_granting_through_the_page_saves_and_records_the_actor(client, cast, tree):
@@ -308,7 +308,7 @@ def test_invitation_creates_the_account_and_emails_a_working_one_time_link(clien
 
     client.logout()
     form = client.get(link, follow=True)
-    assert "Задайте пароль" in form.content.decode() or "пароль" in form.content.decode().lower()
+    assert "Задайте пароль" in form.content.decode()
     set_url = form.redirect_chain[-1][0]
     assert token not in set_url
     done = client.post(set_url, {"new_password1": "Kx7-long-secret", "new_password2": "Kx7-long-secret"})
@@ -368,7 +368,7 @@ def test_people_page_query_budget_does_not_grow_with_assignments(
 ):
     _many_assignments(tree, count)
     client.force_login(cast.info_officer)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(9):
         response = client.get(reverse("orgs:people", args=[tree.vao.pk]), {"q": "bulk"})
     assert response.status_code == 200
     assert "bulk1" in response.content.decode()
@@ -397,7 +397,7 @@ def test_profile_needs_a_login(client, db):
 def test_forgotten_password_flow_is_russian_and_emails_a_link(client, cast):
     page = client.get(reverse("password_reset"))
     assert page.status_code == 200
-    assert "Забыли пароль" in page.content.decode() or "Восстановление" in page.content.decode()
+    assert "Введите e-mail вашей учётной записи" in page.content.decode()
     done = client.post(reverse("password_reset"), {"email": "tpo@example.org"}, follow=True)
     assert done.status_code == 200
     assert len(mail.outbox) == 1
