@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from django import forms
 from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import PasswordResetForm
 from django.utils.translation import gettext_lazy as _
 
 from .models import Role
@@ -41,3 +44,28 @@ class UserInviteForm(forms.Form):
     def __init__(self, *args, roles: list[str], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["role"] = _role_field(roles)
+
+
+def _same_email(first: str, second: str) -> bool:
+    """Case-insensitive comparison after Unicode normalisation (as Django's reset form does)."""
+    return unicodedata.normalize("NFKC", first).casefold() == unicodedata.normalize("NFKC", second).casefold()
+
+
+class InvitationAwarePasswordResetForm(PasswordResetForm):
+    """Django's reset form, which also reaches invited people who never set a password.
+
+    Django skips accounts without a usable password; an invitee whose link expired would then
+    have no way in. Accounts that never logged in are invitees (an account disabled on purpose
+    has logged in before, or is inactive and skipped anyway).
+    """
+
+    def get_users(self, email):
+        user_model = get_user_model()
+        email_field = user_model.get_email_field_name()
+        candidates = user_model._default_manager.filter(**{f"{email_field}__iexact": email, "is_active": True})
+        return (
+            user
+            for user in candidates
+            if (user.has_usable_password() or user.last_login is None)
+            and _same_email(email, getattr(user, email_field))
+        )

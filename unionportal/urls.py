@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from orgs.people_forms import InvitationAwarePasswordResetForm
+
 from . import audit, views
 
 urlpatterns = [
@@ -17,7 +19,11 @@ urlpatterns = [
         name="password_change_done",
     ),
     # Forgotten password and the invitation link (orgs.services.user_invite): Django's reset flow.
-    path("accounts/password/reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "accounts/password/reset/",
+        auth_views.PasswordResetView.as_view(form_class=InvitationAwarePasswordResetForm),
+        name="password_reset",
+    ),
     path(
         "accounts/password/reset/done/",
         auth_views.PasswordResetDoneView.as_view(),

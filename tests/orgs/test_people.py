@@ -414,3 +414,30 @@ def test_forgotten_password_for_an_unknown_address_sends_nothing_and_says_the_sa
 
 def test_login_page_links_to_the_forgotten_password_page(client, db):
     assert reverse("password_reset") in client.get(reverse("login")).content.decode()
+
+
+def test_an_invitee_whose_link_expired_can_ask_for_a_new_one(client, cast, tree):
+    invitee = UserFactory(username="invitee", email="invitee@example.org")
+    invitee.set_unusable_password()
+    invitee.save()
+    client.post(reverse("password_reset"), {"email": "Invitee@Example.org"})
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["invitee@example.org"]
+
+
+def test_an_account_without_password_that_logged_in_before_gets_no_link(client, cast, tree):
+    from django.utils import timezone
+
+    locked = UserFactory(username="locked", email="locked@example.org", last_login=timezone.now())
+    locked.set_unusable_password()
+    locked.save()
+    client.post(reverse("password_reset"), {"email": "locked@example.org"})
+    assert mail.outbox == []
+
+
+def test_a_grant_outside_a_request_records_the_granting_user_as_actor(cast, tree):
+    assignment = role_grant(by=cast.info_officer, user=cast.outsider, role=Role.JUROR, organisation=tree.zao)
+    role_revoke(by=cast.info_officer, assignment=assignment)
+    entries = LogEntry.objects.filter(object_pk=str(assignment.pk), content_type__model="roleassignment")
+    assert {entry.actor for entry in entries} == {cast.info_officer}
+    assert entries.count() == 2
