@@ -301,17 +301,22 @@ logger = logging.getLogger(__name__)
 
 @contextlib.contextmanager
 def _acting_as(user):
-    """Record `user` as the audit actor unless a request (AuditlogMiddleware) already did.
+    """Record `user` as the audit actor of the changes made inside.
 
-    auditlog's contexts do not nest: an inner `set_actor` would leave the request's context
-    disconnected for the rest of the request, so we only open one when none is active.
+    auditlog's contexts do not nest: an inner `set_actor` leaves its own data in the context
+    variable, which silences the request's (AuditlogMiddleware) receiver for the rest of the
+    request. So the previous value is put back on the way out.
     """
-    current = auditlog_value.get(None)
-    if user is None or (current and current.get("actor") is not None):
+    if user is None:
         yield
         return
-    with set_actor(user):
-        yield
+    previous = auditlog_value.get(None)
+    try:
+        with set_actor(user):
+            yield
+    finally:
+        if previous is not None:
+            auditlog_value.set(previous)
 
 
 def _refuse_unless_allowed(by, *, role: str, organisation: Organisation, target_user=None) -> None:

@@ -243,9 +243,10 @@ def test_removing_asks_for_confirmation_then_removes_with_the_actor_recorded(cli
     assert confirm.status_code == 200
     assert "Да, снять роль" in confirm.content.decode()
     assert RoleAssignment.objects.filter(pk=assignment.pk).exists()
+    pk = assignment.pk
     assert client.post(url).status_code == 302
-    assert not RoleAssignment.objects.filter(pk=assignment.pk).exists()
-    deletion = LogEntry.objects.filter(object_pk=str(assignment.pk), action=LogEntry.Action.DELETE).get()
+    assert not RoleAssignment.objects.filter(pk=pk).exists()
+    deletion = LogEntry.objects.filter(object_pk=str(pk), action=LogEntry.Action.DELETE).get()
     assert deletion.actor == cast.territorial_admin
 
 
@@ -437,7 +438,24 @@ def test_an_account_without_password_that_logged_in_before_gets_no_link(client, 
 
 def test_a_grant_outside_a_request_records_the_granting_user_as_actor(cast, tree):
     assignment = role_grant(by=cast.info_officer, user=cast.outsider, role=Role.JUROR, organisation=tree.zao)
+    pk = assignment.pk
     role_revoke(by=cast.info_officer, assignment=assignment)
-    entries = LogEntry.objects.filter(object_pk=str(assignment.pk), content_type__model="roleassignment")
+    entries = LogEntry.objects.filter(object_pk=str(pk), content_type__model="roleassignment")
     assert {entry.actor for entry in entries} == {cast.info_officer}
     assert entries.count() == 2
+
+
+def test_changes_after_a_grant_in_the_same_request_keep_their_actor(rf, cast, tree):
+    from auditlog.middleware import AuditlogMiddleware
+
+    def view(request):
+        role_grant(by=request.user, user=cast.outsider, role=Role.JUROR, organisation=tree.zao)
+        tree.zao.region = "Запад"
+        tree.zao.save()
+        return None
+
+    request = rf.get("/")
+    request.user = cast.info_officer
+    AuditlogMiddleware(view)(request)
+    latest = LogEntry.objects.get_for_object(tree.zao).latest("timestamp")
+    assert latest.actor == cast.info_officer
