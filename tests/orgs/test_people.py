@@ -459,3 +459,27 @@ def test_changes_after_a_grant_in_the_same_request_keep_their_actor(rf, cast, tr
     AuditlogMiddleware(view)(request)
     latest = LogEntry.objects.get_for_object(tree.zao).latest("timestamp")
     assert latest.actor == cast.info_officer
+
+
+def test_request_logs_never_carry_a_set_password_token():
+    from orgs.logging_filters import RedactResetTokens
+
+    record = logging.LogRecord(
+        "django.server",
+        logging.INFO,
+        __file__,
+        1,
+        '"%s" %s %s',
+        ("GET /accounts/reset/MTI/cz1a2b-0123abcd/ HTTP/1.1", 302, 0),
+        None,
+    )
+    RedactResetTokens().filter(record)
+    assert record.getMessage() == '"GET /accounts/reset/MTI/***/ HTTP/1.1" 302 0'
+    kept = logging.LogRecord("x", logging.INFO, __file__, 1, "GET /accounts/reset/MTI/set-password/", (), None)
+    RedactResetTokens().filter(kept)
+    assert kept.getMessage() == "GET /accounts/reset/MTI/set-password/"
+
+
+def test_the_console_handlers_redact_tokens(settings):
+    assert "redact_reset_tokens" in settings.LOGGING["handlers"]["console"]["filters"]
+    assert "redact_reset_tokens" in settings.LOGGING["handlers"]["django.server"]["filters"]
