@@ -257,3 +257,6 @@ LOGGING["handlers"]["django.server"] = {
     "filters": ["redact_reset_tokens"],
 }
 LOGGING["loggers"]["django.server"] = {"handlers": ["django.server"], "level": "INFO", "propagate": False}
+# Django's default "django" logger has its own (unfiltered) console handler under DEBUG: its records go
+# through the root's filtered console handler instead.
+LOGGING["loggers"]["django"] = {"handlers": [], "level": "INFO", "propagate": True}
