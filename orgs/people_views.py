@@ -18,6 +18,7 @@ from .models import Organisation, Role, RoleAssignment
 from .people_forms import RoleGrantForm, UserInviteForm, UserSearchForm
 
 BELOW_PER_PAGE = 50
+INVITE_ID = "invite_%s"  # the two forms share field names; their HTML ids must differ
 
 
 def _with_permissions(user, assignments) -> list[tuple[RoleAssignment, bool]]:
@@ -43,7 +44,7 @@ def people(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = access.get_viewable_organisation_or_404(request.user, pk)
     roles = access.grantable_roles(request.user, organisation)
     grant_form = RoleGrantForm(roles=roles)
-    invite_form = UserInviteForm(roles=roles)
+    invite_form = UserInviteForm(roles=roles, auto_id=INVITE_ID)
     if request.method == "POST":
         action = request.POST.get("action")
         if action == "grant":
@@ -64,7 +65,7 @@ def people(request: HttpRequest, pk: int) -> HttpResponse:
                     )
                     return redirect("orgs:people", pk=organisation.pk)
         elif action == "invite":
-            invite_form = UserInviteForm(request.POST, roles=roles)
+            invite_form = UserInviteForm(request.POST, roles=roles, auto_id=INVITE_ID)
             if invite_form.is_valid():
                 data = invite_form.cleaned_data
                 try:
