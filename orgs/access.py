@@ -10,6 +10,7 @@ from collections.abc import Iterable
 
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
 from .models import Organisation, Role, RoleAssignment
 
@@ -108,3 +109,58 @@ def get_viewable_organisation_or_404(user, pk: int) -> Organisation:
 def can_edit(user, organisation: Organisation) -> bool:
     paths = scope_paths(user, EDIT_ROLES)
     return paths is None or any(organisation.path.startswith(path) for path in paths)
+
+
+# --- Who may change role assignments (issue 7): only someone whose scope is strictly wider. ---
+
+# What each administrative role may grant or revoke, below the organisation where it is held.
+# Nobody grants a role they could not exercise themselves: a territorial admin hands out the
+# editing roles of their subtree, never information-department, presidium or jury powers.
+GRANTABLE_ROLES: dict[str, frozenset[str]] = {
+    Role.INFO_OFFICER: frozenset(Role.values),
+    Role.TERRITORIAL_ADMIN: frozenset({Role.TERRITORIAL_ADMIN, Role.PRIMARY_ADMIN}),
+}
+
+
+def _roles_granted_above(user, organisation: Organisation) -> set[str]:
+    """Roles the user may grant over `organisation`: from admin roles held on a PROPER ancestor."""
+    granted: set[str] = set()
+    for role, path in _assignments(user):
+        if role in GRANTABLE_ROLES and organisation.path.startswith(path) and organisation.path != path:
+            granted |= GRANTABLE_ROLES[role]
+    return granted
+
+
+def grantable_roles(user, organisation: Organisation) -> list[str]:
+    """The roles `user` may grant or revoke over `organisation`, in the order of `Role`."""
+    if getattr(user, "is_superuser", False) and user.is_active:
+        return list(Role.values)
+    if not organisation.is_active:
+        return []
+    granted = _roles_granted_above(user, organisation)
+    return [role for role in Role.values if role in granted]
+
+
+def role_change_refusal(user, *, role: str, organisation: Organisation, target_user=None) -> str | None:
+    """None when `user` may grant or revoke `role` over `organisation` (for `target_user`); else why not.
+
+    Decided without a query beyond the user's own assignments (read once per request), so a list
+    of assignments can show a "remove" link per row for free.
+    """
+    if getattr(user, "is_superuser", False) and user.is_active:
+        return None
+    if target_user is not None and target_user.pk == user.pk:
+        return _("You cannot change your own roles: ask an administrator above you.")
+    if not organisation.is_active:
+        return _("The organisation is closed: its roles can no longer be changed.")
+    granted = _roles_granted_above(user, organisation)
+    if not granted:
+        return _(
+            "Only an administrator of an organisation above «%(organisation)s» (an information officer "
+            "or a territorial admin) can change roles here."
+        ) % {"organisation": organisation.display_name}
+    if role not in granted:
+        return _("You cannot grant or remove the role «%(role)s»: it goes beyond your own role.") % {
+            "role": Role(role).label if role in Role.values else role
+        }
+    return None

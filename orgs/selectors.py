@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.contrib.auth import get_user_model
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from .access import scope_paths, viewable_organisations
-from .models import Organisation, OrgKind
+from .models import Organisation, OrgKind, RoleAssignment
 
 
 def _count_in_subtree(kind: str) -> Subquery:
@@ -89,3 +90,43 @@ def organisations_by_names(names: Iterable[str]) -> dict[str, list[Organisation]
         for name in {organisation.name, organisation.short_name} & wanted:
             found.setdefault(name, []).append(organisation)
     return found
+
+
+# --- People: who holds which role over an organisation (a fixed number of queries per page). ---
+
+
+def people_here(organisation: Organisation) -> QuerySet[RoleAssignment]:
+    return (
+        RoleAssignment.objects.filter(organisation=organisation)
+        .select_related("user", "organisation")
+        .order_by("role", "user__last_name", "user__username")
+    )
+
+
+def people_above(organisation: Organisation) -> QuerySet[RoleAssignment]:
+    """Roles held on the ancestors: their scope covers this organisation too."""
+    return (
+        RoleAssignment.objects.filter(organisation__path__in=organisation.ancestor_paths)
+        .select_related("user", "organisation")
+        .order_by("organisation__path", "role", "user__username")
+    )
+
+
+def people_below(organisation: Organisation) -> QuerySet[RoleAssignment]:
+    return (
+        RoleAssignment.objects.filter(organisation__path__startswith=organisation.path)
+        .exclude(organisation=organisation)
+        .select_related("user", "organisation")
+        .order_by("organisation__path", "role", "user__username")
+    )
+
+
+def user_search(query: str, *, limit: int = 20) -> list:
+    """Active accounts whose username, name or email contains `query` (at most `limit`)."""
+    query = query.strip()
+    if len(query) < 2:
+        return []
+    condition = Q(username__icontains=query) | Q(email__icontains=query)
+    for word in query.split():
+        condition |= Q(first_name__icontains=word) | Q(last_name__icontains=word)
+    return list(get_user_model().objects.filter(condition, is_active=True).order_by("last_name", "username")[:limit])

@@ -1,19 +1,32 @@
-"""Writes to the organisation tree: import, close, merge, role assignment."""
+"""Writes to the organisation tree: import, close, merge, role assignment, invitations."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import logging
+import smtplib
 from dataclasses import dataclass, field
 from typing import IO
 
+from auditlog.context import auditlog_value, set_actor
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from unionportal.lib.parsing import parse_count, parse_date
 from unionportal.lib.tabular import RowError, TableError, read_table
 
+from . import access
 from .models import Organisation, OrgKind, Role, RoleAssignment
 
 ORG_COLUMNS = ["organisation", "kind"]
@@ -279,3 +292,122 @@ def role_assign(*, user, role: str, organisation: Organisation) -> RoleAssignmen
         raise ValidationError(_("Unknown role «%(role)s».") % {"role": role})
     assignment, _created = RoleAssignment.objects.get_or_create(user=user, role=role, organisation=organisation)
     return assignment
+
+
+# --- People: role assignments changed by someone whose scope is wider, and invitations. ---
+
+logger = logging.getLogger(__name__)
+
+
+@contextlib.contextmanager
+def _acting_as(user):
+    """Record `user` as the audit actor of the changes made inside.
+
+    auditlog's contexts do not nest: an inner `set_actor` leaves its own data in the context
+    variable, which silences the request's (AuditlogMiddleware) receiver for the rest of the
+    request. So the previous value is put back on the way out.
+    """
+    if user is None:
+        yield
+        return
+    previous = auditlog_value.get(None)
+    try:
+        with set_actor(user):
+            yield
+    finally:
+        if previous is not None:
+            auditlog_value.set(previous)
+
+
+def _refuse_unless_allowed(by, *, role: str, organisation: Organisation, target_user=None) -> None:
+    if role not in Role.values:
+        raise ValidationError(_("Unknown role «%(role)s».") % {"role": role})
+    refusal = access.role_change_refusal(by, role=role, organisation=organisation, target_user=target_user)
+    if refusal:
+        raise ValidationError(refusal, code="refused")
+
+
+@transaction.atomic
+def role_grant(*, by, user, role: str, organisation: Organisation) -> RoleAssignment:
+    """`by` gives `user` a role over `organisation`, if `by`'s scope is strictly wider (access rule).
+
+    `role_assign` is the system's way (demo, scripts) and checks nothing; people use this one.
+    """
+    _refuse_unless_allowed(by, role=role, organisation=organisation, target_user=user)
+    if not user.is_active:
+        raise ValidationError(_("The account «%(user)s» is disabled.") % {"user": user.get_username()})
+    if RoleAssignment.objects.filter(user=user, role=role, organisation=organisation).exists():
+        raise ValidationError(
+            _("%(user)s already holds the role «%(role)s» here.")
+            % {"user": user.get_full_name() or user.get_username(), "role": Role(role).label}
+        )
+    with _acting_as(by):
+        return RoleAssignment.objects.create(user=user, role=role, organisation=organisation)
+
+
+@transaction.atomic
+def role_revoke(*, by, assignment: RoleAssignment) -> None:
+    """`by` removes a role assignment, under the same rule as granting it."""
+    _refuse_unless_allowed(by, role=assignment.role, organisation=assignment.organisation, target_user=assignment.user)
+    with _acting_as(by):
+        assignment.delete()
+
+
+def invitation_link(*, user) -> str:
+    """The one-time set-password link (Django's password-reset token): only ever put in the email."""
+    uidb64 = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    path = reverse("password_reset_confirm", kwargs={"uidb64": uidb64, "token": token})
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def invitation_send(*, user, organisation: Organisation, role: str) -> bool:
+    """Email the set-password link. False (and a log line without the link) when sending failed."""
+    context = {
+        "user": user,
+        "organisation": organisation,
+        "role": Role(role).label,
+        "link": invitation_link(user=user),
+        "timeout_days": max(1, settings.PASSWORD_RESET_TIMEOUT // 86400),
+        "site_url": settings.SITE_URL,
+    }
+    subject = " ".join(render_to_string("orgs/people_invitation_subject.txt", context).split())
+    body = render_to_string("orgs/people_invitation_email.txt", context)
+    try:
+        send_mail(subject, body, None, [user.email])
+    except (smtplib.SMTPException, OSError) as error:
+        logger.warning("Invitation email to user %s was not sent: %s", user.pk, type(error).__name__)
+        return False
+    return True
+
+
+@dataclass
+class Invitation:
+    user: object
+    assignment: RoleAssignment
+    sent: bool
+
+
+def user_invite(
+    *, by, username: str, email: str, first_name: str = "", last_name: str = "", role: str, organisation: Organisation
+) -> Invitation:
+    """Create an account without a password, grant it a role, and email a one-time set-password link.
+
+    The rule is checked before anything is written; the email goes out after the commit, so a
+    refused or failed creation sends nothing.
+    """
+    _refuse_unless_allowed(by, role=role, organisation=organisation)
+    user_model = get_user_model()
+    email = user_model.objects.normalize_email(email.strip())
+    if user_model.objects.filter(username__iexact=username).exists():
+        raise ValidationError({"username": _("This username is taken.")})
+    if user_model.objects.filter(email__iexact=email).exists():
+        raise ValidationError({"email": _("An account with this email exists: find it in the search above.")})
+    with transaction.atomic():
+        user = user_model(username=username, email=email, first_name=first_name, last_name=last_name)
+        user.set_unusable_password()
+        user.full_clean()
+        user.save()
+        assignment = role_grant(by=by, user=user, role=role, organisation=organisation)
+    sent = invitation_send(user=user, organisation=organisation, role=role)
+    return Invitation(user=user, assignment=assignment, sent=sent)

@@ -252,3 +252,24 @@ CELERY_BEAT_SCHEDULE.update(
 # Growth reports (socialstats, issue 4): the dashboard's target of subscribers per territorial
 # organisation's page (the 002 document: "могут преодолеть отметку в 1000 подписчиков").
 SUBSCRIBER_TARGET_PER_TERRITORIAL_PAGE = env.int("SUBSCRIBER_TARGET_PER_TERRITORIAL_PAGE", default=1000)
+
+# --- People (issue 7, docs/people.md): no set-password token in a log line. ---
+# The invitation / forgotten-password links carry a one-time token in their path; the request loggers
+# (runserver's django.server, django.request) would print it. Every console record goes through a filter
+# that replaces the token with ***.
+LOGGING["filters"] = {"redact_reset_tokens": {"()": "orgs.logging_filters.RedactResetTokens"}}
+LOGGING["handlers"]["console"]["filters"] = ["redact_reset_tokens"]
+LOGGING["formatters"]["django.server"] = {
+    "()": "django.utils.log.ServerFormatter",
+    "format": "[{server_time}] {message}",
+    "style": "{",
+}
+LOGGING["handlers"]["django.server"] = {
+    "class": "logging.StreamHandler",
+    "formatter": "django.server",
+    "filters": ["redact_reset_tokens"],
+}
+LOGGING["loggers"]["django.server"] = {"handlers": ["django.server"], "level": "INFO", "propagate": False}
+# Django's default "django" logger has its own (unfiltered) console handler under DEBUG: its records go
+# through the root's filtered console handler instead.
+LOGGING["loggers"]["django"] = {"handlers": [], "level": "INFO", "propagate": True}

@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from orgs.people_forms import InvitationAwarePasswordResetForm
+
 from . import audit, views
 
 urlpatterns = [
@@ -15,6 +17,27 @@ urlpatterns = [
         "accounts/password/done/",
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
+    ),
+    # Forgotten password and the invitation link (orgs.services.user_invite): Django's reset flow.
+    path(
+        "accounts/password/reset/",
+        auth_views.PasswordResetView.as_view(form_class=InvitationAwarePasswordResetForm),
+        name="password_reset",
+    ),
+    path(
+        "accounts/password/reset/done/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "accounts/reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "accounts/reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
     ),
     path("orgs/", include("orgs.urls")),
     path("stats/", include("socialstats.urls")),
