@@ -8,8 +8,10 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
 
+from news.models import NewsItem, NewsPhoto, NewsStatus
 from orgs import access
 from orgs.models import Role
 
@@ -65,6 +67,49 @@ def conflict_filter(user) -> Q:
 def scorable_entries(juror: Juror) -> QuerySet[Entry]:
     """The entries this juror may score: the contest's entries minus conflicts of interest."""
     return juror.contest.entries.exclude(conflict_filter(juror.user)).order_by("title")
+
+
+# A news item competes once it has passed review; drafts, submitted and returned items do not.
+CONTEST_NEWS_STATUSES = (NewsStatus.ACCEPTED, NewsStatus.PUBLISHED)
+
+
+def contest_news_items(contest: Contest) -> QuerySet[NewsItem]:
+    """The news items a news contest draws its entries from: accepted or published, reported for a month
+    of the period (`reporting_month` from the first day of the start's month to the end), from an
+    organisation in the contest's scope."""
+    return (
+        NewsItem.objects.filter(
+            status__in=CONTEST_NEWS_STATUSES,
+            reporting_month__gte=contest.period_start.replace(day=1),
+            reporting_month__lte=contest.period_end,
+            organisation__path__startswith=contest.scope.path,
+        )
+        .select_related("organisation")
+        .order_by("organisation__name", "reporting_month", "pk")
+    )
+
+
+def entry_news_items(entries: list[Entry]) -> dict[int, NewsItem]:
+    """News entries' items with their photos, by entry id: two queries however many entries."""
+    ids = {entry.news_item_id for entry in entries if entry.news_item_id}
+    if not ids:
+        return {}
+    items = (
+        NewsItem.objects.filter(pk__in=ids)
+        .select_related("organisation")
+        .prefetch_related(Prefetch("photos", queryset=NewsPhoto.objects.order_by("pk")))
+    )
+    by_id = {item.pk: item for item in items}
+    return {entry.pk: by_id[entry.news_item_id] for entry in entries if entry.news_item_id in by_id}
+
+
+def news_entry_or_404(user, contest_id: int, entry_id: int) -> Entry:
+    """A news entry whose item the user may read through the contest: the contest is on their dashboard
+    (information officers, the presidium), or they are its juror while it is judged and may score it."""
+    as_jury = Q(contest__jurors__user=user, contest__status=ContestStatus.JUDGING) & ~conflict_filter(user)
+    as_dashboard = Q(contest__in=dashboard_contests(user).values("pk"))
+    entries = Entry.objects.filter(as_dashboard | as_jury, contest_id=contest_id, news_item_id__isnull=False)
+    return get_object_or_404(entries.select_related("contest", "organisation").distinct(), pk=entry_id)
 
 
 @dataclass

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from orgs.models import Organisation, OrgKind
 from socialstats.models import SocialPage
 
-from . import metrics, scoring
+from . import metrics, scoring, selectors
 from .models import (
     AutoScore,
     Contest,
@@ -85,7 +85,8 @@ def _require_editable_entries(contest: Contest) -> None:
 def entries_generate(*, contest: Contest) -> int:
     """Add the scope's participants of the contest's level that are not in yet; returns how many were added.
 
-    News contests get their entries from the news app once it lands (not wired yet): nothing is added.
+    News contests: the news items accepted or published for a month of the period (`reporting_month`
+    between the first day of the start's month and the end), from organisations in the scope.
     """
     _require_editable_entries(contest)
     scope = contest.scope
@@ -115,6 +116,18 @@ def entries_generate(*, contest: Contest) -> int:
             )
             for page in pages.order_by("organisation__name", "pk")
             if page.pk not in taken
+        ]
+    elif contest.level == ParticipantLevel.NEWS:
+        taken = set(contest.entries.exclude(news_item_id=None).values_list("news_item_id", flat=True))
+        new = [
+            Entry(
+                contest=contest,
+                organisation=item.organisation,
+                news_item_id=item.pk,
+                title=f"{item.organisation.display_name}: {item.title}"[:300],
+            )
+            for item in selectors.contest_news_items(contest)
+            if item.pk not in taken
         ]
     Entry.objects.bulk_create(new)
     return len(new)

@@ -23,5 +23,11 @@ urlpatterns = [
     path("<int:pk>/certificates.pdf", views.certificates_pdf, name="certificates"),
     path("<int:pk>/jury/", views.jury_board, name="jury"),
     path("<int:pk>/jury/<int:entry_id>/", views.jury_score, name="jury_score"),
+    path("<int:pk>/news/<int:entry_id>/", views.entry_news, name="entry_news"),
+    path(
+        "<int:pk>/news/<int:entry_id>/photos/<int:photo_pk>/<str:variant>/",
+        views.entry_news_photo,
+        name="entry_news_photo",
+    ),
     path("<int:pk>/results/", views.contest_results, name="results"),
 ]

@@ -7,13 +7,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ImproperlyConfigured, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from news.models import NewsPhoto
 from orgs import access
 
 from . import charts, results, selectors, services
@@ -313,7 +314,11 @@ def jury_board(request: HttpRequest, pk: int) -> HttpResponse:
     entries = list(selectors.scorable_entries(juror))
     criteria = [criterion for criterion in juror.contest.criteria.all() if criterion.is_jury]
     marks = selectors.juror_marks(juror)
-    rows = [(entry, [(criterion, marks.get((entry.pk, criterion.pk))) for criterion in criteria]) for entry in entries]
+    news = selectors.entry_news_items(entries)
+    rows = [
+        (entry, news.get(entry.pk), [(criterion, marks.get((entry.pk, criterion.pk))) for criterion in criteria])
+        for entry in entries
+    ]
     done = sum(1 for entry in entries for criterion in criteria if (entry.pk, criterion.pk) in marks)
     return render(
         request,
@@ -354,6 +359,22 @@ def jury_score(request: HttpRequest, pk: int, entry_id: int) -> HttpResponse:
     else:
         messages.success(request, _("Scores for «%(entry)s» saved.") % {"entry": entry.title})
     return redirect(f"{reverse('contests:jury', args=[juror.contest_id])}#entry-{entry.pk}")
+
+
+@login_required
+def entry_news(request: HttpRequest, pk: int, entry_id: int) -> HttpResponse:
+    """A news entry's item (text, photos) for the contest's jury and dashboard, who may not see the news app."""
+    entry = selectors.news_entry_or_404(request.user, pk, entry_id)
+    item = selectors.entry_news_items([entry]).get(entry.pk)
+    return render(request, "contests/entry_news.html", {"contest": entry.contest, "entry": entry, "item": item})
+
+
+@login_required
+def entry_news_photo(request: HttpRequest, pk: int, entry_id: int, photo_pk: int, variant: str) -> FileResponse:
+    entry = selectors.news_entry_or_404(request.user, pk, entry_id)
+    photo = get_object_or_404(NewsPhoto, pk=photo_pk, item_id=entry.news_item_id)
+    field = photo.thumbnail if variant == "thumb" else photo.image
+    return FileResponse(field.open("rb"))
 
 
 @login_required

@@ -59,7 +59,9 @@ class FakeVk:
     clock: Callable[[], float] = time.monotonic
     groups: dict[int, FakeGroup] = field(default_factory=dict)
     screen_names: dict[str, tuple[int, str]] = field(default_factory=dict)
-    # Whole-request answers to give before the normal ones: an int = VK error code, "502" = HTTP status.
+    # Whole-request answers to give before the normal ones, one per request in order: an int = a VK error
+    # code, a string of digits ("502", "500") = that HTTP status with an empty body, "sleep:2.5" = answer
+    # normally but only after that many seconds (longer than the client's timeout: a timeout).
     scheduled: list[object] = field(default_factory=list)
     failing_batches: dict[int, int] = field(default_factory=dict)  # getById call containing id → error code
     log: list[tuple[float, str, int]] = field(default_factory=list)  # (time, method, inner calls)
@@ -70,6 +72,15 @@ class FakeVk:
         if group.screen_name:
             self.screen_names[group.screen_name] = (group.id, "group")
         return group
+
+    def reset(self) -> None:
+        """Forget groups, schedules, failing batches and the log (a session-wide fake between tests)."""
+        with self.lock:
+            self.groups.clear()
+            self.screen_names.clear()
+            self.scheduled.clear()
+            self.failing_batches.clear()
+            self.log.clear()
 
     def group(self, group_id: int) -> FakeGroup | None:
         if group_id in self.groups:
@@ -86,8 +97,10 @@ class FakeVk:
         with self.lock:
             self.log.append((self.clock(), method, len(calls)))
             scheduled = self.scheduled.pop(0) if self.scheduled else None
-        if scheduled == "502":
-            return 502, {}
+        if isinstance(scheduled, str) and scheduled.isdigit():
+            return int(scheduled), {}
+        if isinstance(scheduled, str) and scheduled.startswith("sleep:"):
+            time.sleep(float(scheduled.removeprefix("sleep:")))  # outside the lock: other requests go on
         if isinstance(scheduled, int):
             return 200, _error(scheduled, "scheduled error", method)
         if params.get("access_token") != self.token:
@@ -205,11 +218,14 @@ class _Handler(BaseHTTPRequestHandler):
         except VkFault as fault:
             status, body = 200, _error(fault.code, fault.message, method)
         payload = json.dumps(body).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(payload)))
-        self.end_headers()
-        self.wfile.write(payload)
+        try:
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload)
+        except (BrokenPipeError, ConnectionResetError):  # the client gave up waiting (a scheduled timeout)
+            return
 
     def log_message(self, format: str, *args: object) -> None:  # keep test output quiet
         return

@@ -127,6 +127,9 @@ def wait_for(predicate, timeout: float = 60.0, interval: float = 0.25):
     pytest.fail(f"condition not met within {timeout} s")
 
 
+FAKE_HTTP_TIMEOUT = 2.0  # seconds; the worker's HTTP_TIMEOUT_SECONDS during the integration stage
+
+
 @pytest.fixture(scope="session", autouse=True)
 def fake_vk_server():
     """A local fake of the VK API (tests/fakes/vk_server.py), started before the worker.
@@ -138,10 +141,18 @@ def fake_vk_server():
 
     fake = FakeVk(token="integration-vk-token", synthetic=True)
     server, url = serve(fake)
-    values = {"VK_API_URL": url, "VK_API_TOKEN": fake.token, "VK_API_RPS": "20"}
+    # A short HTTP timeout lets the fault tests (test_collection_faults.py) make the fake answer too late
+    # without slowing the suite; the fake answers everything else in milliseconds.
+    values = {
+        "VK_API_URL": url,
+        "VK_API_TOKEN": fake.token,
+        "VK_API_RPS": "20",
+        "HTTP_TIMEOUT_SECONDS": str(FAKE_HTTP_TIMEOUT),
+    }
     previous = {name: os.environ.get(name) for name in values}
     os.environ.update(values)
     settings.VK_API_URL, settings.VK_API_TOKEN, settings.VK_API_RPS = url, fake.token, 20.0
+    settings.HTTP_TIMEOUT_SECONDS = FAKE_HTTP_TIMEOUT
     yield fake
     server.shutdown()
     for name, value in previous.items():
