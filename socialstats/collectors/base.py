@@ -143,8 +143,10 @@ class TokenBucket:
             now = self.clock()
             self.tokens = min(self.burst, self.tokens + (now - self.updated) * self.rate)
             self.updated = now
-            if self.tokens >= 1.0:
-                self.tokens -= 1.0
+            # The tolerance (a billionth of a request) ends the wait when the remaining time is too small
+            # for the clock to register: without it a float clock can stop moving and the loop never ends.
+            if self.tokens >= 1.0 - 1e-9:
+                self.tokens = max(self.tokens - 1.0, 0.0)
                 return
             self.sleep((1.0 - self.tokens) / self.rate)
 

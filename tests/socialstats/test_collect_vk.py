@@ -326,3 +326,15 @@ def test_scope_limits_the_run_to_an_organisation_subtree(tree, fake_vk, clock):
 
     assert run.pages_total == 1
     assert list(Snapshot.objects.values_list("page__handle", flat=True)) == ["club1"]
+
+
+def test_token_bucket_ends_a_wait_too_small_for_the_clock_to_register():
+    from socialstats.collectors.base import TokenBucket
+
+    clock = FakeClock()
+    clock.now = 1e9  # at this magnitude a nanosecond sleep does not move a float clock
+    bucket = TokenBucket(3.0, clock=clock, sleep=clock.sleep)
+    bucket.acquire()
+    bucket.tokens = 1.0 - 1e-12
+    bucket.acquire()  # must return instead of sleeping forever
+    assert len(clock.sleeps) <= 1
