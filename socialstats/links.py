@@ -103,7 +103,10 @@ def link_parse(text: str) -> PageLink:
         return _telegram([raw[1:]])
     if re.match(r"^[a-z][a-z0-9+.\-]*://", raw, flags=re.IGNORECASE) is None:
         raw = "https://" + raw
-    parts = urlsplit(raw)
+    try:
+        parts = urlsplit(raw)
+    except ValueError as error:  # "Invalid IPv6 URL" for a stray "[", and the like
+        raise _refuse(_("«%(text)s» is not a link.") % {"text": text.strip()}) from error
     if parts.scheme.lower() not in ("http", "https"):
         raise _refuse(_("Only web links (http or https) can be recognised."))
     host = (parts.hostname or "").lower().rstrip(".")

@@ -13,6 +13,7 @@ from typing import IO
 from urllib.parse import urlsplit, urlunsplit
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -736,9 +737,29 @@ def website_url_normalise(url: str) -> str:
         return ""
     if "://" not in text:
         text = "https://" + text
-    parts = urlsplit(text)
+    try:
+        parts = urlsplit(text)
+    except ValueError:  # "Invalid IPv6 URL": left as typed, for the validator to refuse
+        return text
     path = parts.path.rstrip("/")
     return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, parts.query, ""))
+
+
+def _website_url(value: str, row: int, errors: list[RowError]) -> str:
+    """The normalised address of a website column, or "" with the reason added to `errors`."""
+    url = website_url_normalise(value)
+    if not url:
+        errors.append(RowError(row, "website", _("the website address is empty")))
+        return ""
+    try:
+        URLValidator(schemes=["http", "https"])(url)
+    except ValidationError:
+        errors.append(RowError(row, "website", _("«%(value)s» is not a website address") % {"value": value}))
+        return ""
+    if len(url) > Website._meta.get_field("url").max_length:
+        errors.append(RowError(row, "website", _("the website address is too long")))
+        return ""
+    return url
 
 
 def website_save(
@@ -837,9 +858,7 @@ def website_stats_import(
     for number, values in table.rows:
         row_errors: list[RowError] = []
         organisation = _organisation(values.get("organisation", ""), number, found, row_errors)
-        url = website_url_normalise(values.get("website", ""))
-        if not url:
-            row_errors.append(RowError(number, "website", _("the website address is empty")))
+        url = _website_url(values.get("website", ""), number, row_errors)
         dates = {}
         for column in ("period_start", "period_end"):
             try:
@@ -959,10 +978,8 @@ def websites_import(*, source: Source, filename: str = "", dry_run: bool = False
     for number, values in table.rows:
         row_errors: list[RowError] = []
         organisation = _organisation(values.get("organisation", ""), number, found, row_errors)
-        url = website_url_normalise(values.get("website", ""))
-        if not url:
-            row_errors.append(RowError(number, "website", _("the website address is empty")))
-        elif url in seen:
+        url = _website_url(values.get("website", ""), number, row_errors)
+        if url and url in seen:
             row_errors.append(RowError(number, "website", _("repeats row %(row)s") % {"row": seen[url]}))
         seen.setdefault(url, number)
         active = _yes_no(values, "active", number, row_errors)
