@@ -218,11 +218,13 @@ def contest_reopen_judging(*, contest: Contest) -> None:
 
 
 @transaction.atomic
+@transaction.atomic
 def jury_scores_save(*, juror: Juror, entry: Entry, marks: dict[int, dict]) -> int:
     """Save a juror's marks on one entry: {criterion id: {"points": str, "abstain": bool, "comment": str}}.
 
     The caller looked `entry` up among the entries this juror may score (no conflict of interest);
-    this function checks the contest is being judged and each mark is within 0..max. All or nothing.
+    this function checks the contest is being judged and each mark is within 0..max. All or nothing:
+    every mark is checked before any is written.
     """
     contest = juror.contest
     if contest.status != ContestStatus.JUDGING:
@@ -231,7 +233,7 @@ def jury_scores_save(*, juror: Juror, entry: Entry, marks: dict[int, dict]) -> i
         raise ValidationError(_("This entry belongs to another contest."))
     criteria = {criterion.pk: criterion for criterion in contest.criteria.all() if criterion.is_jury}
     errors: list[str] = []
-    saved = 0
+    checked: list[tuple[Criterion, Decimal | None, bool, str]] = []
     for criterion_id, mark in marks.items():
         criterion = criteria.get(criterion_id)
         if criterion is None:
@@ -247,6 +249,8 @@ def jury_scores_save(*, juror: Juror, entry: Entry, marks: dict[int, dict]) -> i
             try:
                 points = Decimal(text)
             except InvalidOperation:
+                points = None
+            if points is None or not points.is_finite():  # "NaN" and "Infinity" parse, but are no score
                 errors.append(
                     _("«%(criterion)s»: «%(value)s» is not a number.") % {"criterion": criterion, "value": text}
                 )
@@ -257,16 +261,18 @@ def jury_scores_save(*, juror: Juror, entry: Entry, marks: dict[int, dict]) -> i
                     % {"criterion": criterion, "max": floatformat(criterion.max_points, -2)}
                 )
                 continue
+            points = points.quantize(Decimal("0.01"))  # the column keeps two decimals
+        checked.append((criterion, points, abstain, comment))
+    if errors:
+        raise ValidationError(errors)
+    for criterion, points, abstain, comment in checked:
         JuryScore.objects.update_or_create(
             juror=juror,
             entry=entry,
             criterion=criterion,
             defaults={"points": points, "abstained": abstain, "comment": comment},
         )
-        saved += 1
-    if errors:
-        raise ValidationError(errors)
-    return saved
+    return len(checked)
 
 
 def resolution_save(*, contest: Contest, preamble: str, decisions: str) -> None:
