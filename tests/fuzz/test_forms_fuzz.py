@@ -16,7 +16,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from contests import services as contest_services
@@ -55,7 +55,16 @@ dates = st.one_of(
 )
 links = st.one_of(
     st.sampled_from(
-        ["https://vk.com/club77", "t.me/chan_x", "@name_y", "ok.ru/group/9", "vk.com/" + "a" * 300, "[", "http://[::1"]
+        [
+            "https://vk.com/club77",
+            "t.me/chan_x",
+            "@name_y",
+            "ok.ru/group/9",
+            "vk.com/" + "a" * 300,
+            "ok.ru/group/" + "1" * 300,
+            "[",
+            "http://[::1",
+        ]
     ),
     text,
 )
@@ -123,6 +132,8 @@ def page(tree):
     return SocialPage.objects.create(organisation=tree.vao, network="vk", url="https://vk.com/vao", handle="vao")
 
 
+@example(url="ok.ru/group/" + "1" * 300, owner="organisation", title="", organisation="tree")
+@example(url="[", owner="organisation", title="", organisation="tree")
 @FUZZ
 @given(
     url=links,

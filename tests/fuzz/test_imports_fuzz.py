@@ -50,6 +50,7 @@ links = st.one_of(
             "https://ok.ru/group/123",
             "https://example.org/x",
             "vk.com/" + "a" * 300,
+            "ok.ru/group/" + "1" * 300,
             "javascript:alert(1)",
         ]
     ),
