@@ -242,6 +242,9 @@ def jury_scores_save(*, juror: Juror, entry: Entry, marks: dict[int, dict]) -> i
         abstain = bool(mark.get("abstain"))
         text = str(mark.get("points") or "").strip().replace(",", ".")
         comment = str(mark.get("comment") or "").strip()
+        if "\x00" in comment:  # PostgreSQL refuses NUL in text
+            errors.append(_("«%(criterion)s»: the comment contains a null character.") % {"criterion": criterion})
+            continue
         points = None
         if not abstain:
             if not text:

@@ -64,6 +64,8 @@ links = st.one_of(
             "ok.ru/group/" + "1" * 300,
             "[",
             "http://[::1",
+            "https://vk.com/wall-1_" + "1" * 600,
+            "https://vk.com/\x00",
         ]
     ),
     text,
@@ -316,6 +318,8 @@ def test_news_edit_form_never_fails_on_any_input(author_client, tree, cast, titl
         assert NewsItem.objects.values_list("title", "text").get(pk=item.pk) == before
 
 
+@example(comment="\x00", url="https://vk.com/\x00")  # PostgreSQL refuses NUL in text
+@example(comment="Исправьте", url="https://vk.com/wall-1_" + "1" * 600)  # longer than the column
 @FUZZ
 @given(comment=text, url=links)
 def test_news_review_actions_never_fail_on_any_input(client, tree, cast, comment, url):
@@ -470,6 +474,8 @@ def test_resolution_form_never_fails_on_any_input(info_client, draft, preamble, 
     )
 
 
+@example(points="5", other_points="1", abstain="", comment="\x00", stray_key="comment_x")
+@example(points="5", other_points="NaN", abstain="", comment="", stray_key="points_²")
 @FUZZ
 @given(
     points=numbers,
