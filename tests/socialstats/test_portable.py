@@ -22,6 +22,7 @@ from socialstats.models import (
     WebsiteStat,
 )
 from socialstats.portable import FILES, export_all, import_all
+from socialstats.services import snapshots_import
 from tests.factories import make_org
 
 pytestmark = pytest.mark.django_db
@@ -289,3 +290,13 @@ def test_a_tail_path_names_an_organisation_already_in_the_portal():
     )
     council = Organisation.objects.get(name="Совет")
     assert Organisation.objects.get_parent(council).pk == school.pk
+
+
+def test_export_snapshots_names_a_repeated_organisation_by_its_path_and_imports_back(tmp_path: Path):
+    build_dataset()
+    target = tmp_path / "snapshots.csv"
+    call_command("export_snapshots", output=target)
+    assert "МГО / ЗАО / ППО Школа 1,ok,2024-01-01,77,https://ok.ru/group/5555" in target.read_text(encoding="utf-8")
+    Snapshot.objects.all().delete()
+    report = snapshots_import(source=target)
+    assert report.created == 5
