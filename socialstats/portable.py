@@ -117,7 +117,9 @@ def _page_rows(names: dict[int, str]) -> Iterable[list[str]]:
 
 
 def _snapshot_rows(names: dict[int, str]) -> Iterable[list[str]]:
-    queryset = Snapshot.objects.select_related("page").order_by("page__organisation__path", "page_id", "date")
+    queryset = Snapshot.objects.select_related("page").order_by(
+        "page__organisation__path", "page__network", "page__handle", "page_id", "date"
+    )
     for snapshot in queryset.iterator(chunk_size=2000):
         page = snapshot.page
         yield [

@@ -220,6 +220,9 @@ def test_export_all_then_import_all_into_an_empty_instance_gives_the_same_rows(t
     after = state()
     for table, rows in before.items():
         assert after[table] == rows, table
+    export_all(directory=tmp_path / "again")
+    for filename in FILES:  # and the export of the copy is the same file, byte for byte
+        assert (tmp_path / "again" / filename).read_bytes() == (tmp_path / filename).read_bytes(), filename
 
 
 def test_importing_the_export_again_changes_nothing(tmp_path: Path):
