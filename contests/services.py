@@ -231,11 +231,13 @@ def contest_reopen_judging(*, contest: Contest) -> None:
 
 
 @transaction.atomic
+@transaction.atomic
 def jury_scores_save(*, juror: Juror, entry: Entry, marks: dict[int, dict]) -> int:
     """Save a juror's marks on one entry: {criterion id: {"points": str, "abstain": bool, "comment": str}}.
 
     The caller looked `entry` up among the entries this juror may score (no conflict of interest);
-    this function checks the contest is being judged and each mark is within 0..max. All or nothing.
+    this function checks the contest is being judged and each mark is within 0..max. All or nothing:
+    every mark is checked before any is written.
     """
     contest = juror.contest
     if contest.status != ContestStatus.JUDGING:
@@ -244,7 +246,7 @@ def jury_scores_save(*, juror: Juror, entry: Entry, marks: dict[int, dict]) -> i
         raise ValidationError(_("This entry belongs to another contest."))
     criteria = {criterion.pk: criterion for criterion in contest.criteria.all() if criterion.is_jury}
     errors: list[str] = []
-    saved = 0
+    checked: list[tuple[Criterion, Decimal | None, bool, str]] = []
     for criterion_id, mark in marks.items():
         criterion = criteria.get(criterion_id)
         if criterion is None:
@@ -253,6 +255,9 @@ def jury_scores_save(*, juror: Juror, entry: Entry, marks: dict[int, dict]) -> i
         abstain = bool(mark.get("abstain"))
         text = str(mark.get("points") or "").strip().replace(",", ".")
         comment = str(mark.get("comment") or "").strip()
+        if "\x00" in comment:  # PostgreSQL refuses NUL in text
+            errors.append(_("«%(criterion)s»: the comment contains a null character.") % {"criterion": criterion})
+            continue
         points = None
         if not abstain:
             if not text:
@@ -260,6 +265,8 @@ def jury_scores_save(*, juror: Juror, entry: Entry, marks: dict[int, dict]) -> i
             try:
                 points = Decimal(text)
             except InvalidOperation:
+                points = None
+            if points is None or not points.is_finite():  # "NaN" and "Infinity" parse, but are no score
                 errors.append(
                     _("«%(criterion)s»: «%(value)s» is not a number.") % {"criterion": criterion, "value": text}
                 )
@@ -270,16 +277,18 @@ def jury_scores_save(*, juror: Juror, entry: Entry, marks: dict[int, dict]) -> i
                     % {"criterion": criterion, "max": floatformat(criterion.max_points, -2)}
                 )
                 continue
+            points = points.quantize(Decimal("0.01"))  # the column keeps two decimals
+        checked.append((criterion, points, abstain, comment))
+    if errors:
+        raise ValidationError(errors)
+    for criterion, points, abstain, comment in checked:
         JuryScore.objects.update_or_create(
             juror=juror,
             entry=entry,
             criterion=criterion,
             defaults={"points": points, "abstained": abstain, "comment": comment},
         )
-        saved += 1
-    if errors:
-        raise ValidationError(errors)
-    return saved
+    return len(checked)
 
 
 def resolution_save(*, contest: Contest, preamble: str, decisions: str) -> None:

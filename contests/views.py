@@ -4,6 +4,8 @@ Anything outside a user's reach answers 404."""
 
 from __future__ import annotations
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ImproperlyConfigured, ValidationError
@@ -299,6 +301,9 @@ def certificates_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
+CRITERION_ID = re.compile(r"[0-9]{1,9}")
+
+
 def _juror(request: HttpRequest, pk: int) -> Juror:
     return get_object_or_404(
         Juror.objects.select_related("contest", "user"),
@@ -339,10 +344,11 @@ def jury_score(request: HttpRequest, pk: int, entry_id: int) -> HttpResponse:
     juror = _juror(request, pk)
     # Conflict of interest enforced here: an entry from the juror's own subtree is not found (404).
     entry = get_object_or_404(selectors.scorable_entries(juror), pk=entry_id)
+    # Field names carry the criterion's id: points_12. Only ASCII digits count ("²".isdigit() is true).
     criterion_ids = {
         int(key.split("_", 1)[1])
         for key in request.POST
-        if key.startswith(("points_", "abstain_", "comment_")) and key.split("_", 1)[1].isdigit()
+        if key.startswith(("points_", "abstain_", "comment_")) and CRITERION_ID.fullmatch(key.split("_", 1)[1])
     }
     marks = {
         criterion_id: {

@@ -10,7 +10,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
+from django.core.validators import ProhibitNullCharactersValidator, URLValidator
 from django.db import transaction
 from django.db.models import F
 from django.db.models.functions import Coalesce
@@ -190,6 +190,10 @@ def news_return(*, item: NewsItem, by, comment: str) -> NewsItem:
     comment = (comment or "").strip()
     if not comment:
         raise ValidationError({"comment": _("Write what the author should change.")})
+    try:
+        ProhibitNullCharactersValidator()(comment)  # PostgreSQL refuses NUL in text (a 500 before)
+    except ValidationError as error:
+        raise ValidationError({"comment": error.messages}) from None
     _claim(
         item,
         (NewsStatus.SUBMITTED, NewsStatus.ACCEPTED),
@@ -211,6 +215,9 @@ def news_publish(*, item: NewsItem, by, url: str) -> NewsItem:
     url = (url or "").strip()
     try:
         URLValidator(schemes=["http", "https"])(url)
+        ProhibitNullCharactersValidator()(url)
+        if len(url) > NewsItem._meta.get_field("published_url").max_length:  # too long for PostgreSQL
+            raise ValidationError("too long")
     except ValidationError:
         raise ValidationError({"url": _("Give the full link to the post, starting with https://")}) from None
     _claim(

@@ -81,6 +81,8 @@ def organisations_by_names(names: Iterable[str]) -> dict[str, list[Organisation]
     """Organisations whose short or full name is one of `names`, in one query, keyed by that name.
 
     For importers of other apps: a name with several organisations is ambiguous, with none unknown.
+    A name written as a path of names (`ВАО / ППО Школа 1`, see `PATH_SEPARATOR`) names the organisation
+    under those ancestors: that is how an export tells apart organisations with the same name.
     """
     wanted = {name for name in names if name}
     if not wanted:
@@ -89,6 +91,10 @@ def organisations_by_names(names: Iterable[str]) -> dict[str, list[Organisation]
     for organisation in Organisation.objects.filter(Q(short_name__in=wanted) | Q(name__in=wanted)).order_by("path"):
         for name in {organisation.name, organisation.short_name} & wanted:
             found.setdefault(name, []).append(organisation)
+    paths = {name for name in wanted - set(found) if PATH_SEPARATOR in name}
+    if paths:
+        for name, matches in organisations_by_path_names(paths).items():
+            found[name] = matches
     return found
 
 
@@ -130,3 +136,103 @@ def user_search(query: str, *, limit: int = 20) -> list:
     for word in query.split():
         condition |= Q(first_name__icontains=word) | Q(last_name__icontains=word)
     return list(get_user_model().objects.filter(condition, is_active=True).order_by("last_name", "username")[:limit])
+
+# Joins the names of an organisation's ancestors and its own in exports: `Профсоюз / ВАО / ППО Школа 1`.
+PATH_SEPARATOR = " / "
+
+
+def _matches(organisation: Organisation, name: str) -> bool:
+    return name in (organisation.short_name, organisation.name)
+
+
+def organisations_by_path_names(path_names: Iterable[str]) -> dict[str, list[Organisation]]:
+    """Organisations named by a path of names (root first or any tail of it), two queries in all."""
+    wanted = {text: [part.strip() for part in text.split(PATH_SEPARATOR)] for text in path_names if text}
+    last_names = {parts[-1] for parts in wanted.values()}
+    candidates = list(
+        Organisation.objects.filter(Q(short_name__in=last_names) | Q(name__in=last_names)).order_by("path")
+    )
+    ancestors = ancestors_by_path(candidates)
+    found: dict[str, list[Organisation]] = {}
+    for text, parts in wanted.items():
+        for organisation in candidates:
+            chain = [*(ancestors[path] for path in organisation.ancestor_paths), organisation]
+            if len(parts) <= len(chain) and all(
+                _matches(node, part) for node, part in zip(chain[-len(parts) :], parts, strict=True)
+            ):
+                found.setdefault(text, []).append(organisation)
+    return found
+
+
+def organisation_path_names(organisations: Iterable[Organisation]) -> dict[int, str]:
+    """Each organisation's names from the root down, joined by PATH_SEPARATOR (one query)."""
+    organisations = list(organisations)
+    ancestors = ancestors_by_path(organisations)
+    return {
+        organisation.pk: PATH_SEPARATOR.join(
+            [*(ancestors[path].display_name for path in organisation.ancestor_paths), organisation.display_name]
+        )
+        for organisation in organisations
+    }
+
+
+def organisation_export_names(organisations: Iterable[Organisation]) -> dict[int, str]:
+    """How an export names each organisation: its own name when that is unique in the portal, else its path.
+
+    The importers read either (see `organisations_by_names`), so an exported file imports back unambiguously.
+    """
+    organisations = list(organisations)
+    counts: dict[str, int] = {}
+    for name in Organisation.objects.values_list("short_name", "name"):
+        for value in {name[0], name[1]} - {""}:
+            counts[value] = counts.get(value, 0) + 1
+    paths = organisation_path_names(organisations)
+    return {
+        organisation.pk: organisation.display_name
+        if counts.get(organisation.display_name, 0) == 1
+        else paths[organisation.pk]
+        for organisation in organisations
+    }
+
+
+ORG_EXPORT_COLUMNS = [
+    "organisation",
+    "kind",
+    "parent",
+    "full_name",
+    "region",
+    "members_count",
+    "members_as_of",
+    "active",
+    "founded_on",
+    "closed_on",
+]
+
+
+def export_orgs() -> list[list[str]]:
+    """The whole tree as rows of the organisation import (`ORG_EXPORT_COLUMNS`), parents before children.
+
+    A parent whose name is not unique in the portal is written as its path of names, which the import
+    resolves. Not carried: `merged_into` (the merged organisation stays, closed, in the file).
+    """
+    organisations = list(Organisation.objects.order_by("path"))
+    names = organisation_export_names(organisations)
+    by_path = {organisation.path: organisation for organisation in organisations}
+    rows = []
+    for organisation in organisations:
+        parent = by_path.get(organisation.path[: -organisation.steplen]) if organisation.depth > 1 else None
+        rows.append(
+            [
+                organisation.display_name,
+                organisation.kind,
+                names[parent.pk] if parent else "",
+                organisation.name if organisation.short_name else "",
+                organisation.region,
+                "" if organisation.members_count is None else str(organisation.members_count),
+                organisation.members_as_of.isoformat() if organisation.members_as_of else "",
+                "1" if organisation.is_active else "0",
+                organisation.founded_on.isoformat() if organisation.founded_on else "",
+                organisation.closed_on.isoformat() if organisation.closed_on else "",
+            ]
+        )
+    return rows

@@ -28,9 +28,27 @@ from unionportal.lib.tabular import RowError, TableError, read_table
 
 from . import access
 from .models import Organisation, OrgKind, Role, RoleAssignment
+from .selectors import PATH_SEPARATOR, organisation_path_names, organisations_by_path_names
 
 ORG_COLUMNS = ["organisation", "kind"]
-ORG_OPTIONAL_COLUMNS = ["parent", "primaries_count", "full_name", "region", "members_count", "members_as_of"]
+ORG_OPTIONAL_COLUMNS = [
+    "parent",
+    "primaries_count",
+    "full_name",
+    "region",
+    "members_count",
+    "members_as_of",
+    # Written by `export_all` so that a full export imports back to the same state.
+    "active",
+    "founded_on",
+    "closed_on",
+]
+
+YES_NO = {
+    "": None,
+    **dict.fromkeys(("1", "yes", "true", "да", "+"), True),
+    **dict.fromkeys(("0", "no", "false", "нет", "-"), False),
+}
 
 KIND_ALIASES = {
     **{kind.value: kind.value for kind in OrgKind},
@@ -113,11 +131,19 @@ def _parse_org_rows(table) -> tuple[list[_OrgRow], list[RowError]]:
                     fields[target] = parsed
                 else:
                     primaries = parsed
-        if values.get("members_as_of"):
-            try:
-                fields["members_as_of"] = parse_date(values["members_as_of"])
-            except ValueError as error:
-                row_errors.append(RowError(number, "members_as_of", str(error)))
+        for column in ("members_as_of", "founded_on", "closed_on"):
+            if values.get(column):
+                try:
+                    fields[column] = parse_date(values[column])
+                except ValueError as error:
+                    row_errors.append(RowError(number, column, str(error)))
+        active = values.get("active", "").strip().lower()
+        if active not in YES_NO:
+            row_errors.append(
+                RowError(number, "active", _("«%(value)s» is neither yes nor no") % {"value": values["active"]})
+            )
+        elif YES_NO[active] is not None:
+            fields["is_active"] = YES_NO[active]
         if values.get("region"):
             fields["region"] = values["region"]
         key = (name.lower(), parent.lower())
@@ -176,19 +202,40 @@ def organisations_import(
         raise ImportRejected(errors)
 
     report = OrgImportReport()
-    names_in_file = {item.name.lower() for item in rows}
+    name_counts: dict[str, int] = {}
+    for item in rows:
+        name_counts[item.name.lower()] = name_counts.get(item.name.lower(), 0) + 1
+    unresolved = dict(name_counts)  # names of rows not imported yet: a parent among them is waited for
     resolved: dict[str, Organisation] = {}
+    # Names from the root down of each organisation met so far: a parent may be written as such a path
+    # (`ВАО / ППО Школа 1`) when its own name repeats under different parents.
+    path_names: dict[int, str] = {}
     pending = list(rows)
     while pending:
         waiting: list[_OrgRow] = []
         for item in pending:
             parent_key = item.parent.lower()
+            is_path = PATH_SEPARATOR in item.parent
+            last_name = parent_key.split(PATH_SEPARATOR)[-1].strip()
+            if item.parent and not is_path and name_counts.get(parent_key, 0) > 1:
+                errors.append(
+                    RowError(
+                        item.row,
+                        "parent",
+                        _("parent «%(name)s» is the name of several rows; write its path, e.g. «%(example)s»")
+                        % {"name": item.parent, "example": PATH_SEPARATOR.join([_("Its parent"), item.parent])},
+                    )
+                )
+                continue
             parent = resolved.get(parent_key) if item.parent else None
             if item.parent and parent is None:
-                if parent_key in names_in_file:
+                if unresolved.get(last_name):
                     waiting.append(item)  # its parent comes later in the file
                     continue
-                matches = _find_by_name(item.parent, parent=None)
+                if is_path:
+                    matches = organisations_by_path_names([item.parent]).get(item.parent, [])
+                else:
+                    matches = _find_by_name(item.parent, parent=None)
                 if len(matches) != 1:
                     message = (
                         _("parent «%(name)s» is not in the file or the portal")
@@ -198,7 +245,17 @@ def organisations_import(
                     errors.append(RowError(item.row, "parent", message % {"name": item.parent}))
                     continue
                 parent = matches[0]
-            resolved[item.name.lower()] = _upsert_org(item, parent, report)
+            organisation = _upsert_org(item, parent, report)
+            if parent is not None and parent.pk not in path_names:
+                path_names.update(organisation_path_names([parent]))
+            path_names[organisation.pk] = (
+                path_names[parent.pk] + PATH_SEPARATOR + organisation.display_name
+                if parent is not None
+                else organisation.display_name
+            )
+            resolved[item.name.lower()] = organisation
+            unresolved[item.name.lower()] -= 1
+            resolved[path_names[organisation.pk].lower()] = organisation
         if len(waiting) == len(pending):
             errors.extend(
                 RowError(item.row, "parent", _("parent «%(name)s» forms a cycle") % {"name": item.parent})

@@ -94,8 +94,19 @@ def _bad_name(name: str) -> LinkNotRecognised:
     return _refuse(_("«%(name)s» is not a valid page name on this network.") % {"name": name})
 
 
+# The lengths of SocialPage.url, .handle and .external_id: a longer link is no page address.
+MAX_URL, MAX_HANDLE, MAX_EXTERNAL_ID = 500, 200, 64
+
+
 def link_parse(text: str) -> PageLink:
     """Recognise the network and the page; raise LinkNotRecognised with the reason when it cannot."""
+    link = _link_parse(text)
+    if len(link.url) > MAX_URL or len(link.handle) > MAX_HANDLE or len(link.external_id) > MAX_EXTERNAL_ID:
+        raise _refuse(_("The link is too long to be a page's address."))
+    return link
+
+
+def _link_parse(text: str) -> PageLink:
     raw = (text or "").strip()
     if not raw:
         raise _refuse(_("The link is empty."))
@@ -103,7 +114,10 @@ def link_parse(text: str) -> PageLink:
         return _telegram([raw[1:]])
     if re.match(r"^[a-z][a-z0-9+.\-]*://", raw, flags=re.IGNORECASE) is None:
         raw = "https://" + raw
-    parts = urlsplit(raw)
+    try:
+        parts = urlsplit(raw)
+    except ValueError as error:  # "Invalid IPv6 URL" for a stray "[", and the like
+        raise _refuse(_("«%(text)s» is not a link.") % {"text": text.strip()}) from error
     if parts.scheme.lower() not in ("http", "https"):
         raise _refuse(_("Only web links (http or https) can be recognised."))
     host = (parts.hostname or "").lower().rstrip(".")

@@ -12,6 +12,7 @@ from django.db.models import Count, OuterRef, QuerySet, Subquery
 
 from orgs.access import EDIT_ROLES, path_filter
 from orgs.models import Organisation
+from orgs.selectors import organisation_export_names
 
 from .models import Network, PageStatus, PrintPublication, Snapshot, SocialPage, Website
 
@@ -78,12 +79,13 @@ def snapshot_export_rows(
     if scope is not None:
         queryset = queryset.filter(page__organisation__path__startswith=scope.path)
     rows = queryset.order_by("page__organisation__path", "page__network", "page_id", "date").values_list(
-        "page__organisation__name",
-        "page__organisation__short_name",
+        "page__organisation_id",
         "page__network",
         "date",
         "subscribers",
         "page__url",
     )
-    for name, short_name, network, date, subscribers, url in rows.iterator(chunk_size=2000):
-        yield [short_name or name, network, date.isoformat(), str(subscribers), url]
+    # A name that repeats in the portal is written as its path (`ВАО / ППО Школа 1`), which the import reads.
+    names = organisation_export_names(Organisation.objects.all())
+    for organisation_id, network, date, subscribers, url in rows.iterator(chunk_size=2000):
+        yield [names[organisation_id], network, date.isoformat(), str(subscribers), url]

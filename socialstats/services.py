@@ -13,8 +13,10 @@ from typing import IO
 from urllib.parse import urlsplit, urlunsplit
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from orgs.access import is_info_staff
@@ -30,6 +32,7 @@ from .models import (
     PageOwner,
     PageStatus,
     PrintPublication,
+    PublicationKind,
     Snapshot,
     SnapshotSource,
     SocialPage,
@@ -70,9 +73,11 @@ OWNER_ALIASES = {
 }
 
 PAGE_COLUMNS = ["organisation", "network", "url"]
-PAGE_OPTIONAL_COLUMNS = ["owner", "title"]
+# status, official, added_on and archived_on are written by `export_all`: a full export imports back whole.
+PAGE_OPTIONAL_COLUMNS = ["owner", "title", "status", "official", "added_on", "archived_on"]
 SNAPSHOT_COLUMNS = ["organisation", "network", "date", "subscribers"]
-SNAPSHOT_OPTIONAL_COLUMNS = ["page_url"]
+SNAPSHOT_COUNT_COLUMNS = ["posts_30d", "posts_counted", "likes", "comments", "reposts", "views"]
+SNAPSHOT_OPTIONAL_COLUMNS = ["page_url", *SNAPSHOT_COUNT_COLUMNS, "last_post_at", "source", "taken_at"]
 WEBSITE_STAT_COLUMNS = ["organisation", "website", "period_start", "period_end"]
 WEBSITE_STAT_OPTIONAL_COLUMNS = ["materials", "visitors", "views"]
 
@@ -234,6 +239,84 @@ def snapshot_record(
 
 # --- shared import helpers -------------------------------------------------------------------------
 
+YES_NO = {
+    "": None,
+    **dict.fromkeys(("1", "yes", "true", "да", "+"), True),
+    **dict.fromkeys(("0", "no", "false", "нет", "-"), False),
+}
+
+
+def _yes_no(values: dict[str, str], column: str, row: int, errors: list[RowError]) -> bool | None:
+    value = values.get(column, "").strip().lower()
+    if value not in YES_NO:
+        errors.append(RowError(row, column, _("«%(value)s» is neither yes nor no") % {"value": values[column]}))
+        return None
+    return YES_NO[value]
+
+
+def _optional_date(values: dict[str, str], column: str, row: int, errors: list[RowError]) -> dt.date | None:
+    if not values.get(column):
+        return None
+    try:
+        return parse_date(values[column])
+    except ValueError as error:
+        errors.append(RowError(row, column, str(error)))
+        return None
+
+
+def _optional_count(values: dict[str, str], column: str, row: int, errors: list[RowError]) -> int | None:
+    if not values.get(column):
+        return None
+    try:
+        return parse_count(values[column])
+    except ValueError as error:
+        errors.append(RowError(row, column, str(error)))
+        return None
+
+
+def _optional_moment(values: dict[str, str], column: str, row: int, errors: list[RowError]) -> dt.datetime | None:
+    """A date and time (`2024-05-01T12:30:00+03:00`; without an offset, Moscow time) or a bare date."""
+    text = values.get(column, "").strip()
+    if not text:
+        return None
+    try:
+        moment = parse_datetime(text)
+    except ValueError:
+        moment = None
+    if moment is None:
+        try:
+            day = parse_date(text)
+        except ValueError:
+            errors.append(
+                RowError(
+                    row,
+                    column,
+                    _("«%(value)s» is not a date and time; write 2017-12-31T18:30:00+03:00") % {"value": text},
+                )
+            )
+            return None
+        moment = dt.datetime.combine(day, dt.time())
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment)
+    return moment
+
+
+def _choice(values: dict[str, str], column: str, choices, row: int, errors: list[RowError]) -> str | None:
+    value = values.get(column, "").strip().lower()
+    if not value:
+        return None
+    if value not in choices.values:
+        errors.append(
+            RowError(
+                row,
+                column,
+                _("unknown value «%(value)s»; use %(choices)s")
+                % {"value": values[column], "choices": ", ".join(choices.values)},
+            )
+        )
+        return None
+    return value
+
 
 def _read(source: Source, filename: str, required: list[str], optional: list[str]):
     try:
@@ -295,21 +378,42 @@ class PagesImportReport:
 
 @transaction.atomic
 def pages_import(*, source: Source, filename: str = "", dry_run: bool = False) -> PagesImportReport:
-    """Import pages (organisation, network, url[, owner, title]) all or nothing; again changes nothing."""
+    """Import pages (organisation, network, url[, owner, title, ...]) all or nothing; again changes nothing.
+
+    A row with a network and no url registers a page whose link is not known yet (once per organisation
+    and network). The optional status, official, added_on and archived_on apply to pages created.
+    """
     table = _read(source, filename, PAGE_COLUMNS, PAGE_OPTIONAL_COLUMNS)
     found = organisations_by_names(values.get("organisation", "") for _row, values in table.rows)
     errors: list[RowError] = []
     parsed: list[tuple[int, Organisation, PageLink, str, str]] = []
+    extras: dict[int, dict[str, object]] = {}
     seen: dict[tuple[str, str], int] = {}
     for number, values in table.rows:
         row_errors: list[RowError] = []
         organisation = _organisation(values.get("organisation", ""), number, found, row_errors)
         network = _network(values["network"], number, row_errors) if values.get("network") else None
         link: PageLink | None = None
-        try:
-            link = link_parse(values.get("url", ""))
-        except LinkNotRecognised as error:
-            row_errors.append(RowError(number, "url", str(error)))
+        if not values.get("url") and network:
+            # The link is unknown: an empty handle marks such a page (see SocialPage.url).
+            link = PageLink(network=network, url="", handle="", external_id="")
+            if organisation is not None:
+                key = (network, f"org:{organisation.pk}")
+                if key in seen:
+                    row_errors.append(RowError(number, "network", _("repeats row %(row)s") % {"row": seen[key]}))
+                seen.setdefault(key, number)
+        else:
+            try:
+                link = link_parse(values.get("url", ""))
+            except LinkNotRecognised as error:
+                row_errors.append(RowError(number, "url", str(error)))
+        extra = {
+            "status": _choice(values, "status", PageStatus, number, row_errors),
+            "is_official": _yes_no(values, "official", number, row_errors),
+            "added_on": _optional_date(values, "added_on", number, row_errors),
+            "archived_on": _optional_date(values, "archived_on", number, row_errors),
+        }
+        extras[number] = {key: value for key, value in extra.items() if value is not None}
         if link and network and link.network != network:
             row_errors.append(
                 RowError(
@@ -329,7 +433,7 @@ def pages_import(*, source: Source, filename: str = "", dry_run: bool = False) -
                     % {"value": values["owner"], "choices": ", ".join(PageOwner.values)},
                 )
             )
-        if link:
+        if link and link.handle:
             key = (link.network, link.handle)
             if key in seen:
                 row_errors.append(RowError(number, "url", _("repeats row %(row)s") % {"row": seen[key]}))
@@ -344,12 +448,21 @@ def pages_import(*, source: Source, filename: str = "", dry_run: bool = False) -
     existing = {
         (page.network, page.handle): page
         for page in SocialPage.objects.select_related("organisation").filter(
-            handle__in={link.handle for _n, _o, link, _ow, _t in parsed}
+            handle__in={link.handle for _n, _o, link, _ow, _t in parsed if link.handle}
         )
     }
     for number, organisation, link, owner, title in parsed:
+        label = f"{organisation.display_name}: {link.url or Network(link.network).label}"
+        if not link.handle:
+            if SocialPage.objects.filter(organisation=organisation, network=link.network, handle="").exists():
+                report.unchanged += 1
+                continue
+            SocialPage.objects.create(
+                organisation=organisation, network=link.network, owner=owner, title=title, **extras[number]
+            )
+            report.created.append(label)
+            continue
         page = existing.get((link.network, link.handle))
-        label = f"{organisation.display_name}: {link.url}"
         if page is not None:
             if page.organisation_id != organisation.pk:
                 errors.append(RowError(number, "url", _duplicate_message(page)))
@@ -371,6 +484,7 @@ def pages_import(*, source: Source, filename: str = "", dry_run: bool = False) -
             external_id=link.external_id,
             owner=owner,
             title=title,
+            **extras[number],
         )
         report.created.append(label)
     if errors:
@@ -404,6 +518,8 @@ class _SnapshotRow:
     date: dt.date
     subscribers: int
     link: PageLink | None
+    # The optional columns present in the file (posts_30d, likes, ..., source, taken_at), parsed.
+    extra: dict[str, object] = field(default_factory=dict)
 
 
 def _parse_snapshot_rows(table) -> tuple[list[_SnapshotRow], list[RowError]]:
@@ -438,11 +554,21 @@ def _parse_snapshot_rows(table) -> tuple[list[_SnapshotRow], list[RowError]]:
                         % {"link": Network(link.network).label, "column": Network(network).label},
                     )
                 )
+        extra: dict[str, object] = {}
+        for column in SNAPSHOT_COUNT_COLUMNS:
+            if column in table.columns:
+                extra[column] = _optional_count(values, column, number, row_errors)
+        if "last_post_at" in table.columns:
+            extra["last_post_at"] = _optional_moment(values, "last_post_at", number, row_errors)
+        if values.get("taken_at"):
+            extra["taken_at"] = _optional_moment(values, "taken_at", number, row_errors)
+        if values.get("source"):
+            extra["source"] = _choice(values, "source", SnapshotSource, number, row_errors)
         if row_errors:
             errors.extend(row_errors)
             continue
         assert organisation and network and date and subscribers is not None
-        rows.append(_SnapshotRow(number, organisation, network, date, subscribers, link))
+        rows.append(_SnapshotRow(number, organisation, network, date, subscribers, link, extra))
     return rows, errors
 
 
@@ -559,17 +685,19 @@ def snapshots_import(
         return report
 
     dates = [item.date for item, _page in resolved]
+    compared = ["subscribers", *(name for name in SNAPSHOT_VALUE_FIELDS[1:] if name in table.columns)]
     current = {
-        (page_id, date): subscribers
-        for page_id, date, subscribers in Snapshot.objects.filter(
+        (values[0], values[1]): dict(zip(compared, values[2:], strict=True))
+        for values in Snapshot.objects.filter(
             page__in={page.pk for _item, page in resolved}, date__gte=min(dates), date__lte=max(dates)
-        ).values_list("page_id", "date", "subscribers")
+        ).values_list("page_id", "date", *compared)
     }
     now = timezone.now()
     writes: list[Snapshot] = []
     for item, page in resolved:
         old = current.get((page.pk, item.date))
-        if old == item.subscribers:
+        new = {"subscribers": item.subscribers, **{name: item.extra.get(name) for name in compared[1:]}}
+        if old == new:
             report.unchanged += 1
             continue
         if old is None:
@@ -580,10 +708,10 @@ def snapshots_import(
             Snapshot(
                 page=page,
                 date=item.date,
-                subscribers=item.subscribers,
-                source=SnapshotSource.IMPORT,
+                **new,
+                source=item.extra.get("source") or SnapshotSource.IMPORT,
                 recorded_by=user,
-                taken_at=now,
+                taken_at=item.extra.get("taken_at") or now,
             )
         )
     # An imported day replaces the whole snapshot (like snapshot_record): the API-only figures are cleared.
@@ -609,9 +737,29 @@ def website_url_normalise(url: str) -> str:
         return ""
     if "://" not in text:
         text = "https://" + text
-    parts = urlsplit(text)
+    try:
+        parts = urlsplit(text)
+    except ValueError:  # "Invalid IPv6 URL": left as typed, for the validator to refuse
+        return text
     path = parts.path.rstrip("/")
     return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, parts.query, ""))
+
+
+def _website_url(value: str, row: int, errors: list[RowError]) -> str:
+    """The normalised address of a website column, or "" with the reason added to `errors`."""
+    url = website_url_normalise(value)
+    if not url:
+        errors.append(RowError(row, "website", _("the website address is empty")))
+        return ""
+    try:
+        URLValidator(schemes=["http", "https"])(url)
+    except ValidationError:
+        errors.append(RowError(row, "website", _("«%(value)s» is not a website address") % {"value": value}))
+        return ""
+    if len(url) > Website._meta.get_field("url").max_length:
+        errors.append(RowError(row, "website", _("the website address is too long")))
+        return ""
+    return url
 
 
 def website_save(
@@ -710,9 +858,7 @@ def website_stats_import(
     for number, values in table.rows:
         row_errors: list[RowError] = []
         organisation = _organisation(values.get("organisation", ""), number, found, row_errors)
-        url = website_url_normalise(values.get("website", ""))
-        if not url:
-            row_errors.append(RowError(number, "website", _("the website address is empty")))
+        url = _website_url(values.get("website", ""), number, row_errors)
         dates = {}
         for column in ("period_start", "period_end"):
             try:
@@ -779,6 +925,177 @@ def website_stats_import(
             report.created += 1
         else:
             report.updated += 1
+    if errors:
+        transaction.set_rollback(True)
+        raise ImportRejected(sorted(errors, key=lambda error: error.row))
+    if dry_run:
+        transaction.set_rollback(True)
+    return report
+
+
+# --- import of websites and print publications ------------------------------------------------------
+
+WEBSITE_COLUMNS = ["organisation", "website"]
+WEBSITE_OPTIONAL_COLUMNS = ["title", "active", "added_on", "checklist"]
+PUBLICATION_COLUMNS = ["organisation", "title", "kind"]
+PUBLICATION_OPTIONAL_COLUMNS = ["issues_per_year", "print_run", "active"]
+
+
+@dataclass
+class RegistryImportReport:
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: int = 0
+
+
+def _checklist(values: dict[str, str], row: int, errors: list[RowError]) -> dict[str, bool]:
+    """The checklist column: the met items' keys separated by spaces or commas (see WebsiteCheck)."""
+    keys = [key for key in values.get("checklist", "").replace(",", " ").lower().split() if key]
+    unknown = [key for key in keys if key not in WebsiteCheck.values]
+    if unknown:
+        errors.append(
+            RowError(
+                row,
+                "checklist",
+                _("unknown items %(items)s; use %(choices)s")
+                % {"items": ", ".join(unknown), "choices": ", ".join(WebsiteCheck.values)},
+            )
+        )
+    return {key: key in keys for key in WebsiteCheck.values}
+
+
+@transaction.atomic
+def websites_import(*, source: Source, filename: str = "", dry_run: bool = False) -> RegistryImportReport:
+    """Import websites (organisation, website[, title, active, added_on, checklist]) all or nothing.
+
+    A website already registered (same normalised address) for the same organisation is updated.
+    """
+    table = _read(source, filename, WEBSITE_COLUMNS, WEBSITE_OPTIONAL_COLUMNS)
+    found = organisations_by_names(values.get("organisation", "") for _row, values in table.rows)
+    errors: list[RowError] = []
+    parsed = []
+    seen: dict[str, int] = {}
+    for number, values in table.rows:
+        row_errors: list[RowError] = []
+        organisation = _organisation(values.get("organisation", ""), number, found, row_errors)
+        url = _website_url(values.get("website", ""), number, row_errors)
+        if url and url in seen:
+            row_errors.append(RowError(number, "website", _("repeats row %(row)s") % {"row": seen[url]}))
+        seen.setdefault(url, number)
+        active = _yes_no(values, "active", number, row_errors)
+        added_on = _optional_date(values, "added_on", number, row_errors)
+        checklist = _checklist(values, number, row_errors)
+        if row_errors:
+            errors.extend(row_errors)
+            continue
+        parsed.append((number, organisation, url, values.get("title", ""), active, added_on, checklist))
+
+    report = RegistryImportReport()
+    websites = {site.url: site for site in Website.objects.filter(url__in={row[2] for row in parsed})}
+    for number, organisation, url, title, active, added_on, checklist in parsed:
+        website = websites.get(url)
+        if website is not None and website.organisation_id != organisation.pk:
+            errors.append(
+                RowError(number, "website", _("the website %(url)s belongs to another organisation") % {"url": url})
+            )
+            continue
+        before = None if website is None else (website.title, website.is_active, website.checklist, website.added_on)
+        try:
+            saved = website_save(
+                organisation=organisation,
+                url=url,
+                title=title,
+                checklist=checklist,
+                is_active=True if active is None else active,
+                website=website,
+            )
+        except ValidationError as error:
+            errors.append(RowError(number, "website", "; ".join(error.messages)))
+            continue
+        if added_on is not None and saved.added_on != added_on:
+            saved.added_on = added_on
+            saved.save(update_fields=["added_on"])
+        after = (saved.title, saved.is_active, saved.checklist, saved.added_on)
+        if before is None:
+            report.created.append(url)
+        elif before != after:
+            report.updated.append(url)
+        else:
+            report.unchanged += 1
+    if errors:
+        transaction.set_rollback(True)
+        raise ImportRejected(sorted(errors, key=lambda error: error.row))
+    if dry_run:
+        transaction.set_rollback(True)
+    return report
+
+
+@transaction.atomic
+def publications_import(*, source: Source, filename: str = "", dry_run: bool = False) -> RegistryImportReport:
+    """Import print publications (organisation, title, kind[, issues_per_year, print_run, active]).
+
+    A publication is known by its organisation and title: the same pair again updates it.
+    """
+    table = _read(source, filename, PUBLICATION_COLUMNS, PUBLICATION_OPTIONAL_COLUMNS)
+    found = organisations_by_names(values.get("organisation", "") for _row, values in table.rows)
+    errors: list[RowError] = []
+    report = RegistryImportReport()
+    seen: dict[tuple[int, str], int] = {}
+    for number, values in table.rows:
+        row_errors: list[RowError] = []
+        organisation = _organisation(values.get("organisation", ""), number, found, row_errors)
+        title = values.get("title", "").strip()
+        if not title:
+            row_errors.append(RowError(number, "title", _("the title is empty")))
+        kind = _choice(values, "kind", PublicationKind, number, row_errors)
+        if kind is None and not values.get("kind", "").strip():
+            row_errors.append(
+                RowError(
+                    number,
+                    "kind",
+                    _("the kind is empty; use %(choices)s") % {"choices": ", ".join(PublicationKind.values)},
+                )
+            )
+        issues = _optional_count(values, "issues_per_year", number, row_errors)
+        if issues is not None and issues > 366:
+            row_errors.append(RowError(number, "issues_per_year", _("more than 366 issues a year")))
+        print_run = _optional_count(values, "print_run", number, row_errors)
+        active = _yes_no(values, "active", number, row_errors)
+        if organisation is not None and title:
+            key = (organisation.pk, title.lower())
+            if key in seen:
+                row_errors.append(RowError(number, "title", _("repeats row %(row)s") % {"row": seen[key]}))
+            seen.setdefault(key, number)
+        if row_errors:
+            errors.extend(row_errors)
+            continue
+        assert organisation is not None and kind is not None
+        publication = PrintPublication.objects.filter(organisation=organisation, title__iexact=title).first()
+        before = (
+            None
+            if publication is None
+            else (publication.kind, publication.issues_per_year, publication.print_run, publication.is_active)
+        )
+        try:
+            saved = publication_save(
+                organisation=organisation,
+                title=title,
+                kind=kind,
+                issues_per_year=issues,
+                print_run=print_run,
+                is_active=True if active is None else active,
+                publication=publication,
+            )
+        except ValidationError as error:
+            errors.append(RowError(number, "title", "; ".join(error.messages)))
+            continue
+        after = (saved.kind, saved.issues_per_year, saved.print_run, saved.is_active)
+        if before is None:
+            report.created.append(title)
+        elif before != after:
+            report.updated.append(title)
+        else:
+            report.unchanged += 1
     if errors:
         transaction.set_rollback(True)
         raise ImportRejected(sorted(errors, key=lambda error: error.row))

@@ -8,6 +8,10 @@ import re
 from django.utils.translation import gettext as _
 
 _SPACES = re.compile(r"[\s\u00a0\u202f]")
+_DIGITS = re.compile(r"[0-9]+")
+
+# The largest value a database integer column holds (PostgreSQL `integer`): counts above it are typos.
+MAX_COUNT = 2_147_483_647
 
 
 def parse_count(value: str) -> int:
@@ -15,9 +19,12 @@ def parse_count(value: str) -> int:
     cleaned = _SPACES.sub("", value or "")
     if not cleaned:
         raise ValueError(_("a number is required"))
-    if not cleaned.isdigit():
+    if not _DIGITS.fullmatch(cleaned):
         raise ValueError(_("«%(value)s» is not a whole non-negative number") % {"value": value})
-    return int(cleaned)
+    number = int(cleaned)
+    if number > MAX_COUNT:
+        raise ValueError(_("«%(value)s» is too large") % {"value": value})
+    return number
 
 
 def parse_date(value: str) -> dt.date:
