@@ -137,6 +137,7 @@ def user_search(query: str, *, limit: int = 20) -> list:
         condition |= Q(first_name__icontains=word) | Q(last_name__icontains=word)
     return list(get_user_model().objects.filter(condition, is_active=True).order_by("last_name", "username")[:limit])
 
+
 # Joins the names of an organisation's ancestors and its own in exports: `Профсоюз / ВАО / ППО Школа 1`.
 PATH_SEPARATOR = " / "
 
