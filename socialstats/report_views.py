@@ -6,10 +6,12 @@ Thin: parse the parameters, resolve the scope through orgs.access (out of scope 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Sequence
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -161,12 +163,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     """The overview: union-wide for information staff and the presidium, the user's own scope for others."""
     scope_paths, scope = _scope(request, _int(request.GET.get("scope")))
     on = _date(request.GET.get("on")) or timezone.localdate()
-    summary = selectors.dashboard(
-        scope_paths=scope_paths,
-        today=on,
-        target=settings.SUBSCRIBER_TARGET_PER_TERRITORIAL_PAGE,
-        silent_days=settings.SILENT_PAGE_DAYS,
-    )
+    summary = _cached_dashboard(scope_paths, on)
     trend_chart = (
         charts.render(
             charts.subscribers_over_time(
@@ -218,6 +215,26 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "trend_rows": trend_rows,
         },
     )
+
+
+def _cached_dashboard(scope_paths: list[str] | None, on: dt.date) -> selectors.Dashboard:
+    """The dashboard aggregate, shared for DASHBOARD_CACHE_SECONDS by everyone with the same scope and date.
+
+    It reads every page of the scope (about a second union-wide at federation scale) and its data change
+    once a night, so a minute of staleness buys one computation per scope and date per cache instead of one
+    per request. The key holds the scope's paths themselves: users with different scopes never share it.
+    """
+    target, silent_days = settings.SUBSCRIBER_TARGET_PER_TERRITORIAL_PAGE, settings.SILENT_PAGE_DAYS
+
+    def compute() -> selectors.Dashboard:
+        return selectors.dashboard(scope_paths=scope_paths, today=on, target=target, silent_days=silent_days)
+
+    if settings.DASHBOARD_CACHE_SECONDS <= 0:
+        return compute()
+    scope_key = "*" if scope_paths is None else ",".join(sorted(scope_paths))
+    raw_key = f"{scope_key}|{on.isoformat()}|{target}|{silent_days}"
+    key = "socialstats:dashboard:" + hashlib.sha256(raw_key.encode()).hexdigest()
+    return cache.get_or_set(key, compute, settings.DASHBOARD_CACHE_SECONDS)
 
 
 def _leader(leader: selectors.Leader, text: str) -> dict:

@@ -252,3 +252,8 @@ CELERY_BEAT_SCHEDULE.update(
 # Growth reports (socialstats, issue 4): the dashboard's target of subscribers per territorial
 # organisation's page (the 002 document: "могут преодолеть отметку в 1000 подписчиков").
 SUBSCRIBER_TARGET_PER_TERRITORIAL_PAGE = env.int("SUBSCRIBER_TARGET_PER_TERRITORIAL_PAGE", default=1000)
+
+# Load test (issue 7, docs/loadtest.md): the dashboard's aggregate reads every page of the scope, so it is
+# kept this many seconds in Django's cache, per scope and date (0 turns it off). No CACHES setting: each
+# gunicorn worker keeps its own in-memory copy, and pages keep serving when Redis is down.
+DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=60)
