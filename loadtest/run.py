@@ -156,8 +156,8 @@ def report(rows: list[dict], facts: dict) -> str:
         f"snapshots, last collected day {facts['as_of']:%d.%m.%Y}; PostgreSQL {facts['postgres']}. "
         f"{USERS} users (spawned {SPAWN_RATE}/s) for {SECONDS} s, 1–3 s think time, each logged in through the "
         f"form: information officers, territorial admins ({territorial.name}, {territorial.numchild} primaries) "
-        f"and presidium members, 2 : 2 : 1. gunicorn: {WORKERS} {WORKER_CLASS} workers, DEBUG off, dashboard "
-        f"aggregate cached {os.environ.get('DASHBOARD_CACHE_SECONDS', '60')} s per worker, on the same "
+        f"and presidium members, 2 : 2 : 1. gunicorn: {WORKERS} {WORKER_CLASS} workers, DEBUG off, report "
+        f"aggregates cached {os.environ.get('REPORT_CACHE_SECONDS', '60')} s per worker, on the same "
         f"machine as PostgreSQL and locust: {os.cpu_count()} CPUs, load average before the run "
         f"{facts['load_before']}, after {facts['load_after']} (the machine is shared with other work).",
         "",

@@ -253,7 +253,8 @@ CELERY_BEAT_SCHEDULE.update(
 # organisation's page (the 002 document: "могут преодолеть отметку в 1000 подписчиков").
 SUBSCRIBER_TARGET_PER_TERRITORIAL_PAGE = env.int("SUBSCRIBER_TARGET_PER_TERRITORIAL_PAGE", default=1000)
 
-# Load test (issue 7, docs/loadtest.md): the dashboard's aggregate reads every page of the scope, so it is
-# kept this many seconds in Django's cache, per scope and date (0 turns it off). No CACHES setting: each
+# Load test (issue 7, docs/loadtest.md): the dashboard's, growth table's and printed layout's aggregates read
+# every page of the scope, so each is kept this many seconds in Django's cache, per scope and parameters
+# (0 turns it off). No CACHES setting: each
 # gunicorn worker keeps its own in-memory copy, and pages keep serving when Redis is down.
-DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=60)
+REPORT_CACHE_SECONDS = env.int("REPORT_CACHE_SECONDS", default=60)
