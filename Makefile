@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PORT ?= 8000
 
-.PHONY: setup run test test-integration test-browser bench lint messages ci
+.PHONY: setup run test test-integration test-browser bench loadtest lint messages ci
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,12 @@ test-browser: setup
 
 bench: setup
 	$(BIN)/python -m benchmarks.run
+
+# 50 users for 60 s against gunicorn + PostgreSQL at federation scale (docs/loadtest.md). Needs PostgreSQL:
+# LOADTEST_DATABASE_URL (default: the growth benchmark's unionportal_bench, built when missing).
+loadtest: setup
+	$(BIN)/pip install --quiet -e '.[load]'
+	timeout 3600 $(BIN)/python -m loadtest.run
 
 lint: setup
 	$(BIN)/ruff check .

@@ -26,6 +26,14 @@ def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Cached aggregates (the dashboard's, socialstats.report_views) never leak from one test into the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def tree(db) -> Tree:
     union = make_org("МГО Профсоюза", OrgKind.UNION)

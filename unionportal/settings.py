@@ -273,3 +273,9 @@ LOGGING["loggers"]["django.server"] = {"handlers": ["django.server"], "level": "
 # Django's default "django" logger has its own (unfiltered) console handler under DEBUG: its records go
 # through the root's filtered console handler instead.
 LOGGING["loggers"]["django"] = {"handlers": [], "level": "INFO", "propagate": True}
+
+# Load test (issue 7, docs/loadtest.md): the dashboard's, growth table's and printed layout's aggregates read
+# every page of the scope, so each is kept this many seconds in Django's cache, per scope and parameters
+# (0 turns it off). No CACHES setting: each
+# gunicorn worker keeps its own in-memory copy, and pages keep serving when Redis is down.
+REPORT_CACHE_SECONDS = env.int("REPORT_CACHE_SECONDS", default=60)

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from orgs.models import Organisation, OrgKind, Role
-from orgs.selectors import subtree, with_tree_counts
+from orgs.selectors import subtree, tree_children, with_tree_counts
 from orgs.services import organisation_close, organisation_merge
 from tests.factories import UserFactory, assign, make_org
 
@@ -14,6 +14,22 @@ def test_primaries_count_is_derived_from_the_tree(tree):
     assert counts["ВАО"] == 2
     assert counts["МГО Профсоюза"] == 3
     assert counts["ППО Школа 1"] == 0
+
+
+def test_tree_children_count_the_same_primaries_as_the_tree_counts_in_two_queries(
+    tree, cast, django_assert_num_queries
+):
+    make_org("ППО Школа 4", OrgKind.PRIMARY, make_org("Районная", OrgKind.TERRITORIAL, tree.vao))  # a grandchild
+    closed = make_org("ППО закрытая", OrgKind.PRIMARY, tree.zao)
+    Organisation.objects.filter(pk=closed.pk).update(is_active=False)
+    union = Organisation.objects.get(pk=tree.union.pk)
+    expected = dict(
+        with_tree_counts(Organisation.objects.filter(depth=union.depth + 1)).values_list("name", "primaries_total")
+    )
+    with django_assert_num_queries(3):  # the user's roles, the children, the counts
+        counts = {child.name: child.primaries_total for child in tree_children(cast.info_officer, union)}
+    assert counts == expected
+    assert counts["ВАО"] == 3 and counts["ЗАО"] == 1 and counts["Молодёжный совет МГО"] == 0
 
 
 def test_subtree_is_one_query_whatever_the_depth(tree, django_assert_num_queries):

@@ -9,7 +9,7 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from socialstats.models import SocialPage
+from socialstats.models import Snapshot, SocialPage
 from tests.socialstats.test_growth_rules import make_page, snap
 
 A, B = dt.date(2024, 1, 31), dt.date(2024, 2, 29)
@@ -122,6 +122,45 @@ def test_dashboard_shows_counts_for_the_users_scope(client, cast, pages, setting
     assert summary.territorial_pages_at_target == 1
     client.force_login(cast.primary_admin)
     assert client.get("/stats/dashboard/").context["d"].pages == 1
+
+
+def test_dashboard_aggregate_is_computed_once_per_scope_and_date_for_a_minute(client, cast, pages, settings):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.REPORT_CACHE_SECONDS = 60
+    client.force_login(cast.info_officer)
+    with CaptureQueriesContext(connection) as first:
+        assert client.get("/stats/dashboard/", {"on": "29.02.2024"}).context["d"].pages == 3
+    Snapshot.objects.filter(page=pages["zao"], date=B).update(subscribers=2000)  # not seen within the minute
+    with CaptureQueriesContext(connection) as second:
+        assert client.get("/stats/dashboard/", {"on": "29.02.2024"}).context["d"].subscribers == 1280
+    assert len(second) < len(first)
+    assert client.get("/stats/dashboard/", {"on": "28.02.2024"}).context["d"].subscribers != 1280  # another date
+    client.force_login(cast.territorial_admin)  # another scope never gets the union's numbers
+    assert client.get("/stats/dashboard/", {"on": "29.02.2024"}).context["d"].pages == 2
+
+
+def test_growth_table_and_printed_layout_are_kept_a_minute_per_scope_and_parameters(client, cast, pages, settings):
+    settings.REPORT_CACHE_SECONDS = 60
+    client.force_login(cast.info_officer)
+    query = {**PERIOD, "grouping": "network"}
+    assert client.get("/stats/growth/", query).context["report"].total.at_b == 1280
+    assert client.get("/stats/growth/printed/", PERIOD).context["layout"].totals["vk"].at_b == 1250
+    Snapshot.objects.filter(page=pages["zao"], date=B).update(subscribers=2000)
+    assert client.get("/stats/growth/", query).context["report"].total.at_b == 1280  # within the minute
+    assert client.get("/stats/growth/printed/", PERIOD).context["layout"].totals["vk"].at_b == 1250
+    assert client.get("/stats/growth/", PERIOD).context["report"].total.at_b == 2180  # other parameters
+    client.force_login(cast.territorial_admin)  # another scope never gets the union's numbers
+    assert client.get("/stats/growth/", query).context["report"].total.at_b == 180
+
+
+def test_dashboard_without_cache_reads_the_data_every_time(client, cast, pages, settings):
+    settings.REPORT_CACHE_SECONDS = 0
+    client.force_login(cast.info_officer)
+    assert client.get("/stats/dashboard/", {"on": "29.02.2024"}).context["d"].subscribers == 1280
+    Snapshot.objects.filter(page=pages["zao"], date=B).update(subscribers=2000)
+    assert client.get("/stats/dashboard/", {"on": "29.02.2024"}).context["d"].subscribers == 2180
 
 
 def test_dashboard_of_an_organisation_outside_scope_answers_404(client, cast, tree):

@@ -1,0 +1,120 @@
+"""The load test's locustfile imports and asks for pages that exist (no load here: see docs/loadtest.md)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.util
+import subprocess
+import sys
+import types
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from django.urls import resolve, reverse
+
+from loadtest import run
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _locust_stand_in() -> types.ModuleType:
+    """The three names the locustfile takes from locust. The real locust is never imported here: `make test`
+    does not install it (`make loadtest` does, through the `load` extra) and importing it monkey-patches the
+    standard library with gevent, which would leak into the rest of the suite."""
+    module = types.ModuleType("locust")
+
+    class HttpUser:
+        abstract = True
+
+    def task(weight=1):
+        return weight if callable(weight) else (lambda function: function)
+
+    module.HttpUser, module.task = HttpUser, task
+    module.between = lambda low, high: (low, high)
+    return module
+
+
+@pytest.fixture(scope="module")
+def locustfile():
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setitem(sys.modules, "locust", _locust_stand_in())
+        spec = importlib.util.spec_from_file_location("loadtest_locustfile", ROOT / "loadtest" / "locustfile.py")
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+    return module
+
+
+def test_real_locust_loads_the_locustfile_and_lists_its_three_users():
+    locust = Path(sys.executable).parent / "locust"
+    if not locust.exists():
+        pytest.skip("locust is installed by `make loadtest` (the `load` extra), not by `make test`")
+    listed = subprocess.run(
+        [str(locust), "-f", str(ROOT / "loadtest" / "locustfile.py"), "--list"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    assert {"InfoOfficer", "TerritorialAdmin", "Presidium"} <= set(listed.stdout.split())
+
+
+def test_every_endpoint_of_the_locustfile_reverses_to_the_path_it_requests(locustfile):
+    for key, (url_name, kwargs, path) in locustfile.ENDPOINTS.items():
+        assert reverse(url_name, kwargs=kwargs) == path.format(**kwargs), key
+
+
+def test_growth_queries_of_the_locustfile_reach_the_growth_view(locustfile):
+    for query in locustfile.period_queries(dt.date(2026, 6, 30)).values():
+        url = f"{locustfile.ENDPOINTS['growth'][2]}?{query}"
+        assert resolve(urlsplit(url).path).view_name == "socialstats:growth"
+        assert "grouping=territorial" in query
+
+
+def test_the_three_simulated_users_are_the_ones_the_runner_creates(locustfile):
+    kinds = {cls.kind for cls in (locustfile.InfoOfficer, locustfile.TerritorialAdmin, locustfile.Presidium)}
+    assert {locustfile.USERNAMES[kind] for kind in kinds} == {
+        "loadtest_info",
+        "loadtest_territorial",
+        "loadtest_presidium",
+    }
+
+
+def test_the_report_lists_every_endpoint_with_its_percentiles():
+    rows = [
+        {
+            "Name": "dashboard",
+            "Request Count": "120",
+            "Failure Count": "0",
+            "50%": "900",
+            "95%": "2100",
+            "Max Response Time": "2500.4",
+            "Requests/s": "2.0",
+        },
+        {
+            "Name": "Aggregated",
+            "Request Count": "120",
+            "Failure Count": "0",
+            "50%": "900",
+            "95%": "2100",
+            "Max Response Time": "2500.4",
+            "Requests/s": "2.0",
+        },
+    ]
+
+    class Territorial:
+        name, numchild = "ТПО 1", 99
+
+    facts = {
+        "territorial": Territorial,
+        "organisations": 20000,
+        "pages": 30000,
+        "snapshots": 20594700,
+        "as_of": dt.date(2026, 6, 30),
+        "postgres": "15.20",
+        "load_before": "1.0",
+        "load_after": "2.0",
+    }
+    markdown = run.report(rows, facts)
+    assert "| dashboard | 120 | 0 | 900 | 2100 | 2500 | 2.00 |" in markdown
+    assert "| **all requests** | 120 |" in markdown
