@@ -11,7 +11,8 @@ class OrganisationTable(tables.Table):
     kind = tables.Column(verbose_name=_("Kind"))
     region = tables.Column(verbose_name=_("Region"))
     members_count = tables.Column(verbose_name=_("Members"))
-    primaries_total = tables.Column(verbose_name=_("Primaries"), order_by=("primaries_total",))
+    # Not sortable: sorting would count the primaries of every organisation in scope, not only of one page.
+    primaries_total = tables.Column(verbose_name=_("Primaries"), orderable=False)
     is_active = tables.BooleanColumn(verbose_name=_("Active"))
 
     class Meta:
