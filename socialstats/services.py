@@ -318,6 +318,16 @@ def _choice(values: dict[str, str], column: str, choices, row: int, errors: list
     return value
 
 
+def _import_finish(report, errors: list[RowError], *, dry_run: bool):
+    """End an all-or-nothing import: roll back and name every bad row, or roll back a dry run."""
+    if errors:
+        transaction.set_rollback(True)
+        raise ImportRejected(sorted(errors, key=lambda error: error.row))
+    if dry_run:
+        transaction.set_rollback(True)
+    return report
+
+
 def _read(source: Source, filename: str, required: list[str], optional: list[str]):
     try:
         return read_table(source, filename=filename, required=required, optional=optional)
@@ -487,12 +497,7 @@ def pages_import(*, source: Source, filename: str = "", dry_run: bool = False) -
             **extras[number],
         )
         report.created.append(label)
-    if errors:
-        transaction.set_rollback(True)
-        raise ImportRejected(sorted(errors, key=lambda error: error.row))
-    if dry_run:
-        transaction.set_rollback(True)
-    return report
+    return _import_finish(report, errors, dry_run=dry_run)
 
 
 # --- import and export of snapshots ----------------------------------------------------------------
@@ -925,12 +930,7 @@ def website_stats_import(
             report.created += 1
         else:
             report.updated += 1
-    if errors:
-        transaction.set_rollback(True)
-        raise ImportRejected(sorted(errors, key=lambda error: error.row))
-    if dry_run:
-        transaction.set_rollback(True)
-    return report
+    return _import_finish(report, errors, dry_run=dry_run)
 
 
 # --- import of websites and print publications ------------------------------------------------------
@@ -946,6 +946,15 @@ class RegistryImportReport:
     created: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     unchanged: int = 0
+
+    def count(self, name: str, before: object, after: object) -> None:
+        """Count a row as created (nothing before), updated (something changed) or unchanged."""
+        if before is None:
+            self.created.append(name)
+        elif before != after:
+            self.updated.append(name)
+        else:
+            self.unchanged += 1
 
 
 def _checklist(values: dict[str, str], row: int, errors: list[RowError]) -> dict[str, bool]:
@@ -1016,18 +1025,8 @@ def websites_import(*, source: Source, filename: str = "", dry_run: bool = False
             saved.added_on = added_on
             saved.save(update_fields=["added_on"])
         after = (saved.title, saved.is_active, saved.checklist, saved.added_on)
-        if before is None:
-            report.created.append(url)
-        elif before != after:
-            report.updated.append(url)
-        else:
-            report.unchanged += 1
-    if errors:
-        transaction.set_rollback(True)
-        raise ImportRejected(sorted(errors, key=lambda error: error.row))
-    if dry_run:
-        transaction.set_rollback(True)
-    return report
+        report.count(url, before, after)
+    return _import_finish(report, errors, dry_run=dry_run)
 
 
 @transaction.atomic
@@ -1090,15 +1089,5 @@ def publications_import(*, source: Source, filename: str = "", dry_run: bool = F
             errors.append(RowError(number, "title", "; ".join(error.messages)))
             continue
         after = (saved.kind, saved.issues_per_year, saved.print_run, saved.is_active)
-        if before is None:
-            report.created.append(title)
-        elif before != after:
-            report.updated.append(title)
-        else:
-            report.unchanged += 1
-    if errors:
-        transaction.set_rollback(True)
-        raise ImportRejected(sorted(errors, key=lambda error: error.row))
-    if dry_run:
-        transaction.set_rollback(True)
-    return report
+        report.count(title, before, after)
+    return _import_finish(report, errors, dry_run=dry_run)
