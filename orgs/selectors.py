@@ -5,69 +5,73 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce, Substr
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import Substr
 
 from .access import scope_paths, viewable_organisations
 from .models import Organisation, OrgKind, RoleAssignment
 
 
-def _count_in_subtree(kind: str) -> Subquery:
-    """Active organisations of `kind` strictly below the outer row (path prefix, one subquery)."""
-    return Subquery(
-        Organisation.objects.filter(path__startswith=OuterRef("path"), kind=kind, is_active=True)
-        .exclude(path=OuterRef("path"))
+def primaries_below(organisations: Iterable[Organisation]) -> dict[str, int]:
+    """Active primaries strictly below each organisation, keyed by its path: one grouped query.
+
+    The primaries under the organisations' common path prefix are counted per prefix of the deepest
+    organisation's length (an indexed range, grouped in SQL), then summed up to each organisation's path.
+    A correlated `LIKE outer.path || '%'` subquery per row cannot use an index and scanned the whole
+    table once per row (2.5 s for 200 territorial organisations at federation scale).
+    """
+    organisations = list(organisations)
+    if not organisations:
+        return {}
+    steplen = Organisation.steplen
+    common = min(org.path for org in organisations)
+    for organisation in organisations:  # the longest whole-step prefix all paths share
+        while not organisation.path.startswith(common):
+            common = common[:-steplen]
+    length = max(org.depth for org in organisations) * steplen
+    grouped = (
+        Organisation.objects.filter(path__startswith=common, kind=OrgKind.PRIMARY, is_active=True)
+        .annotate(prefix=Substr("path", 1, length))
         .order_by()
-        .values("kind")
+        .values("prefix", "depth")
         .annotate(total=Count("pk"))
-        .values("total"),
-        output_field=IntegerField(),
+        .values_list("prefix", "depth", "total")
     )
+    depth_of = {org.path: org.depth for org in organisations}
+    counts = dict.fromkeys(depth_of, 0)
+    for prefix, depth, total in grouped:
+        for end in range(steplen, len(prefix) + 1, steplen):
+            ancestor = prefix[:end]
+            if ancestor in depth_of and depth > depth_of[ancestor]:
+                counts[ancestor] += total
+    return counts
 
 
-def with_tree_counts(queryset: QuerySet[Organisation]) -> QuerySet[Organisation]:
-    """Annotate primaries below each node, derived from the tree (never typed twice)."""
-    return queryset.annotate(
-        primaries_total=Coalesce(_count_in_subtree(OrgKind.PRIMARY), Value(0)),
-    )
+def with_primaries_total(organisations: Iterable[Organisation]) -> list[Organisation]:
+    """Set `primaries_total` on each organisation (derived from the tree, never typed twice)."""
+    organisations = list(organisations)
+    counts = primaries_below(organisations)
+    for organisation in organisations:
+        organisation.primaries_total = counts[organisation.path]
+    return organisations
 
 
-def tree_roots(user) -> QuerySet[Organisation]:
+def tree_roots(user) -> list[Organisation]:
     """The top nodes of the user's scope: the roots of the subtrees they were given."""
     paths = scope_paths(user)
     queryset = Organisation.objects.all() if paths is None else Organisation.objects.filter(path__in=paths)
     if paths is None:
         queryset = queryset.filter(depth=1)
-    return with_tree_counts(queryset).order_by("name")
+    return with_primaries_total(queryset.order_by("name"))
 
 
 def tree_children(user, parent: Organisation) -> list[Organisation]:
-    """The children of `parent` in the user's scope, each with `primaries_total`: two queries.
-
-    The primaries are counted with one grouped query over the parent's subtree (a constant path prefix)
-    instead of `with_tree_counts`' correlated subquery: its `LIKE child.path || '%'` cannot use an index, so
-    it scanned the whole table once per child (2.5 s for the 200 territorial organisations of the
-    federation-scale load test; about 10 ms this way).
-    """
-    children = list(
+    """The children of `parent` in the user's scope, each with `primaries_total`: two queries."""
+    return with_primaries_total(
         viewable_organisations(user)
         .filter(path__startswith=parent.path, depth=parent.depth + 1)
         .order_by("-is_active", "name")
     )
-    child_path_length = len(parent.path) + Organisation.steplen
-    counts = dict(
-        Organisation.objects.filter(
-            path__startswith=parent.path, depth__gt=parent.depth + 1, kind=OrgKind.PRIMARY, is_active=True
-        )
-        .annotate(child_path=Substr("path", 1, child_path_length))
-        .order_by()
-        .values("child_path")
-        .annotate(total=Count("pk"))
-        .values_list("child_path", "total")
-    )
-    for child in children:
-        child.primaries_total = counts.get(child.path, 0)
-    return children
 
 
 def organisation_search(user, query: str) -> QuerySet[Organisation]:
@@ -84,7 +88,7 @@ def organisation_list(user, *, query: str = "", kind: str = "", active: str = ""
         queryset = queryset.filter(kind=kind)
     if active in ("1", "0"):
         queryset = queryset.filter(is_active=active == "1")
-    return with_tree_counts(queryset).order_by("path")
+    return queryset.order_by("path")
 
 
 def ancestors_by_path(organisations: list[Organisation]) -> dict[str, Organisation]:

@@ -11,7 +11,7 @@ class OrganisationTable(tables.Table):
     kind = tables.Column(verbose_name=_("Kind"))
     region = tables.Column(verbose_name=_("Region"))
     members_count = tables.Column(verbose_name=_("Members"))
-    # Not sortable: sorting would count the primaries of every organisation in scope, not only of one page.
+    # Filled in for the shown page only (orgs.selectors.with_primaries_total), so it is not sortable.
     primaries_total = tables.Column(verbose_name=_("Primaries"), orderable=False)
     is_active = tables.BooleanColumn(verbose_name=_("Active"))
 

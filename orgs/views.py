@@ -53,6 +53,7 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
     )
     table = OrganisationTable(queryset)
     RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    selectors.with_primaries_total(row.record for row in table.page.object_list)
     return render(
         request,
         "orgs/organisation_list.html",
@@ -63,9 +64,7 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = access.get_viewable_organisation_or_404(request.user, pk)
-    organisation = selectors.with_tree_counts(
-        access.viewable_organisations(request.user).filter(pk=organisation.pk)
-    ).get()
+    selectors.with_primaries_total([organisation])
     ancestors = selectors.ancestors_by_path([organisation])
     breadcrumbs = [ancestors[path] for path in organisation.ancestor_paths if path in ancestors]
     children = selectors.tree_children(request.user, organisation)
