@@ -178,6 +178,14 @@ def _finish(run: CollectionRun, status: str, message: str = "") -> None:
     CollectionRun.objects.filter(pk=run.pk).update(status=status, finished_at=timezone.now(), message=message)
 
 
+def _with_summary(message: str, collector: Collector) -> str:
+    """The run's message followed by what the collector says about how it collected (its mode)."""
+    summary = collector.summary()
+    if summary:
+        logger.info("collection of %s: %s", collector.network, summary)
+    return " ".join(part for part in (message, summary) if part)
+
+
 def collection_run(*, run_id: int, collector: Collector | None = None) -> CollectionRun | None:
     """Collect the run's pages. Returns None when the run is gone; a finished run is returned untouched."""
     run = CollectionRun.objects.filter(pk=run_id).first()
@@ -202,13 +210,13 @@ def collection_run(*, run_id: int, collector: Collector | None = None) -> Collec
     except CollectorStopped as stop:
         _flush(run, pending, collector.http_requests - counted)
         logger.warning("collection of %s stopped: %s", run.network, stop)
-        _finish(run, RunStatus.FAILED, str(stop))
+        _finish(run, RunStatus.FAILED, _with_summary(str(stop), collector))
     except Exception as error:
         logger.exception("collection of %s failed", run.network)
         _finish(run, RunStatus.FAILED, f"Stopped by an unexpected error: {error.__class__.__name__}")
         raise
     else:
-        _finish(run, RunStatus.DONE)
+        _finish(run, RunStatus.DONE, _with_summary("", collector))
     return CollectionRun.objects.get(pk=run.pk)
 
 

@@ -193,6 +193,10 @@ VK_API_URL = env.str("VK_API_URL", default="https://api.vk.com/method")
 VK_API_TOKEN = env.str("VK_API_TOKEN", default="")
 VK_API_VERSION = env.str("VK_API_VERSION", default="5.199")
 VK_API_RPS = env.float("VK_API_RPS", default=3.0)
+# "user", "community" or "service"; empty = learn it from VK's answers (docs/collection.md, "Token kinds").
+VK_TOKEN_KIND = env.str("VK_TOKEN_KIND", default="")
+# A request holds its place in the one-second window until this long after its answer arrived.
+VK_RATE_MARGIN_SECONDS = env.float("VK_RATE_MARGIN_SECONDS", default=0.1)
 TELEGRAM_API_URL = env.str("TELEGRAM_API_URL", default="https://api.telegram.org")
 TELEGRAM_BOT_TOKEN = env.str("TELEGRAM_BOT_TOKEN", default="")
 TELEGRAM_WEB_URL = env.str("TELEGRAM_WEB_URL", default="https://t.me")
@@ -201,6 +205,10 @@ OK_APPLICATION_KEY = env.str("OK_APPLICATION_KEY", default="")
 OK_APPLICATION_SECRET = env.str("OK_APPLICATION_SECRET", default="")
 OK_ACCESS_TOKEN = env.str("OK_ACCESS_TOKEN", default="")
 HTTP_TIMEOUT_SECONDS = env.float("HTTP_TIMEOUT_SECONDS", default=15.0)
+# Where the request limits shared by all workers live: REDIS_URL, else a Redis broker; none = per process.
+RATE_LIMIT_REDIS_URL = env.str(
+    "REDIS_URL", default=CELERY_BROKER_URL if CELERY_BROKER_URL.startswith(("redis://", "rediss://")) else ""
+)
 
 # Product settings.
 SILENT_PAGE_DAYS = env.int("SILENT_PAGE_DAYS", default=30)

@@ -33,14 +33,23 @@ def collector_for(network: str) -> Collector | None:
         return None
     timeout = settings.HTTP_TIMEOUT_SECONDS
     if network == Network.VK:
+        from .limits import window_for
         from .vk import VkCollector
 
         return VkCollector(
             api_url=settings.VK_API_URL,
             token=settings.VK_API_TOKEN,
             version=settings.VK_API_VERSION,
-            rps=settings.VK_API_RPS,
+            token_kind=settings.VK_TOKEN_KIND,
             timeout=timeout,
+            limiter=window_for(
+                "vk",
+                settings.VK_API_TOKEN,
+                rps=settings.VK_API_RPS,
+                margin=settings.VK_RATE_MARGIN_SECONDS,
+                hold=timeout + 2.0,
+                redis_url=settings.RATE_LIMIT_REDIS_URL,
+            ),
         )
     if network == Network.TELEGRAM:
         from .telegram import TelegramCollector

@@ -199,3 +199,7 @@ class Collector:
 
     def collect(self, pages: list[PageRef], *, now: dt.datetime) -> Iterator[list[PageResult]]:
         raise NotImplementedError
+
+    def summary(self) -> str:
+        """What the run log should say about how the network was collected (mode, limits), or ""."""
+        return ""

@@ -124,7 +124,9 @@ class FakeVk:
 
     def call(self, method: str, params: dict[str, str]) -> object:
         if method == "groups.getById":
-            ids = [int(x) for x in params.get("group_ids", "").split(",") if x]
+            # Ids or screen names (groups.getById takes both); unknown names are left out of the answer.
+            targets = [x for x in params.get("group_ids", "").split(",") if x]
+            ids = [int(x) if x.isdigit() else self.screen_names.get(x, (0, ""))[0] for x in targets]
             if len(ids) > 500:
                 raise VkFault(100, "One of the parameters specified was missing or invalid: too many ids")
             for group_id in ids:

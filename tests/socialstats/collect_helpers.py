@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import random
 
-from socialstats.collectors.base import RetryPolicy, TokenBucket
+from socialstats.collectors.base import RetryPolicy
+from socialstats.collectors.limits import LocalWindow, requests_per_window
 from socialstats.collectors.vk import VkCollector
 from socialstats.models import SocialPage
 from tests.fakes.vk_server import FakeVk
@@ -27,12 +28,14 @@ class FakeClock:
         self.now += seconds
 
 
-def vk_collector(fake: FakeVk, clock: FakeClock, rps: float = 3.0, token: str | None = None) -> VkCollector:
+def vk_collector(
+    fake: FakeVk, clock: FakeClock, rps: float = 3.0, token: str | None = None, token_kind: str = ""
+) -> VkCollector:
     return VkCollector(
         api_url=VK_URL,
         token=fake.token if token is None else token,
-        rps=rps,
-        bucket=TokenBucket(rps, clock=clock, sleep=clock.sleep),
+        token_kind=token_kind,
+        limiter=LocalWindow(requests_per_window(rps), clock=clock, sleep=clock.sleep),
         retry=RetryPolicy(sleep=clock.sleep, rng=random.Random(7)),
     )
 
