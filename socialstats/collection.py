@@ -12,12 +12,14 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
 from orgs.models import Organisation
 
+from .collection_selectors import nights_without_answer
 from .collectors import collector_for, missing_settings
 from .collectors.base import Collector, CollectorStopped, Outcome, PageRef, PageResult
 from .models import (
@@ -129,6 +131,10 @@ def _flush(run: CollectionRun, results: list[PageResult], http_requests: int) ->
                 unique_fields=["run", "page"],
                 update_fields=["error"],
             )
+        for flag in (True, False):
+            flagged = [r.page_id for r in results if r.needs_bot_admin is flag]
+            if flagged:
+                SocialPage.objects.filter(pk__in=flagged).update(needs_bot_admin=flag)
         resolved = [SocialPage(pk=r.page_id, external_id=r.external_id) for r in results if r.external_id]
         if resolved:
             SocialPage.objects.bulk_update(resolved, ["external_id"])
@@ -176,6 +182,14 @@ def _prepare(run: CollectionRun) -> list[PageRef]:
 
 def _finish(run: CollectionRun, status: str, message: str = "") -> None:
     CollectionRun.objects.filter(pk=run.pk).update(status=status, finished_at=timezone.now(), message=message)
+    if run.trigger != "nightly":
+        return
+    nights, since = nights_without_answer(run.network)
+    if nights >= settings.NETWORK_DOWN_NIGHTS:
+        # The run log says it too; the history stays in every report (snapshots are never removed).
+        note = f"{run.network} has not answered for {nights} nights in a row (since {since:%d.%m.%Y})."
+        logger.warning("%s", note)
+        CollectionRun.objects.filter(pk=run.pk).update(message=" ".join(part for part in (message, note) if part))
 
 
 def _with_summary(message: str, collector: Collector) -> str:

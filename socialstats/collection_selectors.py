@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.conf import settings
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from .collectors import missing_settings
-from .models import COLLECTED_NETWORKS, CollectionFailure, CollectionRun, RunStatus
+from .models import COLLECTED_NETWORKS, CollectionFailure, CollectionRun, Network, PageStatus, RunStatus, SocialPage
 
 
 def run_list() -> QuerySet[CollectionRun]:
@@ -60,3 +62,50 @@ def last_nightly_runs() -> dict[str, object]:
         )
     # A failed collection is reported, not treated as the portal being down.
     return {"ok": True, "networks": networks}
+
+
+# A nightly run in which the network did not answer: it failed, or it tried pages and collected none.
+_NOT_ANSWERED = Q(status=RunStatus.FAILED) | Q(status=RunStatus.DONE, pages_tried__gt=0, pages_collected=0)
+
+
+def nights_without_answer(network: str, *, limit: int = 60) -> tuple[int, dt.date | None]:
+    """How many of the network's latest nightly runs in a row got no answer, and the first such night."""
+    runs = CollectionRun.objects.filter(network=network, trigger="nightly").exclude(
+        status__in=[RunStatus.SKIPPED, RunStatus.RUNNING]
+    )
+    latest = list(runs.order_by("-for_date", "-started_at").values_list("pk", "for_date")[:limit])
+    silent = set(runs.filter(_NOT_ANSWERED, pk__in=[pk for pk, _d in latest]).values_list("pk", flat=True))
+    nights, since = 0, None
+    for pk, for_date in latest:
+        if pk not in silent:
+            break
+        nights, since = nights + 1, for_date
+    return nights, since
+
+
+@dataclass(frozen=True)
+class SilentNetwork:
+    label: str
+    nights: int
+    since: dt.date | None
+
+
+def networks_not_answering() -> list[SilentNetwork]:
+    """Collected networks whose last `NETWORK_DOWN_NIGHTS` nightly runs (or more) got no answer."""
+    found = []
+    for network in COLLECTED_NETWORKS:
+        nights, since = nights_without_answer(network)
+        if nights >= settings.NETWORK_DOWN_NIGHTS:
+            found.append(SilentNetwork(str(network.label), nights, since))
+    return found
+
+
+def channels_needing_bot(limit: int = 50) -> tuple[int, list[SocialPage]]:
+    """MAX channels whose posts the bot cannot read (it is not their admin): how many, and the first ones."""
+    pages = (
+        SocialPage.objects.filter(network=Network.MAX, needs_bot_admin=True)
+        .exclude(status=PageStatus.ARCHIVED)
+        .select_related("organisation")
+        .order_by("organisation__name", "handle")
+    )
+    return pages.count(), list(pages[:limit])

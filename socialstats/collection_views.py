@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -35,6 +36,9 @@ def collection_list(request: HttpRequest) -> HttpResponse:
             "page_obj": page,
             "runs": page.object_list,
             "unconfigured": selectors.unconfigured_networks(),
+            "not_answering": selectors.networks_not_answering(),
+            "needing_bot": selectors.channels_needing_bot(),
+            "max_bot_name": settings.MAX_BOT_NAME,
             "networks": [(str(network), network.label) for network in COLLECTED_NETWORKS],
         },
     )
@@ -48,7 +52,7 @@ def collection_start_view(request: HttpRequest) -> HttpResponse:
     networks = [str(n) for n in COLLECTED_NETWORKS]
     if wanted != "all" and wanted not in networks:
         messages.error(
-            request, _("Unknown network «%(network)s»: choose VK, Telegram, OK or all.") % {"network": wanted}
+            request, _("Unknown network «%(network)s»: choose VK, Telegram, MAX, OK or all.") % {"network": wanted}
         )
         return redirect("socialstats:collection_list")
     started = []

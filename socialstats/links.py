@@ -39,6 +39,7 @@ HOSTS = {
     "telegram.me": Network.TELEGRAM,
     "telegram.dog": Network.TELEGRAM,
     "ok.ru": Network.OK,
+    "max.ru": Network.MAX,
     "odnoklassniki.ru": Network.OK,
     "facebook.com": Network.FACEBOOK,
     "fb.com": Network.FACEBOOK,
@@ -60,6 +61,9 @@ _VK_RESERVED = {
 }  # fmt: skip
 _TG_NAME = re.compile(r"^[a-z][a-z0-9_]{3,31}$")
 _TG_RESERVED = {"joinchat", "addstickers", "share", "proxy", "socks", "c", "iv", "login", "setlanguage"}
+# MAX public links name a channel (or a bot) after the host; invitations are max.ru/join/<code>.
+_MAX_NAME = re.compile(r"^[a-z][a-z0-9_\-]{1,63}$")
+_MAX_RESERVED = {"join", "u", "c", "app", "apps", "download", "help", "about", "login", "business", "dev"}
 _OK_NAME = re.compile(r"^[a-z0-9_.\-]{2,100}$")
 _OK_RESERVED = {"feed", "video", "music", "games", "profile", "messages", "friends", "groups", "search", "dk"}
 _FB_NAME = re.compile(r"^[a-z0-9_.\-]{2,100}$")
@@ -132,7 +136,7 @@ def _link_parse(text: str) -> PageLink:
         raise _refuse(
             _(
                 "The site %(host)s is not a social network the portal knows "
-                "(VK, Telegram, OK, Facebook, Instagram, YouTube, Rutube, Dzen)."
+                "(VK, Telegram, MAX, OK, Facebook, Instagram, YouTube, Rutube, Dzen)."
             )
             % {"host": host}
         )
@@ -143,6 +147,7 @@ def _link_parse(text: str) -> PageLink:
     parse = {
         Network.VK: _vk,
         Network.TELEGRAM: _telegram,
+        Network.MAX: _max,
         Network.OK: _ok,
         Network.FACEBOOK: lambda segs: _facebook(segs, query),
         Network.INSTAGRAM: _instagram,
@@ -194,6 +199,26 @@ def _telegram(segments: list[str]) -> PageLink:
     if not _TG_NAME.match(name):
         raise _bad_name(segments[0])
     return PageLink(Network.TELEGRAM, name, f"https://t.me/{name}")
+
+
+def _max(segments: list[str]) -> PageLink:
+    if not segments:
+        raise _empty_handle(Network.MAX.label)
+    name = segments[0].lower()
+    if name == "join":
+        raise _refuse(
+            _(
+                "This is an invitation to a private MAX channel or chat; the portal counts only public "
+                "channels with a link max.ru/<name>."
+            )
+        )
+    if name in _MAX_RESERVED:
+        raise _refuse(_("«%(name)s» is a MAX service link, not a channel.") % {"name": name})
+    if len(segments) > 1:
+        raise _post_link()
+    if not _MAX_NAME.match(name):
+        raise _bad_name(segments[0])
+    return PageLink(Network.MAX, name, f"https://max.ru/{name}")
 
 
 def _ok(segments: list[str]) -> PageLink:

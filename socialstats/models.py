@@ -13,6 +13,7 @@ from orgs.models import Organisation
 class Network(models.TextChoices):
     VK = "vk", _("VKontakte")
     TELEGRAM = "telegram", _("Telegram")
+    MAX = "max", _("MAX")
     OK = "ok", _("Odnoklassniki")
     FACEBOOK = "facebook", _("Facebook")
     INSTAGRAM = "instagram", _("Instagram")
@@ -23,7 +24,7 @@ class Network(models.TextChoices):
 
 
 # Networks with an API the nightly job collects; the others keep imported and manual history only.
-COLLECTED_NETWORKS = (Network.VK, Network.TELEGRAM, Network.OK)
+COLLECTED_NETWORKS = (Network.VK, Network.TELEGRAM, Network.MAX, Network.OK)
 
 
 class PageOwner(models.TextChoices):
@@ -65,6 +66,9 @@ class SocialPage(models.Model):
     last_error = models.TextField(blank=True)
     last_error_at = models.DateTimeField(null=True, blank=True)
     consecutive_failures = models.PositiveIntegerField(default=0)
+    # MAX: the portal's bot is not an administrator of this channel, so its posts cannot be read (set by
+    # each run; the page says what the channel's admin must do).
+    needs_bot_admin = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

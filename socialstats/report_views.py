@@ -23,6 +23,7 @@ from orgs.models import Organisation
 from unionportal.lib.parsing import parse_date
 
 from . import charts, selectors
+from .collection_selectors import networks_not_answering
 from .growth import (
     export_rows,
     fmt_date,
@@ -223,6 +224,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "scope": scope,
             "trend_chart": trend_chart,
             "trend_rows": trend_rows,
+            "not_answering": networks_not_answering(),
         },
     )
 

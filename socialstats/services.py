@@ -50,6 +50,7 @@ NETWORK_ALIASES = {
     "телеграм": Network.TELEGRAM,
     "телеграмм": Network.TELEGRAM,
     "tg": Network.TELEGRAM,
+    "макс": Network.MAX,
     "одноклассники": Network.OK,
     "ок": Network.OK,
     "odnoklassniki": Network.OK,

@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import io
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -134,6 +135,7 @@ def page_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "table": table,
             "can_edit": access.can_edit(request.user, page.organisation),
             "is_info_staff": access.is_info_staff(request.user),
+            "max_bot_name": settings.MAX_BOT_NAME,
         },
     )
 

@@ -196,15 +196,29 @@ VK_API_RPS = env.float("VK_API_RPS", default=3.0)
 # "user", "community" or "service"; empty = learn it from VK's answers (docs/collection.md, "Token kinds").
 VK_TOKEN_KIND = env.str("VK_TOKEN_KIND", default="")
 # A request holds its place in the one-second window until this long after its answer arrived.
-VK_RATE_MARGIN_SECONDS = env.float("VK_RATE_MARGIN_SECONDS", default=0.1)
+RATE_LIMIT_MARGIN_SECONDS = env.float("RATE_LIMIT_MARGIN_SECONDS", default=0.1)
 TELEGRAM_API_URL = env.str("TELEGRAM_API_URL", default="https://api.telegram.org")
 TELEGRAM_BOT_TOKEN = env.str("TELEGRAM_BOT_TOKEN", default="")
 TELEGRAM_WEB_URL = env.str("TELEGRAM_WEB_URL", default="https://t.me")
+# MAX Bot API: the newer host's certificate is issued by the Russian Ministry of Digital Development's CA;
+# MAX_CA_BUNDLE is a path to a PEM bundle that includes it (empty = the system's trusted CAs).
+MAX_API_URL = env.str("MAX_API_URL", default="https://platform-api.max.ru")
+MAX_BOT_TOKEN = env.str("MAX_BOT_TOKEN", default="")
+MAX_BOT_NAME = env.str("MAX_BOT_NAME", default="")  # as channel admins find it, e.g. @union_stats_bot
+MAX_CA_BUNDLE = env.str("MAX_CA_BUNDLE", default="")
 OK_API_URL = env.str("OK_API_URL", default="https://api.ok.ru/fb.do")
 OK_APPLICATION_KEY = env.str("OK_APPLICATION_KEY", default="")
 OK_APPLICATION_SECRET = env.str("OK_APPLICATION_SECRET", default="")
 OK_ACCESS_TOKEN = env.str("OK_ACCESS_TOKEN", default="")
 HTTP_TIMEOUT_SECONDS = env.float("HTTP_TIMEOUT_SECONDS", default=15.0)
+# An HTTP(S) proxy per network (e.g. http://user:pass@proxy.example:3128), for a network that cannot be
+# reached directly (Telegram from Russia); empty = direct. Used by that network's API and web requests.
+VK_PROXY_URL = env.str("VK_PROXY_URL", default="")
+TELEGRAM_PROXY_URL = env.str("TELEGRAM_PROXY_URL", default="")
+MAX_PROXY_URL = env.str("MAX_PROXY_URL", default="")
+OK_PROXY_URL = env.str("OK_PROXY_URL", default="")
+# A network whose nightly runs failed this many nights in a row is shown as not answering.
+NETWORK_DOWN_NIGHTS = env.int("NETWORK_DOWN_NIGHTS", default=3)
 # Where the request limits shared by all workers live: REDIS_URL, else a Redis broker; none = per process.
 RATE_LIMIT_REDIS_URL = env.str(
     "REDIS_URL", default=CELERY_BROKER_URL if CELERY_BROKER_URL.startswith(("redis://", "rediss://")) else ""

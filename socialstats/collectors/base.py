@@ -57,6 +57,7 @@ class PageResult:
     status: str | None = None  # a PageStatus value to set, or None to leave it
     external_id: str = ""  # the network's id when it was resolved during this run
     error: str = ""
+    needs_bot_admin: bool | None = None  # MAX: the bot may not read the channel's posts (None = unknown)
 
 
 @dataclass

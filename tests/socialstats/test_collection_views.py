@@ -114,6 +114,7 @@ def test_starting_without_credentials_records_skipped_runs_and_says_so(client, c
     assert set(CollectionRun.objects.values_list("network", "status")) == {
         ("vk", RunStatus.SKIPPED),
         ("telegram", RunStatus.SKIPPED),
+        ("max", RunStatus.SKIPPED),
         ("ok", RunStatus.SKIPPED),
     }
     assert "not configured" in response.content.decode().lower() or "не настро" in response.content.decode()
@@ -158,6 +159,7 @@ def test_the_tasks_take_plain_values_and_return_a_summary(tree, fast_vk, django_
     assert set(CollectionRun.objects.filter(for_date="2027-01-03").values_list("network", "status")) == {
         ("vk", RunStatus.DONE),
         ("telegram", RunStatus.SKIPPED),
+        ("max", RunStatus.SKIPPED),
         ("ok", RunStatus.SKIPPED),
     }
 
