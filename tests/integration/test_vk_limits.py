@@ -15,11 +15,11 @@ import threading
 import pytest
 from django.utils import timezone
 
-from socialstats.collection import collection_collect
-from socialstats.collectors import collector_for
-from socialstats.collectors.base import PageRef
-from socialstats.links import link_parse
+from socialstats.collection.collectors import collector_for
+from socialstats.collection.collectors.base import PageRef
+from socialstats.collection.services import collection_collect
 from socialstats.models import RunStatus, Snapshot, SocialPage
+from socialstats.registry.links import link_parse
 from tests.factories import make_org
 from tests.fakes.vk_doc_server import Community, VkDocServer, serve
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import random
 
-from socialstats.collectors.base import RetryPolicy
-from socialstats.collectors.limits import LocalWindow, requests_per_window
-from socialstats.collectors.vk import VkCollector
+from socialstats.collection.collectors.base import RetryPolicy
+from socialstats.collection.collectors.limits import LocalWindow, requests_per_window
+from socialstats.collection.collectors.vk import VkCollector
 from socialstats.models import SocialPage
 from tests.fakes.vk_server import FakeVk
 

@@ -9,11 +9,11 @@ import httpx
 import pytest
 import respx
 
-from socialstats.collection import collection_collect
-from socialstats.collectors import collector_for
-from socialstats.collectors.base import RetryPolicy
-from socialstats.collectors.limits import LocalWindow
-from socialstats.collectors.max import MaxCollector
+from socialstats.collection.collectors import collector_for
+from socialstats.collection.collectors.base import RetryPolicy
+from socialstats.collection.collectors.limits import LocalWindow
+from socialstats.collection.collectors.max import MaxCollector
+from socialstats.collection.services import collection_collect
 from socialstats.models import CollectionFailure, PageStatus, RunStatus, Snapshot, SocialPage
 from tests.socialstats.collect_helpers import FakeClock, make_pages
 

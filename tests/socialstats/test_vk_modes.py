@@ -7,10 +7,10 @@ import datetime as dt
 import httpx
 import pytest
 
-from socialstats.collection import collection_collect
-from socialstats.collectors.base import RetryPolicy
-from socialstats.collectors.limits import LocalWindow
-from socialstats.collectors.vk import VkCollector
+from socialstats.collection.collectors.base import RetryPolicy
+from socialstats.collection.collectors.limits import LocalWindow
+from socialstats.collection.collectors.vk import VkCollector
+from socialstats.collection.services import collection_collect
 from socialstats.models import PageStatus, RunStatus, Snapshot, SocialPage
 from tests.fakes.vk_doc_server import Community, VkDocServer, serve
 from tests.socialstats.collect_helpers import FakeClock, make_pages

@@ -1,0 +1,105 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from orgs.forms import ImportUploadForm
+from unionportal.lib.parsing import parse_count
+
+from ..models import PageOwner, PrintPublication, WebsiteCheck
+
+
+class CountField(forms.CharField):
+    """A whole non-negative number typed the Russian way: `108 549`."""
+
+    def __init__(self, *, required: bool = False, **kwargs):
+        super().__init__(required=required, **kwargs)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return None
+        try:
+            return parse_count(value)
+        except ValueError as error:
+            raise forms.ValidationError(str(error)) from error
+
+
+class PageAddForm(forms.Form):
+    organisation = forms.ModelChoiceField(queryset=None, label=_("Organisation"))
+    url = forms.CharField(
+        label=_("Link"),
+        max_length=500,
+        help_text=_("Paste the address as it is: vk.com/club123, t.me/name, @name, ok.ru/group/123, …"),
+    )
+    owner = forms.ChoiceField(label=_("Run by"), choices=PageOwner.choices, initial=PageOwner.ORGANISATION)
+    title = forms.CharField(label=_("Title"), max_length=300, required=False)
+
+    def __init__(self, *args, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations.order_by("path")
+
+
+class PageEditForm(forms.Form):
+    url = forms.CharField(label=_("Link"), max_length=500)
+    owner = forms.ChoiceField(label=_("Run by"), choices=PageOwner.choices)
+    title = forms.CharField(label=_("Title"), max_length=300, required=False)
+
+
+class SnapshotForm(forms.Form):
+    date = forms.DateField(label=_("Date"), input_formats=["%d.%m.%Y", "%Y-%m-%d"], help_text=_("31.12.2017"))
+    subscribers = CountField(label=_("Subscribers"), required=True)
+    posts_30d = CountField(label=_("Posts in the last 30 days"))
+    likes = CountField(label=_("Likes (last 10 posts)"))
+    comments = CountField(label=_("Comments (last 10 posts)"))
+    reposts = CountField(label=_("Reposts (last 10 posts)"))
+    views = CountField(label=_("Views (last 10 posts)"))
+    last_post_date = forms.DateField(
+        label=_("Date of the last post"), required=False, input_formats=["%d.%m.%Y", "%Y-%m-%d"]
+    )
+
+
+class PagesImportUploadForm(ImportUploadForm):
+    pass
+
+
+class SnapshotsImportUploadForm(ImportUploadForm):
+    create_missing = forms.BooleanField(label=_("Create the pages that are not in the portal yet"), required=False)
+
+
+class WebsiteStatsImportUploadForm(ImportUploadForm):
+    create_missing = forms.BooleanField(label=_("Register the websites that are not in the portal yet"), required=False)
+
+
+class ImportConfirmForm(forms.Form):
+    token = forms.CharField(widget=forms.HiddenInput)
+    create_missing = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+
+class WebsiteForm(forms.Form):
+    url = forms.URLField(label=_("Address"), max_length=500, assume_scheme="https")
+    title = forms.CharField(label=_("Title"), max_length=300, required=False)
+    is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for value, label in WebsiteCheck.choices:
+            self.fields[f"check_{value}"] = forms.BooleanField(label=label, required=False)
+
+    @property
+    def checklist(self) -> dict[str, bool]:
+        return {value: bool(self.cleaned_data.get(f"check_{value}")) for value in WebsiteCheck.values}
+
+
+class WebsiteStatForm(forms.Form):
+    period_start = forms.DateField(label=_("From"), input_formats=["%d.%m.%Y", "%Y-%m-%d"])
+    period_end = forms.DateField(label=_("To"), input_formats=["%d.%m.%Y", "%Y-%m-%d"])
+    materials = CountField(label=_("Published materials"))
+    visitors = CountField(label=_("Visitors"))
+    views = CountField(label=_("Views"))
+
+
+class PublicationForm(forms.ModelForm):
+    class Meta:
+        model = PrintPublication
+        fields = ["title", "kind", "issues_per_year", "print_run", "is_active"]

@@ -1,0 +1,59 @@
+"""django-tables2 tables of the registry (growth tables live in `tables.py`)."""
+
+from __future__ import annotations
+
+import django_tables2 as tables
+from django.utils.translation import gettext_lazy as _
+
+from ..models import Snapshot, SocialPage
+
+
+class PageTable(tables.Table):
+    organisation = tables.Column(
+        verbose_name=_("Organisation"), accessor="organisation__name", order_by=("organisation__path",)
+    )
+    network = tables.Column(verbose_name=_("Network"))
+    handle = tables.TemplateColumn(
+        template_name="socialstats/_page_cell.html", verbose_name=_("Page"), order_by=("handle",)
+    )
+    owner = tables.Column(verbose_name=_("Run by"))
+    is_official = tables.BooleanColumn(verbose_name=_("Official"))
+    status = tables.Column(verbose_name=_("Status"))
+    latest_subscribers = tables.TemplateColumn(
+        "{% load humanize %}{% if value is not None %}{{ value|intcomma }}{% else %}—{% endif %}",
+        verbose_name=_("Subscribers"),
+        attrs={"td": {"class": "num"}},
+    )
+    latest_date = tables.DateColumn(format="d.m.Y", verbose_name=_("As of"))
+
+    class Meta:
+        model = SocialPage
+        fields = ("organisation", "network", "handle", "owner", "is_official", "status")
+        sequence = ("organisation", "network", "handle", "owner", "is_official", "status", "latest_subscribers")
+        order_by = ("organisation",)
+        per_page = 50
+        empty_text = _("No pages match.")
+
+
+class SnapshotTable(tables.Table):
+    date = tables.DateColumn(format="d.m.Y", verbose_name=_("Date"))
+    subscribers = tables.TemplateColumn(
+        "{% load humanize %}{{ value|intcomma }}", verbose_name=_("Subscribers"), attrs={"td": {"class": "num"}}
+    )
+    posts_30d = tables.Column(verbose_name=_("Posts in 30 days"), default="—")
+    likes = tables.Column(verbose_name=_("Likes"), default="—")
+    comments = tables.Column(verbose_name=_("Comments"), default="—")
+    reposts = tables.Column(verbose_name=_("Reposts"), default="—")
+    views = tables.Column(verbose_name=_("Views"), default="—")
+    last_post_at = tables.DateTimeColumn(format="d.m.Y", verbose_name=_("Last post"), default="—")
+    source = tables.Column(verbose_name=_("Source"))
+    recorded_by = tables.Column(verbose_name=_("Recorded by"), default="—")
+    taken_at = tables.DateTimeColumn(format="d.m.Y H:i", verbose_name=_("Recorded at"))
+
+    class Meta:
+        model = Snapshot
+        fields = ("date", "subscribers", "posts_30d", "likes", "comments", "reposts", "views", "last_post_at")
+        sequence = ("date", "subscribers", "posts_30d", "likes", "comments", "reposts", "views", "last_post_at")
+        order_by = ("-date",)
+        per_page = 50
+        empty_text = _("No snapshots yet.")

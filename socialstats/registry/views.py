@@ -1,0 +1,413 @@
+"""Registry views: thin — parse input, scope through orgs.access, call one service or selector, render."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_tables2 import RequestConfig
+
+from orgs import access
+from orgs.models import Organisation
+from unionportal.lib.uploads import stash_discard, stash_path, stash_upload
+
+from ..models import PageStatus, PrintPublication, SnapshotSource, Website
+from . import imports, selectors, services
+from .filters import OrganisationScopeForm, PageFilter
+from .forms import (
+    ImportConfirmForm,
+    PageAddForm,
+    PageEditForm,
+    PagesImportUploadForm,
+    PublicationForm,
+    SnapshotForm,
+    SnapshotsImportUploadForm,
+    WebsiteForm,
+    WebsiteStatForm,
+    WebsiteStatsImportUploadForm,
+)
+from .tables import PageTable, SnapshotTable
+
+EXPORT_HEADER = ["organisation", "network", "url", "owner", "official", "status", "subscribers", "as_of"]
+
+
+def _scoped_organisation(request: HttpRequest) -> tuple[Organisation | None, bool]:
+    form = OrganisationScopeForm(request.GET)
+    if not form.is_valid() or not form.cleaned_data["org"]:
+        return None, False
+    organisation = access.get_viewable_organisation_or_404(request.user, form.cleaned_data["org"])
+    return organisation, form.cleaned_data["subtree"]
+
+
+def _export(queryset, fmt: str) -> HttpResponse:
+    rows = [
+        [
+            page.organisation.display_name,
+            page.network,
+            page.url,
+            page.owner,
+            "1" if page.is_official else "0",
+            page.status,
+            page.latest_subscribers if page.latest_subscribers is not None else "",
+            page.latest_date.isoformat() if page.latest_date else "",
+        ]
+        for page in queryset
+    ]
+    stamp = timezone.localdate().isoformat()
+    if fmt == "xlsx":
+        from openpyxl import Workbook
+
+        workbook = Workbook(write_only=True)
+        sheet = workbook.create_sheet()
+        sheet.append(EXPORT_HEADER)
+        for row in rows:
+            sheet.append(row)
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        response = HttpResponse(
+            buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+        response["Content-Disposition"] = f'attachment; filename="pages-{stamp}.xlsx"'
+        return response
+    text = io.StringIO()
+    writer = csv.writer(text)
+    writer.writerow(EXPORT_HEADER)
+    writer.writerows(rows)
+    response = HttpResponse("\ufeff" + text.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="pages-{stamp}.csv"'
+    return response
+
+
+@login_required
+def page_list(request: HttpRequest) -> HttpResponse:
+    organisation, subtree = _scoped_organisation(request)
+    queryset = selectors.page_list(request.user)
+    if organisation is not None:
+        queryset = (
+            queryset.filter(organisation__path__startswith=organisation.path)
+            if subtree
+            else queryset.filter(organisation=organisation)
+        )
+    filterset = PageFilter(request.GET, queryset=queryset)
+    fmt = request.GET.get("export")
+    if fmt in ("csv", "xlsx"):
+        return _export(filterset.qs, fmt)
+    table = PageTable(filterset.qs)
+    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    query = request.GET.copy()
+    query.pop("page", None)
+    query.pop("export", None)
+    return render(
+        request,
+        "socialstats/page_list.html",
+        {
+            "table": table,
+            "filter": filterset,
+            "organisation": organisation,
+            "subtree": subtree,
+            "query": query.urlencode(),
+            "can_add": access.editable_organisations(request.user).exists(),
+            "is_info_staff": access.is_info_staff(request.user),
+        },
+    )
+
+
+@login_required
+def page_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    page = get_object_or_404(selectors.viewable_pages(request.user).select_related("organisation"), pk=pk)
+    table = SnapshotTable(selectors.page_history(page))
+    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    return render(
+        request,
+        "socialstats/page_detail.html",
+        {
+            "page": page,
+            "table": table,
+            "can_edit": access.can_edit(request.user, page.organisation),
+            "is_info_staff": access.is_info_staff(request.user),
+            "max_bot_name": settings.MAX_BOT_NAME,
+        },
+    )
+
+
+@login_required
+def page_add(request: HttpRequest) -> HttpResponse:
+    organisations = access.editable_organisations(request.user)
+    if not organisations.exists():
+        raise Http404
+    initial = {"organisation": request.GET.get("org")} if request.GET.get("org", "").isdigit() else {}
+    form = PageAddForm(request.POST or None, organisations=organisations, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            page = services.page_add(
+                organisation=form.cleaned_data["organisation"],
+                url=form.cleaned_data["url"],
+                owner=form.cleaned_data["owner"],
+                title=form.cleaned_data["title"],
+            )
+        except ValidationError as error:
+            form.add_error("url", error)
+        else:
+            messages.success(request, _("The page is registered: %(url)s") % {"url": page.url})
+            return redirect("socialstats:page_detail", pk=page.pk)
+    return render(request, "socialstats/page_form.html", {"form": form, "page": None})
+
+
+@login_required
+def page_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    page = get_object_or_404(selectors.editable_pages(request.user).select_related("organisation"), pk=pk)
+    form = PageEditForm(request.POST or None, initial={"url": page.url, "owner": page.owner, "title": page.title})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.page_update(page=page, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error("url", error)
+        else:
+            messages.success(request, _("The page is saved."))
+            return redirect("socialstats:page_detail", pk=page.pk)
+    return render(request, "socialstats/page_form.html", {"form": form, "page": page})
+
+
+@login_required
+def page_archive(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET asks for confirmation; POST archives an active page or brings an archived one back."""
+    page = get_object_or_404(selectors.editable_pages(request.user).select_related("organisation"), pk=pk)
+    archived = page.status == PageStatus.ARCHIVED
+    if request.method == "POST":
+        if archived:
+            services.page_unarchive(page=page)
+            messages.success(request, _("The page is active again."))
+        else:
+            services.page_archive(page=page)
+            messages.success(request, _("The page is archived; its history stays."))
+        return redirect("socialstats:page_detail", pk=page.pk)
+    return render(request, "socialstats/page_archive.html", {"page": page, "archived": archived})
+
+
+@login_required
+@require_POST
+def page_official(request: HttpRequest, pk: int) -> HttpResponse:
+    if not access.is_info_staff(request.user):
+        raise Http404
+    page = get_object_or_404(selectors.editable_pages(request.user), pk=pk)
+    services.page_official_set(page=page, official=request.POST.get("official") == "1", user=request.user)
+    messages.success(request, _("The official mark is saved."))
+    return redirect("socialstats:page_detail", pk=page.pk)
+
+
+@login_required
+def snapshot_add(request: HttpRequest, pk: int) -> HttpResponse:
+    page = get_object_or_404(selectors.editable_pages(request.user).select_related("organisation"), pk=pk)
+    form = SnapshotForm(request.POST or None, initial={"date": timezone.localdate().strftime("%d.%m.%Y")})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        last_post = data.pop("last_post_date")
+        last_post_at = (
+            timezone.make_aware(dt.datetime.combine(last_post, dt.time(12, 0))) if last_post is not None else None
+        )
+        try:
+            _snapshot, created = services.snapshot_record(
+                page=page, source=SnapshotSource.MANUAL, recorded_by=request.user, last_post_at=last_post_at, **data
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("The snapshot of %(date)s is saved.") % {"date": data["date"].strftime("%d.%m.%Y")}
+                if created
+                else _("The snapshot of %(date)s is replaced with the new values.")
+                % {"date": data["date"].strftime("%d.%m.%Y")},
+            )
+            return redirect("socialstats:page_detail", pk=page.pk)
+    return render(request, "socialstats/snapshot_form.html", {"form": form, "page": page})
+
+
+def _run_import(kind: str, path, *, create_missing: bool, dry_run: bool, user):
+    source, filename = path.read_bytes(), path.name
+    if kind == "pages":
+        return imports.pages_import(source=source, filename=filename, dry_run=dry_run)
+    if kind == "snapshots":
+        return imports.snapshots_import(
+            source=source, filename=filename, create_pages=create_missing, dry_run=dry_run, user=user
+        )
+    return imports.website_stats_import(
+        source=source, filename=filename, create_websites=create_missing, dry_run=dry_run, user=user
+    )
+
+
+IMPORT_FORMS = {
+    "pages": PagesImportUploadForm,
+    "snapshots": SnapshotsImportUploadForm,
+    "website_stats": WebsiteStatsImportUploadForm,
+}
+
+
+def _import_view(request: HttpRequest, *, kind: str) -> HttpResponse:
+    """Upload → preview (nothing saved) → confirm, for pages, snapshots and websites' figures.
+
+    Information staff only.
+    """
+    if not access.is_info_staff(request.user):
+        raise Http404
+    upload_form_class = IMPORT_FORMS[kind]
+    template = f"socialstats/{kind}_import.html"
+    user_id = request.user.pk
+    if request.method == "POST" and "token" in request.POST:
+        confirm = ImportConfirmForm(request.POST)
+        if confirm.is_valid():
+            token = confirm.cleaned_data["token"]
+            try:
+                path = stash_path(user_id=user_id, token=token)
+                report = _run_import(
+                    kind,
+                    path,
+                    create_missing=confirm.cleaned_data["create_missing"],
+                    dry_run=False,
+                    user=request.user,
+                )
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+                return redirect(f"socialstats:{kind}_import")
+            except imports.ImportRejected as rejected:
+                return render(request, template, {"form": upload_form_class(), "errors": rejected.errors})
+            stash_discard(user_id=user_id, token=token)
+            messages.success(request, _("The file is imported."))
+            return render(request, template, {"form": upload_form_class(), "done": report})
+    form = upload_form_class(request.POST or None, request.FILES or None)
+    context: dict[str, object] = {"form": form}
+    if request.method == "POST" and form.is_valid():
+        create_missing = bool(form.cleaned_data.get("create_missing"))
+        try:
+            token = stash_upload(user_id=user_id, uploaded=form.cleaned_data["file"])
+            report = _run_import(
+                kind,
+                stash_path(user_id=user_id, token=token),
+                create_missing=create_missing,
+                dry_run=True,
+                user=request.user,
+            )
+        except ValidationError as error:
+            form.add_error("file", error)
+        except imports.ImportRejected as rejected:
+            context["errors"] = rejected.errors
+        else:
+            context["preview"] = report
+            context["confirm"] = ImportConfirmForm(initial={"token": token, "create_missing": create_missing})
+    return render(request, template, context)
+
+
+@login_required
+def pages_import(request: HttpRequest) -> HttpResponse:
+    return _import_view(request, kind="pages")
+
+
+@login_required
+def snapshots_import(request: HttpRequest) -> HttpResponse:
+    return _import_view(request, kind="snapshots")
+
+
+@login_required
+def website_stats_import(request: HttpRequest) -> HttpResponse:
+    return _import_view(request, kind="website_stats")
+
+
+# --- websites and print ----------------------------------------------------------------------------
+
+
+@login_required
+def organisation_resources(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = access.get_viewable_organisation_or_404(request.user, pk)
+    websites, publications = selectors.organisation_resources(organisation)
+    return render(
+        request,
+        "socialstats/resources_detail.html",
+        {
+            "organisation": organisation,
+            "websites": websites,
+            "publications": publications,
+            "can_edit": access.can_edit(request.user, organisation),
+            "is_info_staff": access.is_info_staff(request.user),
+        },
+    )
+
+
+def _editable_organisation(request: HttpRequest, pk: int) -> Organisation:
+    return get_object_or_404(access.editable_organisations(request.user), pk=pk)
+
+
+@login_required
+def website_edit(request: HttpRequest, org_pk: int, pk: int | None = None) -> HttpResponse:
+    organisation = _editable_organisation(request, org_pk)
+    website = get_object_or_404(Website, pk=pk, organisation=organisation) if pk else None
+    initial = {}
+    if website is not None:
+        initial = {"url": website.url, "title": website.title, "is_active": website.is_active}
+        initial.update({f"check_{key}": value for key, value in website.checklist.items()})
+    form = WebsiteForm(request.POST or None, initial=initial or {"is_active": True})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.website_save(
+                organisation=organisation,
+                website=website,
+                url=form.cleaned_data["url"],
+                title=form.cleaned_data["title"],
+                is_active=form.cleaned_data["is_active"],
+                checklist=form.checklist,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The website is saved."))
+            return redirect("socialstats:resources", pk=organisation.pk)
+    return render(
+        request, "socialstats/website_form.html", {"form": form, "organisation": organisation, "website": website}
+    )
+
+
+@login_required
+def website_stat_add(request: HttpRequest, org_pk: int, pk: int) -> HttpResponse:
+    organisation = _editable_organisation(request, org_pk)
+    website = get_object_or_404(Website, pk=pk, organisation=organisation)
+    form = WebsiteStatForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.website_stat_record(website=website, recorded_by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The website's figures are saved."))
+            return redirect("socialstats:resources", pk=organisation.pk)
+    return render(
+        request, "socialstats/website_stat_form.html", {"form": form, "organisation": organisation, "website": website}
+    )
+
+
+@login_required
+def publication_edit(request: HttpRequest, org_pk: int, pk: int | None = None) -> HttpResponse:
+    organisation = _editable_organisation(request, org_pk)
+    publication = get_object_or_404(PrintPublication, pk=pk, organisation=organisation) if pk else None
+    form = PublicationForm(request.POST or None, instance=publication)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.publication_save(organisation=organisation, publication=publication, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The publication is saved."))
+            return redirect("socialstats:resources", pk=organisation.pk)
+    return render(
+        request,
+        "socialstats/publication_form.html",
+        {"form": form, "organisation": organisation, "publication": publication},
+    )

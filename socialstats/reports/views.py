@@ -1,0 +1,408 @@
+"""Report pages: growth table, printed layout (002), dashboard, silent pages, engagement, reach, charts.
+
+Thin: parse the parameters, resolve the scope through orgs.access (out of scope → 404), call a selector.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Sequence
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_tables2 import RequestConfig
+
+from orgs import access
+from orgs.models import Organisation
+from unionportal.lib.formatting import fmt_date, fmt_int, fmt_pct, fmt_signed
+from unionportal.lib.parsing import parse_date
+
+from ..health import networks_not_answering
+from ..models import SocialPage
+from . import charts, selectors
+from . import dashboard as overview
+from .exports import export_rows, to_csv, to_xlsx
+from .filters import GrowthForm, PeriodForm
+from .growth import ownership_sentence, preset_period
+from .tables import GrowthTable, growth_cells
+
+
+def _scope(request: HttpRequest, scope_id: int | None) -> tuple[list[str] | None, Organisation | None]:
+    """Subtree roots of the report: the asked organisation (404 outside the user's scope) or the user's own."""
+    if scope_id:
+        organisation = access.get_viewable_organisation_or_404(request.user, scope_id)
+        return [organisation.path], organisation
+    paths = access.scope_paths(request.user)
+    if paths is not None and len(paths) == 1:
+        return paths, Organisation.objects.filter(path=paths[0]).first()
+    return paths, None
+
+
+def _scope_choices(request: HttpRequest, level: int) -> list[tuple[int, str]]:
+    """Organisations offered as the report's scope: those down to the territorial level (one query)."""
+    organisations = list(
+        access.viewable_organisations(request.user)
+        .filter(depth__lte=level)
+        .order_by("path")
+        .only("pk", "name", "short_name", "path", "depth")
+    )
+    top = min((organisation.depth for organisation in organisations), default=1)
+    return [(org.pk, "\u2003" * (org.depth - top) + org.display_name) for org in organisations]
+
+
+def _period_form(request: HttpRequest, form_class=PeriodForm):
+    form = form_class(request.GET or None)
+    if not request.GET:
+        a, b = preset_period("this_month", timezone.localdate())
+        form = form_class({"a": f"{a:%d.%m.%Y}", "b": f"{b:%d.%m.%Y}"})
+    return form
+
+
+@login_required
+def growth_table(request: HttpRequest) -> HttpResponse:
+    form = _period_form(request, GrowthForm)
+    context: dict[str, object] = {"form": form}
+    if form.is_valid():
+        data = form.cleaned_data
+        scope_paths, scope = _scope(request, data.get("scope"))
+        grouping = data.get("grouping") or "page"
+        networks = tuple(sorted(data.get("networks") or ()))
+        report = _cached(
+            "growth",
+            scope_paths,
+            (data["a"].isoformat(), data["b"].isoformat(), networks, grouping, data.get("level")),
+            lambda: selectors.growth_report(
+                scope_paths=scope_paths,
+                a=data["a"],
+                b=data["b"],
+                networks=networks,
+                grouping=grouping,
+                level=data.get("level"),
+            ),
+        )
+        export_format = request.GET.get("format", "")
+        if export_format in ("csv", "xlsx"):
+            return _export(report, scope, export_format)
+        table = GrowthTable([growth_cells(row) for row in report.rows], grouping=grouping)
+        RequestConfig(request, paginate={"per_page": 50}).configure(table)
+        context.update(
+            report=report,
+            table=table,
+            visible={column.name for column in table.columns},
+            scope=scope,
+            scope_choices=_scope_choices(request, report.level),
+            summary=[_summary(row) for row in [*report.subtotals, report.total]],
+            query=request.GET.urlencode(),
+        )
+    return render(request, "socialstats/growth_table.html", context)
+
+
+def _summary(row) -> dict:
+    values = row.as_dict()
+    values.update(
+        at_a_text=fmt_int(row.at_a),
+        at_b_text=fmt_int(row.at_b),
+        change_text=fmt_signed(row.change),
+        change_pct_text=fmt_pct(row.change_pct),
+    )
+    return values
+
+
+def _export(report: selectors.GrowthReport, scope: Organisation | None, export_format: str) -> HttpResponse:
+    title = _("Growth of subscribers %(scope)s: %(a)s → %(b)s") % {
+        "scope": scope.display_name if scope else "",
+        "a": fmt_date(report.a),
+        "b": fmt_date(report.b),
+    }
+    cells = export_rows(report.rows, [*report.subtotals, report.total])
+    name = f"growth-{report.a:%Y%m%d}-{report.b:%Y%m%d}.{export_format}"
+    if export_format == "csv":
+        response = HttpResponse(to_csv(cells, title), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(
+            to_xlsx(cells, title), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+def growth_printed(request: HttpRequest) -> HttpResponse:
+    """The 002 document's table, laid out for printing."""
+    form = _period_form(request)
+    context: dict[str, object] = {"form": form}
+    if form.is_valid():
+        data = form.cleaned_data
+        scope_paths, scope = _scope(request, data.get("scope"))
+        networks = tuple(sorted(data.get("networks") or ()))
+        layout = _cached(
+            "printed",
+            scope_paths,
+            (data["a"].isoformat(), data["b"].isoformat(), networks),
+            lambda: selectors.printed_layout(scope_paths=scope_paths, a=data["a"], b=data["b"], networks=networks),
+        )
+        for row in layout.rows:
+            row.printed_cells = [_cell(row.cells.get(value), value) for value, _label in layout.networks]
+        layout.printed_totals = [_cell(layout.totals[value], value) for value, _label in layout.networks]
+        context.update(layout=layout, scope=scope)
+    return render(request, "socialstats/growth_printed.html", context)
+
+
+def _cell(row, network: str) -> dict | None:
+    if row is None:
+        return None
+    values = _summary(row)
+    values["network"] = network
+    return values
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """The overview: union-wide for information staff and the presidium, the user's own scope for others."""
+    scope_paths, scope = _scope(request, _int(request.GET.get("scope")))
+    on = _date(request.GET.get("on")) or timezone.localdate()
+    summary = _cached_dashboard(scope_paths, on)
+    trend_chart = (
+        charts.render(
+            charts.subscribers_over_time(
+                [(day, round(value)) for day, value in summary.trend_points],
+                title=_("Average subscribers per territorial page, last 90 days"),
+            )
+        )
+        if summary.trend_points
+        else ""
+    )
+    values = {
+        "pages": fmt_int(summary.pages),
+        "subscribers": fmt_int(summary.subscribers),
+        "average": fmt_int(round(summary.average)) if summary.average is not None else "—",
+        "month_change": fmt_signed(summary.month_change),
+        "share_with_pages": fmt_pct(summary.share_with_pages, signed=False) or "—",
+        "target": fmt_int(summary.target),
+        "territorial_page_average": fmt_int(round(summary.territorial_page_average))
+        if summary.territorial_page_average is not None
+        else "—",
+    }
+    sentence = ownership_sentence(
+        pages=summary.pages,
+        territorial_pages=summary.territorial_pages,
+        territorial_orgs=summary.territorial_orgs,
+        primary_pages=summary.primary_pages,
+        primary_orgs=summary.primary_orgs,
+        youth_pages=summary.youth_pages,
+    )
+    boards = [
+        (_("Most subscribers"), [_leader(item, fmt_int(int(item.value))) for item in summary.leaders_subscribers]),
+        (_("Most growth this month"), [_leader(item, fmt_signed(int(item.value))) for item in summary.leaders_growth]),
+        (
+            _("Highest engagement"),
+            [_leader(leader, fmt_pct(leader.value, signed=False)) for leader in summary.leaders_engagement],
+        ),
+    ]
+    trend_rows = [(fmt_date(day), fmt_int(round(value))) for day, value in summary.trend_points]
+    return render(
+        request,
+        "socialstats/dashboard.html",
+        {
+            "d": summary,
+            "v": values,
+            "sentence": sentence,
+            "boards": boards,
+            "scope": scope,
+            "trend_chart": trend_chart,
+            "trend_rows": trend_rows,
+            "not_answering": networks_not_answering(),
+        },
+    )
+
+
+def _cached(kind: str, scope_paths: Sequence[str] | None, parameters: tuple, compute):
+    """A report's aggregate, shared for REPORT_CACHE_SECONDS by everyone with the same scope and parameters.
+
+    The reports read every page of the scope (up to a second union-wide at federation scale) while their data
+    change once a night, so a minute of staleness buys one computation per scope and parameters per cache
+    instead of one per request. The key holds the scope's paths themselves: users with different scopes never
+    share an entry. Django's default cache is each app-server process's memory (no Redis dependency).
+    """
+    if settings.REPORT_CACHE_SECONDS <= 0:
+        return compute()
+    scope_key = "*" if scope_paths is None else ",".join(sorted(scope_paths))
+    raw_key = f"{kind}|{scope_key}|{parameters!r}"
+    key = f"socialstats:{kind}:" + hashlib.sha256(raw_key.encode()).hexdigest()
+    return cache.get_or_set(key, compute, settings.REPORT_CACHE_SECONDS)
+
+
+def _cached_dashboard(scope_paths: list[str] | None, on: dt.date) -> overview.Dashboard:
+    target, silent_days = settings.SUBSCRIBER_TARGET_PER_TERRITORIAL_PAGE, settings.SILENT_PAGE_DAYS
+    return _cached(
+        "dashboard",
+        scope_paths,
+        (on.isoformat(), target, silent_days),
+        lambda: overview.dashboard(scope_paths=scope_paths, today=on, target=target, silent_days=silent_days),
+    )
+
+
+def _leader(leader: overview.Leader, text: str) -> dict:
+    return {"label": leader.label, "organisation": leader.organisation, "network": leader.network, "text": text}
+
+
+def _date(value: str | None) -> dt.date | None:
+    """An optional «as of» date (31.12.2017 or 2017-12-31); anything else means today."""
+    try:
+        return parse_date(value) if value else None
+    except ValueError:
+        return None
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None
+
+
+@login_required
+def silent_pages(request: HttpRequest) -> HttpResponse:
+    scope_paths, scope = _scope(request, _int(request.GET.get("scope")))
+    days = settings.SILENT_PAGE_DAYS
+    groups, failing = selectors.silent_pages(scope_paths=scope_paths, today=timezone.localdate(), days=days)
+    return render(
+        request,
+        "socialstats/silent_pages.html",
+        {"groups": groups, "failing": failing, "days": days, "scope": scope},
+    )
+
+
+@login_required
+def engagement(request: HttpRequest) -> HttpResponse:
+    scope_paths, scope = _scope(request, _int(request.GET.get("scope")))
+    rows, averages = selectors.engagement_report(scope_paths=scope_paths, on=timezone.localdate())
+    rows.sort(key=lambda row: -(row.fact.engagement or -1))
+    scatter = [
+        (row.page.title or row.page.handle, row.fact.at_b, row.fact.engagement)
+        for row in rows
+        if row.fact.engagement is not None and row.fact.at_b
+    ]
+    chart = (
+        charts.render(charts.engagement_scatter(scatter, title=_("Engagement against subscribers"))) if scatter else ""
+    )
+    page_rows = [
+        {
+            "title": row.page.title or row.page.handle,
+            "network": row.page.get_network_display(),
+            "organisation": row.page.organisation.display_name,
+            "subscribers": fmt_int(row.fact.at_b),
+            "engagement": fmt_pct(row.fact.engagement, signed=False) or "—",
+            "by_views": fmt_pct(row.fact.engagement_by_views, signed=False) or "—",
+            "posts_30d": "—" if row.fact.posts_30d is None else row.fact.posts_30d,
+            "last_post": fmt_date(timezone.localdate(row.fact.last_post_at)) if row.fact.last_post_at else "—",
+        }
+        for row in rows
+    ]
+    org_rows = [
+        {
+            "label": item.label,
+            "pages": item.pages,
+            "subscribers_text": fmt_int(item.subscribers),
+            "engagement_text": fmt_pct(item.engagement, signed=False) or "—",
+            "by_views_text": fmt_pct(item.engagement_by_views, signed=False) or "—",
+            "posts_text": "—" if item.posts_30d is None else f"{item.posts_30d:.1f}".replace(".", ","),
+        }
+        for item in averages
+    ]
+    return render(
+        request,
+        "socialstats/engagement.html",
+        {"rows": page_rows, "averages": org_rows, "scope": scope, "chart": chart},
+    )
+
+
+@login_required
+def reach(request: HttpRequest) -> HttpResponse:
+    scope_paths, scope = _scope(request, _int(request.GET.get("scope")))
+    grouping = "org" if request.GET.get("grouping") == "org" else "territorial"
+    today = timezone.localdate()
+    rows = selectors.reach_report(scope_paths=scope_paths, on=today, grouping=grouping)
+    members = overview.union_members(scope_paths)
+    subscribers = sum(row.subscribers for row in rows)
+    total = selectors.ReachRow(_("All together"), subscribers, members)
+    return render(
+        request,
+        "socialstats/engagement_reach.html",
+        {
+            "rows": [_reach(row) for row in rows],
+            "total": _reach(total),
+            "scope": scope,
+            "grouping": grouping,
+            "today": today,
+        },
+    )
+
+
+def _reach(row: selectors.ReachRow) -> dict:
+    return {
+        "label": row.label,
+        "subscribers": fmt_int(row.subscribers),
+        "members": fmt_int(row.members) or "—",
+        "reach": fmt_pct(row.reach, signed=False) or "—",
+    }
+
+
+def _series_dates(today: dt.date, months: int = 12) -> Sequence[dt.date]:
+    dates = []
+    month_end = today.replace(day=1) - dt.timedelta(days=1)
+    for _step in range(months):
+        dates.append(month_end)
+        month_end = month_end.replace(day=1) - dt.timedelta(days=1)
+    return [*reversed(dates), today]
+
+
+@login_required
+def growth_charts(request: HttpRequest) -> HttpResponse:
+    """Subscribers over time (a page, or an organisation's subtree) and growth per territorial organisation."""
+    form = _period_form(request)
+    context: dict[str, object] = {"form": form}
+    page_id = _int(request.GET.get("page"))
+    today = timezone.localdate()
+    if form.is_valid():
+        data = form.cleaned_data
+        scope_paths, scope = _scope(request, data.get("scope"))
+        page = None
+        if page_id:
+            page = get_object_or_404(
+                SocialPage.objects.filter(access.path_filter(request.user)).select_related("organisation"),
+                pk=page_id,
+            )
+        series = overview.subscribers_series(
+            scope_paths=scope_paths, dates=_series_dates(today), page_ids=[page.pk] if page else None
+        )
+        title = (
+            _("Subscribers of %(name)s") % {"name": page.title or page.handle}
+            if page
+            else _("Subscribers of %(name)s") % {"name": scope.display_name if scope else _("all organisations")}
+        )
+        rollup = selectors.growth_rows(scope_paths=scope_paths, a=data["a"], b=data["b"], grouping="territorial")
+        bars = [(row.label, row.change) for row in rollup]
+        context.update(
+            scope=scope,
+            page=page,
+            series_rows=[(fmt_date(day), fmt_int(value)) for day, value in series],
+            series_chart=charts.render(charts.subscribers_over_time(series, title=title)),
+            rollup_rows=[_summary(row) for row in rollup],
+            bars_chart=charts.render(
+                charts.growth_bars(
+                    bars,
+                    title=_("Growth per territorial organisation, %(a)s → %(b)s")
+                    % {"a": fmt_date(data["a"]), "b": fmt_date(data["b"])},
+                )
+            )
+            if bars
+            else "",
+        )
+    return render(request, "socialstats/growth_charts.html", context)
