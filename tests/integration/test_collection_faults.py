@@ -55,7 +55,7 @@ def failures_by_handle(run: CollectionRun) -> dict[str, str]:
 
 def test_inner_call_errors_fail_only_their_pages_and_count_consecutive_failures(fake):
     make_vk_pages(600)  # club1..club600: getById batches 1–500 and 501–600 in one execute
-    fake.failing_batches[550] = 100  # the second batch's groups.getById answers `false`, error 100
+    fake.failing_batches[550] = 203  # the second batch's groups.getById answers `false`, error 203 (access denied)
     for group_id in (3, 4):  # closed walls: subscribers are collected, post metrics stay empty
         fake.add(FakeGroup(id=group_id, members=group_id, screen_name=f"club{group_id}", wall_error=15))
 
@@ -65,9 +65,9 @@ def test_inner_call_errors_fail_only_their_pages_and_count_consecutive_failures(
     assert (run.status, run.pages_tried, run.pages_failed) == (RunStatus.DONE, 600, 100)
     failures = failures_by_handle(run)
     assert set(failures) == {f"club{i}" for i in range(501, 601)}
-    assert all(error.startswith("member count: VK error 100") for error in failures.values())
+    assert all(error.startswith("member count: VK error 203") for error in failures.values())
     failed_page = SocialPage.objects.get(handle="club550")
-    assert failed_page.last_error.startswith("member count: VK error 100")
+    assert failed_page.last_error.startswith("member count: VK error 203")
     assert failed_page.last_error_at is not None
     assert failed_page.consecutive_failures == 1
     assert snapshots_on("2027-03-01").count() == 500
