@@ -1,4 +1,4 @@
-"""`manage.py collect_stats [--network vk|telegram|max|ok] [--date YYYY-MM-DD] [--org ID]`: collect in the foreground."""
+"""`manage.py collect_stats [--network vk|telegram|max|ok] [--date YYYY-MM-DD] [--org ID]`: in the foreground."""
 
 from __future__ import annotations
 
