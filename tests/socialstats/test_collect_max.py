@@ -133,6 +133,23 @@ def test_a_channel_the_bot_later_administers_loses_its_flag(tree, clock):
     assert SocialPage.objects.get().needs_bot_admin is False
 
 
+def test_a_bot_removed_from_a_channel_is_not_taken_for_a_deleted_channel(tree, clock):
+    make_pages(tree.vao_p1, "max", ["kicked_bot", "closed_channel"])
+    with respx.mock(base_url=API, assert_all_called=False) as router:
+        router.get("/chats").respond(json={"chats": [chat(5, "kicked_bot", 55, status="removed")]})
+        router.get("/chats/kicked_bot").respond(json=chat(5, "kicked_bot", 55, status="removed"))
+        router.get("/chats/closed_channel").respond(json=chat(6, "closed_channel", 0, status="closed"))
+        reads = router.get("/messages")
+
+        collect(clock)
+
+    kicked = SocialPage.objects.get(handle="kicked_bot")
+    assert (kicked.status, kicked.needs_bot_admin) == (PageStatus.ACTIVE, True)
+    assert Snapshot.objects.get(page=kicked).subscribers == 55
+    assert SocialPage.objects.get(handle="closed_channel").status == PageStatus.DELETED
+    assert not reads.called
+
+
 def test_an_unknown_channel_is_marked_not_found(tree, clock):
     make_pages(tree.vao_p1, "max", ["gone_channel"])
     with respx.mock(base_url=API) as router:

@@ -144,7 +144,8 @@ class MaxCollector(Collector):
                 raise CollectorStopped(f"{self._error(response)}; MAX collection stopped (the bot's chats).")
             body = self._json(response)
             for chat in body.get("chats") or []:
-                if isinstance(chat, dict) and chat.get("link"):
+                # `status` is the bot's own: "removed" (kicked) and "left" mean it is no longer inside.
+                if isinstance(chat, dict) and chat.get("link") and chat.get("status", "active") == "active":
                     chats[_link_name(chat["link"])] = chat
             marker = body.get("marker")
             if marker is None or not body.get("chats"):
@@ -189,10 +190,8 @@ class MaxCollector(Collector):
                 yield [chat]
                 continue
             count = chat.get("participants_count")
-            if chat.get("status") in ("removed", "closed", "suspended"):
-                yield [
-                    PageResult(page.id, Outcome.MARKED, status=PageStatus.DELETED, error=f"channel {chat['status']}")
-                ]
+            if chat.get("status") == "closed":  # the channel itself was closed
+                yield [PageResult(page.id, Outcome.MARKED, status=PageStatus.DELETED, error="channel closed")]
                 continue
             if not isinstance(count, int):
                 yield [PageResult(page.id, Outcome.FAILED, error="MAX returned no participants_count")]
