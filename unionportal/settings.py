@@ -279,3 +279,9 @@ LOGGING["loggers"]["django"] = {"handlers": [], "level": "INFO", "propagate": Tr
 # (0 turns it off). No CACHES setting: each
 # gunicorn worker keeps its own in-memory copy, and pages keep serving when Redis is down.
 REPORT_CACHE_SECONDS = env.int("REPORT_CACHE_SECONDS", default=60)
+
+# --- Security and robustness (issue 12, docs/security.md): limits an attacker or a bad day meets. ---
+# Photos: a photo's pixel count is read from its header and refused above this limit before decoding
+# (a 300 KB PNG can declare 10000×10000 pixels); the photos of one form together at most the total.
+NEWS_PHOTO_MAX_PIXELS = env.int("NEWS_PHOTO_MAX_PIXELS", default=40_000_000)
+NEWS_PHOTOS_MAX_TOTAL_PIXELS = env.int("NEWS_PHOTOS_MAX_TOTAL_PIXELS", default=150_000_000)
