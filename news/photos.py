@@ -58,7 +58,9 @@ def _megapixels(pixels: int) -> str:
 
 
 def _not_a_photo(name: str) -> ValidationError:
-    return ValidationError(_("«%(name)s» is not a photo: only JPEG, PNG and WebP images are accepted.") % {"name": name})
+    return ValidationError(
+        _("«%(name)s» is not a photo: only JPEG, PNG and WebP images are accepted.") % {"name": name}
+    )
 
 
 def _too_many_pixels(name: str) -> ValidationError:

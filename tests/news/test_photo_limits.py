@@ -53,9 +53,7 @@ def test_a_photo_beyond_pillows_own_bomb_limit_gets_the_same_kind_of_message(cli
     assert NewsItem.objects.count() == 0
 
 
-def test_photos_within_the_per_photo_limit_are_refused_when_together_they_exceed_the_total(
-    client, cast, settings
-):
+def test_photos_within_the_per_photo_limit_are_refused_when_together_they_exceed_the_total(client, cast, settings):
     settings.NEWS_PHOTO_MAX_PIXELS = 1_000_000
     settings.NEWS_PHOTOS_MAX_TOTAL_PIXELS = 2_500_000
     client.force_login(cast.primary_admin)
