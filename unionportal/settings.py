@@ -45,6 +45,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",  # Content-Security-Policy (the security block below)
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -285,3 +286,22 @@ REPORT_CACHE_SECONDS = env.int("REPORT_CACHE_SECONDS", default=60)
 # (a 300 KB PNG can declare 10000×10000 pixels); the photos of one form together at most the total.
 NEWS_PHOTO_MAX_PIXELS = env.int("NEWS_PHOTO_MAX_PIXELS", default=40_000_000)
 NEWS_PHOTOS_MAX_TOTAL_PIXELS = env.int("NEWS_PHOTOS_MAX_TOTAL_PIXELS", default=150_000_000)
+
+# Content-Security-Policy (django-csp): scripts only from the portal's own static files; no inline script
+# (charts travel as JSON, static/js/charts.js draws them), no eval, no plugin, no framing, forms post
+# only back to the portal. Styles: own files, and inline style attributes (templates and plotly.js set
+# them; a style cannot run code). Directives in the order of the CSP specification.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
