@@ -12,8 +12,7 @@ from collections.abc import Sequence
 import plotly.graph_objects as go
 
 from unionportal.lib.charts import figure_html
-
-from .growth import fmt_int
+from unionportal.lib.formatting import fmt_int
 
 _LAYOUT = {
     "margin": {"l": 50, "r": 20, "t": 40, "b": 50},
