@@ -63,13 +63,20 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-# After 5 failed logins for one username from one address, that pair waits an hour.
+# Login throttling (unionportal/login_throttle.py, docs/security.md): after AXES_FAILURE_LIMIT wrong passwords
+# for one username from one address, that pair (only) waits LOGIN_COOLOFF_MINUTES, doubled for each further
+# lockout within a day up to LOGIN_COOLOFF_MAX_MINUTES; a new password set through the reset link lifts it.
+# AXES_IPWARE_PROXY_COUNT: reverse proxies in front (0: X-Forwarded-For is ignored, as a client can forge it).
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
-AXES_COOLOFF_TIME = 1  # hours
+LOGIN_COOLOFF_MINUTES = env.int("LOGIN_COOLOFF_MINUTES", default=5)
+LOGIN_COOLOFF_MAX_MINUTES = env.int("LOGIN_COOLOFF_MAX_MINUTES", default=24 * 60)
+AXES_COOLOFF_TIME = "unionportal.login_throttle.cool_off"
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = True  # the failures of the last day make the cool-off grow
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_IPWARE_PROXY_COUNT = env.int("AXES_IPWARE_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "unionportal.login_throttle.client_ip"
 
 # Audit trail (django-auditlog): who changed what and when, shown to information staff.
 # Bulk writes (API snapshots, file imports) are not logged row by row; review status changes are logged
