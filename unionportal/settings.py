@@ -118,6 +118,18 @@ DJANGO_TABLES2_TABLE_ATTRS = {"class": "table"}
 # SQLite by default; DATABASE_URL (postgres://user:pass@host:5432/name) for PostgreSQL via psycopg 3.
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite for a small office's concurrent use (docs/security.md): readers never wait for the writer (WAL);
+    # a write transaction takes the write lock when it begins (IMMEDIATE), so two parallel submissions run
+    # one after the other instead of one failing with "database is locked"; a waiting writer gives up only
+    # after SQLITE_BUSY_TIMEOUT seconds.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": env.int("SQLITE_BUSY_TIMEOUT", default=20),
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
