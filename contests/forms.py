@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from django import forms
-from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from orgs import access
@@ -72,11 +71,9 @@ CriterionFormSet = forms.inlineformset_factory(
 class JurorAddForm(forms.Form):
     user = forms.ModelChoiceField(label=_("Juror"), queryset=None)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, contest: Contest, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = (
-            get_user_model().objects.filter(role_assignments__role=Role.JUROR).distinct().order_by("username")
-        )
+        self.fields["user"].queryset = access.jurors_for(contest.scope).order_by("username")
 
 
 class ResolutionForm(forms.Form):

@@ -13,6 +13,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from unionportal.lib.cells import xlsx_row
+
 from .selectors import Ranking, ResolutionFigures
 
 MONTHS_GENITIVE = [
@@ -59,19 +61,22 @@ def ranking_xlsx(ranking: Ranking) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = _("Ranking")[:31]
-    sheet.append([ranking.contest.title])
+    sheet.append(xlsx_row(sheet, [ranking.contest.title]))
     sheet["A1"].font = Font(bold=True)
-    sheet.append(ranking_header(ranking))
+    sheet.append(xlsx_row(sheet, ranking_header(ranking)))
     for cell in sheet[2]:
         cell.font = Font(bold=True)
     for row in ranking.rows:
         sheet.append(
-            [
-                row.place,
-                row.title,
-                *[round(row.weighted.get(criterion.pk, 0.0), 2) for criterion in ranking.criteria],
-                round(row.total, 2),
-            ]
+            xlsx_row(
+                sheet,
+                [
+                    row.place,
+                    row.title,
+                    *[round(row.weighted.get(criterion.pk, 0.0), 2) for criterion in ranking.criteria],
+                    round(row.total, 2),
+                ],
+            )
         )
     sheet.column_dimensions["B"].width = 40
     buffer = io.BytesIO()

@@ -231,15 +231,17 @@ def contest_reopen_judging(*, contest: Contest) -> None:
 
 
 @transaction.atomic
-@transaction.atomic
 def jury_scores_save(*, juror: Juror, entry: Entry, marks: dict[int, dict]) -> int:
     """Save a juror's marks on one entry: {criterion id: {"points": str, "abstain": bool, "comment": str}}.
 
     The caller looked `entry` up among the entries this juror may score (no conflict of interest);
     this function checks the contest is being judged and each mark is within 0..max. All or nothing:
-    every mark is checked before any is written.
+    every mark is checked before any is written. The contest's row stays locked until the marks are
+    written, so closing the judging (a conditional update of that row) waits for them, and a save that
+    starts after the close sees it.
     """
     contest = juror.contest
+    contest.status = Contest.objects.select_for_update().values_list("status", flat=True).get(pk=contest.pk)
     if contest.status != ContestStatus.JUDGING:
         raise ValidationError(_("Scores are accepted only while the contest is being judged."))
     if entry.contest_id != contest.pk:

@@ -90,7 +90,7 @@ def contest_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "criteria": contest.criteria.all(),
             "entries": contest.entries.select_related("organisation", "page").order_by("title"),
             "progress": selectors.jury_progress(contest),
-            "juror_form": JurorAddForm(),
+            "juror_form": JurorAddForm(contest=contest),
             "entry_form": EntryAddForm(contest=contest)
             if contest.entries_editable and contest.level in ("territorial", "primary")
             else None,
@@ -170,7 +170,7 @@ def entry_remove(request: HttpRequest, pk: int, entry_id: int) -> HttpResponse:
 @require_POST
 def juror_add(request: HttpRequest, pk: int) -> HttpResponse:
     contest = _managed(request, pk)
-    form = JurorAddForm(request.POST)
+    form = JurorAddForm(request.POST, contest=contest)
     if not form.is_valid():
         messages.error(request, _("Choose a user with the juror role."))
         return redirect("contests:detail", contest.pk)

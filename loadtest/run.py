@@ -201,6 +201,7 @@ def main() -> int:
         "SECURE_HSTS_SECONDS": "0",
         "STATIC_ROOT": str(workdir / "static"),
         "CELERY_BROKER_URL": "",
+        "EMAIL_URL": "dummymail://",  # no mail in a load test; the console is refused with DEBUG off
         "LOG_LEVEL": "WARNING",
     }
     server = None

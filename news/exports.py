@@ -12,6 +12,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
 from orgs.models import Organisation
+from unionportal.lib.cells import xlsx_row
 
 from .models import NewsItem
 from .selectors import LATE, MISSING, NOT_EXPECTED, ON_TIME, OPEN, Completeness
@@ -75,7 +76,9 @@ def completeness_xlsx(report: Completeness) -> bytes:
     for block in report.territories:
         territorial = block.territorial.name if block.territorial else "—"
         for row in block.rows:
-            sheet.append([territorial, row.organisation.name, *[labels[cell.state] for cell in row.cells]])
+            sheet.append(
+                xlsx_row(sheet, [territorial, row.organisation.name, *[labels[cell.state] for cell in row.cells]])
+            )
             for column, cell in enumerate(row.cells, start=3):
                 sheet.cell(sheet.max_row, column).fill = PatternFill("solid", fgColor=FILLS[cell.state])
     totals = workbook.create_sheet(_("Rates")[:31])

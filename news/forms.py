@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .photos import photo_check
+from .photos import photo_check, photo_header, photos_total_check
 
 
 class MultiplePhotoInput(forms.ClearableFileInput):
@@ -26,7 +26,16 @@ class MultiplePhotoField(forms.FileField):
             raise ValidationError(
                 gettext("At most %(limit)s photos per item.") % {"limit": settings.NEWS_PHOTOS_PER_ITEM}
             )
-        checked, errors = [], []
+        headers, errors = [], []
+        for uploaded in files:  # headers only: no pixel is decoded before every limit is met
+            try:
+                headers.append(photo_header(uploaded))
+            except ValidationError as error:
+                errors.extend(error.messages)
+        if errors:
+            raise ValidationError(errors)
+        photos_total_check(headers)
+        checked = []
         for uploaded in files:
             try:
                 checked.append(photo_check(uploaded))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -100,6 +101,30 @@ def is_info_staff(user) -> bool:
 
 def user_roles(user) -> set[str]:
     return {role for role, _path in _assignments(user)}
+
+
+def findable_people(user) -> QuerySet:
+    """Accounts `user` may find by name: those holding a role inside the user's scope.
+
+    An account without any role belongs to nobody's subtree: only information staff find it.
+    """
+    people = get_user_model().objects.all()
+    paths = scope_paths(user, ALL_ROLES)
+    if paths is None:
+        return people
+    condition = path_filter(user, "role_assignments__organisation__path") & Q(
+        role_assignments__organisation__is_active=True
+    )
+    if is_info_staff(user):
+        condition |= Q(role_assignments__isnull=True)
+    return people.filter(pk__in=people.filter(condition).values("pk"))
+
+
+def jurors_for(scope: Organisation) -> QuerySet:
+    """Holders of the juror role over `scope`, over part of its subtree, or over an organisation above it."""
+    over = Q(organisation__path__startswith=scope.path) | Q(organisation__path__in=scope.ancestor_paths)
+    holders = RoleAssignment.objects.filter(over, role=Role.JUROR, organisation__is_active=True).values("user_id")
+    return get_user_model().objects.filter(pk__in=holders, is_active=True)
 
 
 def get_viewable_organisation_or_404(user, pk: int) -> Organisation:

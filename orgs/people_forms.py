@@ -24,14 +24,13 @@ class UserSearchForm(forms.Form):
 
 
 class RoleGrantForm(forms.Form):
-    """`user` is chosen among the search results; any active account is accepted (the service decides)."""
+    """`user` is chosen among the search results: an active account among `people` (orgs.access decides)."""
 
-    user = forms.ModelChoiceField(
-        label=_("Person"), queryset=get_user_model().objects.filter(is_active=True), widget=forms.RadioSelect
-    )
+    user = forms.ModelChoiceField(label=_("Person"), queryset=get_user_model().objects.none(), widget=forms.RadioSelect)
 
-    def __init__(self, *args, roles: list[str], **kwargs):
+    def __init__(self, *args, roles: list[str], people, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = people.filter(is_active=True)
         self.fields["role"] = _role_field(roles)
 
 

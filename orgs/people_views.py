@@ -43,12 +43,13 @@ def _display(user) -> str:
 def people(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = access.get_viewable_organisation_or_404(request.user, pk)
     roles = access.grantable_roles(request.user, organisation)
-    grant_form = RoleGrantForm(roles=roles)
+    findable = access.findable_people(request.user)
+    grant_form = RoleGrantForm(roles=roles, people=findable)
     invite_form = UserInviteForm(roles=roles, auto_id=INVITE_ID)
     if request.method == "POST":
         action = request.POST.get("action")
         if action == "grant":
-            grant_form = RoleGrantForm(request.POST, roles=roles)
+            grant_form = RoleGrantForm(request.POST, roles=roles, people=findable)
             if grant_form.is_valid():
                 data = grant_form.cleaned_data
                 try:
@@ -93,7 +94,7 @@ def people(request: HttpRequest, pk: int) -> HttpResponse:
             return HttpResponseBadRequest(_("Unknown action."))
 
     search = UserSearchForm(request.GET or None)
-    candidates = selectors.user_search(search.cleaned_data["q"]) if search.is_valid() else []
+    candidates = selectors.user_search(findable, search.cleaned_data["q"]) if search.is_valid() else []
     below = Paginator(selectors.people_below(organisation), BELOW_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.contrib.auth import get_user_model
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Substr
 
@@ -154,15 +153,15 @@ def people_below(organisation: Organisation) -> QuerySet[RoleAssignment]:
     )
 
 
-def user_search(query: str, *, limit: int = 20) -> list:
-    """Active accounts whose username, name or email contains `query` (at most `limit`)."""
+def user_search(people: QuerySet, query: str, *, limit: int = 20) -> list:
+    """Active accounts among `people` whose username, name or email contains `query` (at most `limit`)."""
     query = query.strip()
     if len(query) < 2:
         return []
     condition = Q(username__icontains=query) | Q(email__icontains=query)
     for word in query.split():
         condition |= Q(first_name__icontains=word) | Q(last_name__icontains=word)
-    return list(get_user_model().objects.filter(condition, is_active=True).order_by("last_name", "username")[:limit])
+    return list(people.filter(condition, is_active=True).order_by("last_name", "username")[:limit])
 
 
 # Joins the names of an organisation's ancestors and its own in exports: `Профсоюз / ВАО / ППО Школа 1`.

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",  # Content-Security-Policy (the security block at the end)
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -62,13 +63,20 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-# After 5 failed logins for one username from one address, that pair waits an hour.
+# Login throttling (unionportal/login_throttle.py, docs/security.md): after AXES_FAILURE_LIMIT wrong passwords
+# for one username from one address, that pair (only) waits LOGIN_COOLOFF_MINUTES, doubled for each further
+# lockout within a day up to LOGIN_COOLOFF_MAX_MINUTES; a new password set through the reset link lifts it.
+# AXES_IPWARE_PROXY_COUNT: reverse proxies in front (0: X-Forwarded-For is ignored, as a client can forge it).
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
-AXES_COOLOFF_TIME = 1  # hours
+LOGIN_COOLOFF_MINUTES = env.int("LOGIN_COOLOFF_MINUTES", default=5)
+LOGIN_COOLOFF_MAX_MINUTES = env.int("LOGIN_COOLOFF_MAX_MINUTES", default=24 * 60)
+AXES_COOLOFF_TIME = "unionportal.login_throttle.cool_off"
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = True  # the failures of the last day make the cool-off grow
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_IPWARE_PROXY_COUNT = env.int("AXES_IPWARE_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "unionportal.login_throttle.client_ip"
 
 # Audit trail (django-auditlog): who changed what and when, shown to information staff.
 # Bulk writes (API snapshots, file imports) are not logged row by row; review status changes are logged
@@ -110,6 +118,18 @@ DJANGO_TABLES2_TABLE_ATTRS = {"class": "table"}
 # SQLite by default; DATABASE_URL (postgres://user:pass@host:5432/name) for PostgreSQL via psycopg 3.
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite for a small office's concurrent use (docs/security.md): readers never wait for the writer (WAL);
+    # a write transaction takes the write lock when it begins (IMMEDIATE), so two parallel submissions run
+    # one after the other instead of one failing with "database is locked"; a waiting writer gives up only
+    # after SQLITE_BUSY_TIMEOUT seconds.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": env.int("SQLITE_BUSY_TIMEOUT", default=20),
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -296,4 +316,29 @@ LOGGING = {
         "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
         "django": {"handlers": [], "level": "INFO", "propagate": True},
     },
+}
+
+# --- Security and robustness (issue 12, docs/security.md) --------------------------------------------
+# Photos: a photo's pixel count is read from its header and refused above this limit before decoding
+# (a 300 KB PNG can declare 10000×10000 pixels); the photos of one form together at most the total.
+NEWS_PHOTO_MAX_PIXELS = env.int("NEWS_PHOTO_MAX_PIXELS", default=40_000_000)
+NEWS_PHOTOS_MAX_TOTAL_PIXELS = env.int("NEWS_PHOTOS_MAX_TOTAL_PIXELS", default=150_000_000)
+
+# Content-Security-Policy (django-csp): scripts only from the portal's own static files; no inline script
+# (charts travel as JSON, static/js/charts.js draws them), no eval, no plugin, no framing, forms post
+# only back to the portal. Styles: own files, and inline style attributes (templates and plotly.js set
+# them; a style cannot run code).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
 }

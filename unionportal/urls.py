@@ -5,6 +5,7 @@ from django.urls import include, path
 from orgs.people_forms import InvitationAwarePasswordResetForm
 
 from . import audit, views
+from .login_throttle import LockoutLiftingSetPasswordForm
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -31,7 +32,7 @@ urlpatterns = [
     ),
     path(
         "accounts/reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(),
+        auth_views.PasswordResetConfirmView.as_view(form_class=LockoutLiftingSetPasswordForm),
         name="password_reset_confirm",
     ),
     path(

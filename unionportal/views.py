@@ -38,5 +38,9 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 def health(request: HttpRequest) -> JsonResponse:
+    """ok / not ok for anyone (load balancers, compose); which service failed and why only for staff."""
     report = health_report()
-    return JsonResponse(report, status=200 if report["ok"] else 503)
+    status = 200 if report["ok"] else 503
+    if not (request.user.is_staff or access.is_info_staff(request.user)):
+        return JsonResponse({"ok": report["ok"]}, status=status)
+    return JsonResponse(report, status=status)

@@ -17,7 +17,6 @@ network ids that collection fills in, and a second link-less page of one organis
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +26,7 @@ from django.db import transaction
 from orgs.models import Organisation
 from orgs.selectors import ORG_EXPORT_COLUMNS, export_orgs, organisation_export_names
 from orgs.services import organisations_import
+from unionportal.lib.cells import csv_writer
 
 from ..models import SNAPSHOT_POST_FIELDS, PrintPublication, Snapshot, SocialPage, Website, WebsiteCheck, WebsiteStat
 from .imports import (
@@ -182,7 +182,7 @@ def export_all(*, directory: Path) -> dict[str, int]:
     with transaction.atomic():  # one consistent reading of the database (REPEATABLE READ is not needed)
         for filename, columns in FILES.items():
             with (directory / filename).open("w", encoding="utf-8", newline="") as handle:
-                writer = csv.writer(handle)
+                writer = csv_writer(handle)
                 writer.writerow(columns)
                 count = 0
                 for row in sources[filename]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 
@@ -19,6 +18,7 @@ from django_tables2 import RequestConfig
 
 from orgs import access
 from orgs.models import Organisation
+from unionportal.lib.cells import csv_writer, xlsx_row
 from unionportal.lib.uploads import stash_discard, stash_path, stash_upload
 
 from ..models import PageStatus, PrintPublication, SnapshotSource, Website
@@ -71,7 +71,7 @@ def _export(queryset, fmt: str) -> HttpResponse:
         sheet = workbook.create_sheet()
         sheet.append(EXPORT_HEADER)
         for row in rows:
-            sheet.append(row)
+            sheet.append(xlsx_row(sheet, row))
         buffer = io.BytesIO()
         workbook.save(buffer)
         response = HttpResponse(
@@ -80,7 +80,7 @@ def _export(queryset, fmt: str) -> HttpResponse:
         response["Content-Disposition"] = f'attachment; filename="pages-{stamp}.xlsx"'
         return response
     text = io.StringIO()
-    writer = csv.writer(text)
+    writer = csv_writer(text)
     writer.writerow(EXPORT_HEADER)
     writer.writerows(rows)
     response = HttpResponse("\ufeff" + text.getvalue(), content_type="text/csv; charset=utf-8")

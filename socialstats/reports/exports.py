@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from unionportal.lib.cells import csv_writer, xlsx_row
 from unionportal.lib.formatting import fmt_date
 
 from .growth import GrowthRow
@@ -48,11 +49,10 @@ def export_rows(rows: list[GrowthRow], extra: list[GrowthRow]) -> list[list]:
 
 def to_csv(rows: list[list], title: str) -> bytes:
     """CSV for Excel in Russia: `;` separated, UTF-8 with BOM, dates 31.12.2017, decimal comma."""
-    import csv
     import io
 
     buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";")
+    writer = csv_writer(buffer, delimiter=";")
     writer.writerow([title])
     writer.writerow(EXPORT_HEADER)
     for row in rows:
@@ -77,12 +77,12 @@ def to_xlsx(rows: list[list], title: str) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "Прирост"
-    sheet.append([title])
+    sheet.append(xlsx_row(sheet, [title]))
     sheet.append(list(EXPORT_HEADER))
     for cell in sheet[2]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append(row)
+        sheet.append(xlsx_row(sheet, row))
         for cell in sheet[sheet.max_row]:
             if isinstance(cell.value, dt.date):
                 cell.number_format = "DD.MM.YYYY"

@@ -283,7 +283,7 @@ def test_ranking_page_shows_the_chart_and_the_table(client, cast, scored):
     login(client, cast, "presidium")
     page = client.get(reverse("contests:ranking", args=[scored.contest.pk])).content.decode()
     assert "vendor/plotly/plotly.min.js" in page
-    assert "Plotly.newPlot" in page
+    assert 'class="plotly-chart"' in page
     assert 'id="ranking"' in page
     assert "27,00" in page
 
@@ -443,3 +443,24 @@ def test_the_entry_add_service_refuses_an_organisation_outside_the_scope(cast, t
     )
     with pytest.raises(ValidationError):
         services.entry_add(contest=draft, organisation=tree.zao)
+
+
+def test_the_juror_picker_offers_only_jurors_within_the_contests_scope(client, cast, tree):
+    contest = services.contest_create(
+        title="Конкурс ВАО", scope=tree.vao, level="primary", period_start=START, period_end=END
+    )
+    juror_zao = UserFactory(username="juror_zao")
+    assign(juror_zao, Role.JUROR, tree.zao)
+    juror_union = UserFactory(username="juror_union")
+    assign(juror_union, Role.JUROR, tree.union)
+    juror_school = UserFactory(username="juror_school")
+    assign(juror_school, Role.JUROR, tree.vao_p2)
+    login(client, cast, "info_officer")
+    offered = set(
+        client.get(reverse("contests:detail", args=[contest.pk])).context["juror_form"].fields["user"].queryset
+    )
+    assert offered == {cast.juror, juror_union, juror_school}
+    client.post(reverse("contests:juror_add", args=[contest.pk]), {"user": juror_zao.pk})
+    assert not contest.jurors.filter(user=juror_zao).exists()
+    client.post(reverse("contests:juror_add", args=[contest.pk]), {"user": juror_school.pk})
+    assert contest.jurors.filter(user=juror_school).exists()

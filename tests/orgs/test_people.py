@@ -163,7 +163,8 @@ def test_people_page_of_own_territory_shows_no_forms_and_no_remove_for_self(clie
 
 
 def test_search_finds_people_by_name_and_email(client, cast, tree):
-    UserFactory(username="ivanova", first_name="Мария", last_name="Иванова", email="m.ivanova@school.example")
+    ivanova = UserFactory(username="ivanova", first_name="Мария", last_name="Иванова", email="m.ivanova@school.example")
+    assign(ivanova, Role.PRIMARY_ADMIN, tree.vao_p2)
     client.force_login(cast.territorial_admin)
     url = reverse("orgs:people", args=[tree.vao_p1.pk])
     assert "m.ivanova@school.example" in client.get(url, {"q": "Иванова"}).content.decode()
@@ -188,22 +189,24 @@ def test_forged_grant_of_a_role_beyond_the_admins_own_is_refused_and_saves_nothi
     client.force_login(cast.territorial_admin)
     response = client.post(
         reverse("orgs:people", args=[tree.vao_p1.pk]),
-        {"action": "grant", "user": cast.outsider.pk, "role": Role.INFO_OFFICER},
+        {"action": "grant", "user": cast.primary_admin.pk, "role": Role.INFO_OFFICER},
     )
     assert response.status_code == 200
     assert "выходит за пределы вашей собственной роли" in response.content.decode()
-    assert not RoleAssignment.objects.filter(user=cast.outsider).exists()
+    assert not RoleAssignment.objects.filter(user=cast.primary_admin, role=Role.INFO_OFFICER).exists()
 
 
 def test_forged_grant_in_the_admins_own_organisation_is_refused(client, cast, tree):
+    colleague = UserFactory(username="colleague")
+    assign(colleague, Role.JUROR, tree.vao_p1)
     client.force_login(cast.primary_admin)
     response = client.post(
         reverse("orgs:people", args=[tree.vao_p1.pk]),
-        {"action": "grant", "user": cast.outsider.pk, "role": Role.PRIMARY_ADMIN},
+        {"action": "grant", "user": colleague.pk, "role": Role.PRIMARY_ADMIN},
     )
     assert response.status_code == 200
     assert "Только администратор организации выше" in response.content.decode()
-    assert not RoleAssignment.objects.filter(user=cast.outsider).exists()
+    assert not RoleAssignment.objects.filter(user=colleague, role=Role.PRIMARY_ADMIN).exists()
 
 
 def test_forged_grant_out_of_scope_answers_404_and_saves_nothing(client, cast, tree):
@@ -483,3 +486,37 @@ def test_request_logs_never_carry_a_set_password_token():
 def test_the_console_handlers_redact_tokens(settings):
     assert "redact_reset_tokens" in settings.LOGGING["handlers"]["console"]["filters"]
     assert "redact_reset_tokens" in settings.LOGGING["handlers"]["django.server"]["filters"]
+
+
+def test_a_territorial_admin_finds_nobody_outside_their_territory(client, cast, tree):
+    zao_admin = UserFactory(username="zao-admin", first_name="Пётр", last_name="Западный", email="zao@union.example")
+    assign(zao_admin, Role.TERRITORIAL_ADMIN, tree.zao)
+    UserFactory(username="zao-nobody", email="zao-nobody@union.example")  # no role at all
+    client.force_login(cast.territorial_admin)
+    url = reverse("orgs:people", args=[tree.vao_p1.pk])
+    page = client.get(url, {"q": "zao"}).content.decode()
+    assert "zao@union.example" not in page and "Западный" not in page and "zao-nobody" not in page
+    assert "Никого не найдено" in page
+    assert "ppo" in client.get(url, {"q": "ppo"}).content.decode()  # the primary admin below: found
+
+
+def test_a_territorial_admin_cannot_grant_a_role_to_an_account_outside_their_territory(client, cast, tree):
+    zao_admin = UserFactory(username="zao-admin")
+    assign(zao_admin, Role.TERRITORIAL_ADMIN, tree.zao)
+    client.force_login(cast.territorial_admin)
+    response = client.post(
+        reverse("orgs:people", args=[tree.vao_p1.pk]),
+        {"action": "grant", "user": zao_admin.pk, "role": Role.PRIMARY_ADMIN},
+    )
+    assert response.status_code == 200
+    assert "zao-admin" not in response.content.decode()
+    assert not RoleAssignment.objects.filter(user=zao_admin, organisation=tree.vao_p1).exists()
+
+
+def test_information_staff_find_accounts_anywhere_and_accounts_without_a_role(client, cast, tree):
+    zao_admin = UserFactory(username="zao-admin", email="zao@union.example")
+    assign(zao_admin, Role.TERRITORIAL_ADMIN, tree.zao)
+    UserFactory(username="zao-nobody", email="zao-nobody@union.example")
+    client.force_login(cast.info_officer)
+    page = client.get(reverse("orgs:people", args=[tree.zao.pk]), {"q": "zao"}).content.decode()
+    assert "zao@union.example" in page and "zao-nobody@union.example" in page

@@ -182,7 +182,8 @@ def test_the_command_refuses_a_bad_date_and_an_unknown_organisation(db):
         call_command("collect_stats", "--org", "999999")
 
 
-def test_health_shows_the_last_nightly_run_per_network(client):
+def test_health_shows_the_last_nightly_run_per_network_to_information_staff(client, cast):
+    client.force_login(cast.info_officer)
     CollectionRun.objects.create(network="vk", for_date=dt.date(2027, 1, 1), trigger="nightly", status=RunStatus.DONE)
 
     report = client.get(reverse("health")).json()

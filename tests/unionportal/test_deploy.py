@@ -24,6 +24,7 @@ def test_check_deploy_is_clean_in_production_environment():
             "DEBUG": "false",
             "SECRET_KEY": "p" * 20 + "roduction-secret-" + "k3y-x9" * 5,
             "ALLOWED_HOSTS": "portal.example.org",
+            "EMAIL_URL": "smtp+tls://portal:secret@smtp.example.org:587",
         },
         "--deploy",
         "--fail-level",
@@ -37,3 +38,21 @@ def test_development_key_with_debug_off_fails_the_check():
     result = _check({"DEBUG": "false", "ALLOWED_HOSTS": "portal.example.org"})
     assert result.returncode != 0
     assert "unionportal.E001" in result.stderr
+
+
+def test_console_email_with_debug_off_fails_the_check():
+    result = _check(
+        {
+            "DEBUG": "false",
+            "SECRET_KEY": "p" * 20 + "roduction-secret-" + "k3y-x9" * 5,
+            "ALLOWED_HOSTS": "portal.example.org",
+            "EMAIL_URL": "consolemail://",
+        }
+    )
+    assert result.returncode != 0
+    assert "unionportal.E002" in result.stderr
+
+
+def test_console_email_is_fine_in_development():
+    result = _check({"DEBUG": "true", "EMAIL_URL": "consolemail://"})
+    assert result.returncode == 0, result.stdout + result.stderr

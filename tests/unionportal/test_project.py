@@ -93,7 +93,21 @@ def test_env_example_lists_every_variable_the_settings_read():
 
 
 @pytest.mark.django_db
-def test_health_reports_database_and_synchronous_mode(client):
+def test_health_tells_an_anonymous_caller_only_ok_or_not(client):
+    response = client.get(reverse("health"))
+    assert response.status_code == 200
+    assert response.json() == {"ok": True}
+
+
+@pytest.mark.django_db
+def test_health_tells_a_primary_admin_only_ok_or_not(client, cast):
+    client.force_login(cast.primary_admin)
+    assert client.get(reverse("health")).json() == {"ok": True}
+
+
+@pytest.mark.django_db
+def test_health_reports_database_and_synchronous_mode_to_information_staff(client, cast):
+    client.force_login(cast.info_officer)
     response = client.get(reverse("health"))
     assert response.status_code == 200
     body = response.json()
@@ -102,7 +116,8 @@ def test_health_reports_database_and_synchronous_mode(client):
 
 
 @pytest.mark.django_db
-def test_health_says_503_when_the_broker_is_unreachable(client, settings):
+def test_health_says_503_when_the_broker_is_unreachable(client, settings, cast):
+    client.force_login(cast.info_officer)
     settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"
     from unionportal.celery import app
 
@@ -114,6 +129,14 @@ def test_health_says_503_when_the_broker_is_unreachable(client, settings):
             app.conf.broker_url = None
     assert response.status_code == 503
     assert response.json()["broker"]["ok"] is False
+    client.logout()
+    with override_settings(CELERY_BROKER_URL="redis://127.0.0.1:1/0"):
+        app.conf.broker_url = "redis://127.0.0.1:1/0"
+        try:
+            response = client.get(reverse("health"))
+        finally:
+            app.conf.broker_url = None
+    assert (response.status_code, response.json()) == (503, {"ok": False})
 
 
 @pytest.mark.django_db

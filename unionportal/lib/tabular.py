@@ -13,6 +13,8 @@ from typing import IO
 
 from django.utils.translation import gettext as _
 
+from .cells import csv_cell_read
+
 
 class TableError(Exception):
     """The file as a whole cannot be read (wrong format, no header, missing columns)."""
@@ -60,7 +62,8 @@ def _read_csv(raw: bytes) -> list[list[str]]:
     first_line = text.splitlines()[0] if text.strip() else ""
     delimiter = max([";", ",", "\t"], key=first_line.count)
     try:
-        return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        return [[csv_cell_read(cell) for cell in row] for row in reader]
     except csv.Error as error:
         raise TableError(_("The file is not a readable CSV table: %(error)s") % {"error": error}) from error
 

@@ -1,12 +1,12 @@
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
 from orgs.models import Organisation
 from socialstats.registry.selectors import EXPORT_COLUMNS, snapshot_export_rows
+from unionportal.lib.cells import csv_writer
 from unionportal.lib.parsing import parse_date
 
 
@@ -42,7 +42,7 @@ class Command(BaseCommand):
         )
         target = output.open("w", encoding="utf-8", newline="") if output else self.stdout
         try:
-            writer = csv.writer(target)
+            writer = csv_writer(target)
             writer.writerow(EXPORT_COLUMNS)
             count = 0
             for row in rows:
