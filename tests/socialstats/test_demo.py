@@ -1,21 +1,16 @@
-"""The demo: the 2018 table plus demo pages with two months of snapshots; idempotent and fast."""
+"""The demo: the 2018 table plus demo pages with two months of snapshots; idempotent (its speed is benchmarked, not timed here)."""
 
 from __future__ import annotations
-
-import time
 
 from socialstats.models import PrintPublication, Snapshot, SocialPage, Website
 from unionportal.demo import demo_load
 
 
-def test_the_demo_loads_quickly_and_a_second_run_adds_nothing(db):
-    started = time.monotonic()
+def test_the_demo_loads_and_a_second_run_adds_nothing(db):
     demo_load()
-    elapsed = time.monotonic() - started
     counts = (SocialPage.objects.count(), Snapshot.objects.count(), Website.objects.count())
     demo_load()
     assert (SocialPage.objects.count(), Snapshot.objects.count(), Website.objects.count()) == counts
-    assert elapsed < 5
     assert SocialPage.objects.filter(title__startswith="Демо").count() >= 5
     assert Snapshot.objects.filter(page__title__startswith="Демо", likes__isnull=False).count() > 100
     assert Snapshot.objects.filter(page__title="").count() == 33  # the 2018 table
