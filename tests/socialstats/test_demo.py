@@ -1,4 +1,4 @@
-"""The demo: the 2018 table plus demo pages with two months of snapshots; idempotent (its speed is benchmarked, not timed here)."""
+"""The demo: the 2018 table plus demo pages with two months of snapshots; loading it twice adds nothing."""
 
 from __future__ import annotations
 
