@@ -160,7 +160,7 @@ def _attempt(request, flow: ImportFlow, path: Path, token: str, mapping: dict, o
     try:
         report = flow.run(path, options=options, mapping=mapping, dry_run=dry_run, user=request.user)
     except ColumnsNotRecognised as error:
-        context["mapping_message"] = str(error)
+        context["mapping_message"] = " ".join(error.errors)
         context["mapping_form"] = ColumnMappingForm(
             headers=error.headers, columns=flow.columns, recognised={**error.recognised, **mapping}
         )

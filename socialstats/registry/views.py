@@ -21,7 +21,7 @@ from orgs.import_flow import ImportFlow, import_page
 from orgs.models import Organisation
 
 from ..models import PageStatus, PrintPublication, SnapshotSource, Website
-from . import imports, selectors, services
+from . import exports, imports, selectors, services
 from .filters import OrganisationScopeForm, PageFilter
 from .forms import (
     PageAddForm,
@@ -35,7 +35,7 @@ from .forms import (
     WebsiteStatsImportUploadForm,
 )
 from .imports.common import PAGE_COLUMNS, SNAPSHOT_COLUMNS, WEBSITE_STAT_COLUMNS
-from .tables import PageTable, SnapshotTable
+from .tables import PageTable, SnapshotTable, WebsiteRegistryTable
 
 EXPORT_HEADER = ["organisation", "network", "url", "owner", "official", "status", "subscribers", "as_of"]
 
@@ -394,4 +394,59 @@ def publication_edit(request: HttpRequest, org_pk: int, pk: int | None = None) -
         request,
         "socialstats/publication_form.html",
         {"form": form, "organisation": organisation, "publication": publication},
+    )
+
+
+# --- the registry across the union ---------------------------------------------------------------------
+
+
+def _download(content: bytes, *, name: str, fmt: str) -> HttpResponse:
+    content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" if fmt == "xlsx" else "text/csv"
+    response = HttpResponse(content, content_type=content_type + ("; charset=utf-8" if fmt == "csv" else ""))
+    response["Content-Disposition"] = f'attachment; filename="{name}-{timezone.localdate().isoformat()}.{fmt}"'
+    return response
+
+
+@login_required
+def website_registry(request: HttpRequest) -> HttpResponse:
+    """Every website of the user's scope with its checklist and latest period, sortable; CSV and XLSX."""
+    organisation, _subtree = _scoped_organisation(request)
+    websites = selectors.website_registry(request.user, scope=organisation)
+    fmt = request.GET.get("export")
+    if fmt in ("csv", "xlsx"):
+        header, rows = exports.website_header(), exports.website_rows(websites)
+        content = exports.to_xlsx(header, rows, title=_("Websites")) if fmt == "xlsx" else exports.to_csv(header, rows)
+        return _download(content, name="websites", fmt=fmt)
+    table = WebsiteRegistryTable(websites)
+    RequestConfig(request, paginate={"per_page": 100}).configure(table)
+    query = request.GET.copy()
+    query.pop("export", None)
+    return render(
+        request,
+        "socialstats/website_registry.html",
+        {
+            "table": table,
+            "organisation": organisation,
+            "query": query.urlencode(),
+            "is_info_staff": access.is_info_staff(request.user),
+        },
+    )
+
+
+@login_required
+def publication_registry(request: HttpRequest) -> HttpResponse:
+    """Every print title of the user's scope, grouped by the level of its organisation; CSV and XLSX."""
+    organisation, _subtree = _scoped_organisation(request)
+    publications = list(selectors.publication_registry(request.user, scope=organisation))
+    fmt = request.GET.get("export")
+    if fmt in ("csv", "xlsx"):
+        header, rows = exports.publication_header(), exports.publication_rows(publications)
+        content = exports.to_xlsx(header, rows, title=_("Print")) if fmt == "xlsx" else exports.to_csv(header, rows)
+        return _download(content, name="print", fmt=fmt)
+    query = request.GET.copy()
+    query.pop("export", None)
+    return render(
+        request,
+        "socialstats/publication_registry.html",
+        {"publications": publications, "organisation": organisation, "query": query.urlencode()},
     )
