@@ -83,8 +83,8 @@ def test_the_websites_export_has_russian_headers_and_excel_csv(client, cast, sit
     rows = list(csv.reader(io.StringIO(text.removeprefix("\ufeff")), delimiter=";"))
     assert rows[0][:2] == ["Организация", "Сайт"] and rows[0][-3:] == [
         "Опубликовано материалов",
-        "Посетителей",
-        "Просмотров",
+        "Посетители",
+        "Просмотры",
     ]
     assert rows[1][-5:] == ["01.01.2018", "28.02.2022", "2142", "6741", ""]
     response = client.get(reverse("socialstats:website_registry"), {"export": "xlsx"})
