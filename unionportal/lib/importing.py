@@ -210,23 +210,51 @@ def _refuse_rows(limits: Limits) -> TableError:
     )
 
 
+_ROW_TAG = re.compile(rb"<(?:\w+:)?row[\s>/]")
+
+
+def _xlsx_rows_past(archive: zipfile.ZipFile, limit: int) -> bool:
+    """Whether a worksheet has more than `limit` rows, counted in its XML as it unpacks (nothing kept).
+
+    Before openpyxl sees the file: opening a worksheet that declares no size makes openpyxl read all of it
+    (a 3-million-row sheet took minutes and hundreds of megabytes), and a declared size may lie.
+    """
+    for member in archive.infolist():
+        if not (member.filename.startswith("xl/worksheets/") and member.filename.endswith(".xml")):
+            continue
+        count, tail = 0, b""
+        with archive.open(member) as part:
+            while chunk := part.read(1_048_576):
+                data = tail + chunk
+                count += len(_ROW_TAG.findall(data))
+                if count > limit:
+                    return True
+                # Keep the end of the chunk: a tag cut in two is found in the next round, not twice.
+                cut = max(len(data) - 16, 0)
+                last = data.rfind(b"<", cut)
+                tail = data[last:] if last != -1 else b""
+                count -= len(_ROW_TAG.findall(tail))
+    return False
+
+
 def _xlsx_rows(stream: IO[bytes], limits: Limits) -> Iterator[list[str]]:
     from openpyxl import load_workbook
-    from openpyxl.utils import range_boundaries
 
     try:
         with zipfile.ZipFile(stream) as archive:
             unpacked = sum(member.file_size for member in archive.infolist())
+            if unpacked > limits.xlsx_bytes:
+                raise TableError(
+                    _(
+                        "The XLSX file unpacks to %(size)s MB, more than %(limit)s MB (the "
+                        "IMPORT_MAX_XLSX_UNCOMPRESSED_SIZE limit); save it as CSV or split it."
+                    )
+                    % {"size": unpacked // 1_048_576, "limit": limits.xlsx_bytes // 1_048_576}
+                )
+            if _xlsx_rows_past(archive, limits.rows + 1):
+                raise _refuse_rows(limits)
     except zipfile.BadZipFile as error:
         raise TableError(_("The XLSX file cannot be opened: %(error)s") % {"error": error}) from error
-    if unpacked > limits.xlsx_bytes:
-        raise TableError(
-            _(
-                "The XLSX file unpacks to %(size)s MB, more than %(limit)s MB (the IMPORT_MAX_XLSX_UNCOMPRESSED_SIZE "
-                "limit); save it as CSV or split it."
-            )
-            % {"size": unpacked // 1_048_576, "limit": limits.xlsx_bytes // 1_048_576}
-        )
     stream.seek(0)
     try:
         workbook = load_workbook(stream, read_only=True, data_only=True)
@@ -234,12 +262,6 @@ def _xlsx_rows(stream: IO[bytes], limits: Limits) -> Iterator[list[str]]:
         raise TableError(_("The XLSX file cannot be opened: %(error)s") % {"error": error}) from error
     try:
         sheet = workbook.worksheets[0]
-        try:
-            _min_col, _min_row, _max_col, max_row = range_boundaries(sheet.calculate_dimension())
-        except (ValueError, TypeError):
-            max_row = None  # the sheet declares no size: the rows are counted as they come
-        if max_row is not None and max_row - 1 > limits.rows:
-            raise _refuse_rows(limits)
         for row in sheet.iter_rows(values_only=True, max_col=limits.cells + 1):
             yield [_xlsx_cell(value) for value in row]
     finally:
