@@ -163,7 +163,8 @@ def main() -> str:
     lines += [
         "",
         "A CSV is read row by row and refused at the first row past the limit; an XLSX is refused from its zip",
-        "directory (the unpacked size) or its declared dimension before a row is parsed, and otherwise counted row",
-        "by row in openpyxl's read-only mode. Nothing is kept before the limits are known to hold.",
+        "directory (the unpacked size) or by counting the `<row>` tags of its sheet XML as it unpacks, before",
+        "openpyxl opens it (openpyxl reads a whole sheet that declares no size when opening it: the third file took",
+        "254 s and 262 MB that way). Nothing is kept before the limits are known to hold.",
     ]
     return "\n".join(lines)
