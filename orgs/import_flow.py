@@ -156,7 +156,7 @@ def _state(token: str, mapping: dict, options: dict) -> ImportStateForm:
 
 
 def _attempt(request, flow: ImportFlow, path: Path, token: str, mapping: dict, options: dict, *, dry_run: bool):
-    context: dict[str, object] = {"state": _state(token, mapping, options)}
+    context: dict[str, object] = {"state": _state(token, mapping, options), "form": flow.upload_form()}
     try:
         report = flow.run(path, options=options, mapping=mapping, dry_run=dry_run, user=request.user)
     except ColumnsNotRecognised as error:
