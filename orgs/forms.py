@@ -19,8 +19,3 @@ class OrgImportUploadForm(ImportUploadForm):
         label=_("Create placeholder primaries up to the number in the primaries_count column"),
         required=False,
     )
-
-
-class ImportConfirmForm(forms.Form):
-    token = forms.CharField(widget=forms.HiddenInput)
-    create_placeholders = forms.BooleanField(required=False, widget=forms.HiddenInput)

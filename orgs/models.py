@@ -91,3 +91,32 @@ class RoleAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()} — {self.organisation}"
+
+
+class OrganisationAlias(models.Model):
+    """Another name an import file gives an organisation («Башкортостанская республиканская» for the full name).
+
+    Chosen once in an import's preview (or `--alias` on the command line); the next file with that name
+    matches by itself. Names are compared by `key`: lower case, «ё» as «е», without spaces and punctuation.
+    """
+
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="aliases"
+    )
+    name = models.CharField(_("name in files"), max_length=300)
+    key = models.CharField(max_length=300, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("organisation alias")
+        verbose_name_plural = _("organisation aliases")
+        constraints = [
+            # One organisation per name in files: imports look names up by key (organisations_by_names).
+            models.UniqueConstraint(fields=["key"], name="org_alias_unique_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} → {self.organisation}"

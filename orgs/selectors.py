@@ -7,8 +7,10 @@ from collections.abc import Iterable
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Substr
 
+from unionportal.lib.importing import header_key
+
 from .access import scope_paths, viewable_organisations
-from .models import Organisation, OrgKind, RoleAssignment
+from .models import Organisation, OrganisationAlias, OrgKind, RoleAssignment
 
 
 def primaries_below(organisations: Iterable[Organisation]) -> dict[str, int]:
@@ -108,7 +110,8 @@ def organisations_by_names(names: Iterable[str]) -> dict[str, list[Organisation]
 
     For importers of other apps: a name with several organisations is ambiguous, with none unknown.
     A name written as a path of names (`ВАО / ППО Школа 1`, see `PATH_SEPARATOR`) names the organisation
-    under those ancestors: that is how an export tells apart organisations with the same name.
+    under those ancestors: that is how an export tells apart organisations with the same name. A name
+    found neither way is looked up among the aliases (`OrganisationAlias`, compared by `header_key`).
     """
     wanted = {name for name in names if name}
     if not wanted:
@@ -121,6 +124,10 @@ def organisations_by_names(names: Iterable[str]) -> dict[str, list[Organisation]
     if paths:
         for name, matches in organisations_by_path_names(paths).items():
             found[name] = matches
+    by_key = {header_key(name): name for name in wanted - set(found)}
+    if by_key:
+        for alias in OrganisationAlias.objects.filter(key__in=by_key).select_related("organisation"):
+            found[by_key[alias.key]] = [alias.organisation]
     return found
 
 

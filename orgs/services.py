@@ -6,6 +6,7 @@ import contextlib
 import datetime as dt
 import logging
 import smtplib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import IO
 
@@ -22,27 +23,37 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 
+from unionportal.lib.importing import (
+    Column,
+    ImportRejected,
+    RowError,
+    TableError,
+    header_key,
+    read_table,
+)
 from unionportal.lib.parsing import parse_count, parse_date
-from unionportal.lib.tabular import RowError, TableError, read_table
 
 from . import access
-from .models import Organisation, OrgKind, Role, RoleAssignment
+from .models import Organisation, OrganisationAlias, OrgKind, Role, RoleAssignment
 from .selectors import PATH_SEPARATOR, organisation_path_names, organisations_by_path_names
 
-ORG_COLUMNS = ["organisation", "kind"]
-ORG_OPTIONAL_COLUMNS = [
-    "parent",
-    "primaries_count",
-    "full_name",
-    "region",
-    "members_count",
-    "members_as_of",
+# The organisation file's columns (docs/people.md): the headers people type, Russian and English.
+ORG_COLUMNS = (
+    Column("organisation", _l("Organisation"), ("Организация", "Профсоюзная организация", "Название"), required=True),
+    Column("kind", _l("Kind"), ("Вид", "Тип", "Уровень"), required=True),
+    Column("parent", _l("Parent organisation"), ("Вышестоящая организация", "Родитель", "Входит в")),
+    Column("primaries_count", _l("Primary organisations"), ("Количество ППО", "Число первичных организаций")),
+    Column("full_name", _l("Full name"), ("Полное название", "Полное наименование")),
+    Column("region", _l("Region"), ("Регион", "Субъект РФ")),
+    Column("members_count", _l("Union members"), ("Членов профсоюза", "Численность", "Количество членов")),
+    Column("members_as_of", _l("Members as of"), ("Численность на дату",)),
     # Written by `export_all` so that a full export imports back to the same state.
-    "active",
-    "founded_on",
-    "closed_on",
-]
+    Column("active", _l("Active"), ("Действует",)),
+    Column("founded_on", _l("In the union since"), ("В профсоюзе с",)),
+    Column("closed_on", _l("Closed on"), ("Закрыта",)),
+)
 
 YES_NO = {
     "": None,
@@ -63,14 +74,6 @@ KIND_ALIASES = {
     "молодёжный совет": OrgKind.YOUTH_COUNCIL,
     "youth": OrgKind.YOUTH_COUNCIL,
 }
-
-
-class ImportRejected(Exception):
-    """Nothing was saved: `errors` name each row and column at fault."""
-
-    def __init__(self, errors: list[RowError] | list[str]):
-        super().__init__(f"{len(errors)} error(s)")
-        self.errors = [str(error) for error in errors]
 
 
 @dataclass
@@ -187,6 +190,7 @@ def organisations_import(
     filename: str = "",
     create_placeholders: bool = False,
     dry_run: bool = False,
+    mapping: Mapping[str, str] | None = None,
 ) -> OrgImportReport:
     """Import organisations all or nothing; importing the same file again changes nothing.
 
@@ -194,7 +198,7 @@ def organisations_import(
     Raises ImportRejected (with every row's errors) and saves nothing when any row is bad.
     """
     try:
-        table = read_table(source, filename=filename, required=ORG_COLUMNS, optional=ORG_OPTIONAL_COLUMNS)
+        table = read_table(source, filename=filename, columns=ORG_COLUMNS, mapping=mapping)
     except TableError as error:
         raise ImportRejected([str(error)]) from error
     rows, errors = _parse_org_rows(table)
@@ -314,6 +318,17 @@ def _upsert_org(item: _OrgRow, parent: Organisation | None, report: OrgImportRep
 
 
 @transaction.atomic
+def organisation_alias_save(*, name: str, organisation: Organisation, user=None) -> OrganisationAlias:
+    """Remember that import files call `organisation` `name`; a name chosen again moves to the new choice."""
+    name = name.strip()
+    if not name:
+        raise ValidationError(_("The name is empty."))
+    alias, _created = OrganisationAlias.objects.update_or_create(
+        key=header_key(name), defaults={"name": name, "organisation": organisation, "created_by": user}
+    )
+    return alias
+
+
 def organisation_close(*, organisation: Organisation, on: dt.date | None = None) -> Organisation:
     """Deactivate an organisation and its subtree; nothing is deleted, history stays."""
     on = on or timezone.localdate()

@@ -1,20 +1,17 @@
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
 
-from unionportal.lib.uploads import stash_discard, stash_path, stash_upload
-
 from . import access, selectors
-from .forms import ImportConfirmForm, OrgImportUploadForm
+from .forms import OrgImportUploadForm
+from .import_flow import ImportFlow, import_page
 from .models import OrgKind
-from .services import ImportRejected, organisations_import
+from .services import ORG_COLUMNS, organisations_import
 from .tables import OrganisationTable
 
 
@@ -82,57 +79,38 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _run_organisations(path, *, options, mapping, dry_run, user):
+    return organisations_import(
+        source=path,
+        filename=path.name,
+        create_placeholders=bool(options.get("create_placeholders")),
+        dry_run=dry_run,
+        mapping=mapping,
+    )
+
+
+def _organisations_summary(report) -> str:
+    return _("Imported: %(created)s created, %(updated)s updated, %(unchanged)s unchanged.") % {
+        "created": len(report.created),
+        "updated": len(report.updated),
+        "unchanged": report.unchanged,
+    }
+
+
+ORGANISATIONS_IMPORT = ImportFlow(
+    "orgs:import",
+    "orgs/organisation_import.html",
+    ORG_COLUMNS,
+    OrgImportUploadForm,
+    _run_organisations,
+    done_url="orgs:tree",
+    summary=_organisations_summary,
+)
+
+
 @login_required
 def organisation_import(request: HttpRequest) -> HttpResponse:
-    """Upload → preview (nothing saved) → confirm. Information staff only."""
+    """Upload → (map columns) → preview (nothing saved) → confirm. Information staff only."""
     if not access.is_info_staff(request.user):
         raise Http404
-    user_id = request.user.pk
-    if request.method == "POST" and "token" in request.POST:
-        confirm = ImportConfirmForm(request.POST)
-        if confirm.is_valid():
-            token = confirm.cleaned_data["token"]
-            try:
-                path = stash_path(user_id=user_id, token=token)
-                report = organisations_import(
-                    source=path.read_bytes(),
-                    filename=path.name,
-                    create_placeholders=confirm.cleaned_data["create_placeholders"],
-                )
-            except ValidationError as error:
-                messages.error(request, " ".join(error.messages))
-                return redirect("orgs:import")
-            except ImportRejected as rejected:
-                return render(
-                    request, "orgs/organisation_import.html", {"form": OrgImportUploadForm(), "errors": rejected.errors}
-                )
-            stash_discard(user_id=user_id, token=token)
-            messages.success(
-                request,
-                _("Imported: %(created)s created, %(updated)s updated, %(unchanged)s unchanged.")
-                % {"created": len(report.created), "updated": len(report.updated), "unchanged": report.unchanged},
-            )
-            return redirect("orgs:tree")
-    form = OrgImportUploadForm(request.POST or None, request.FILES or None)
-    context: dict[str, object] = {"form": form}
-    if request.method == "POST" and form.is_valid():
-        uploaded = form.cleaned_data["file"]
-        try:
-            token = stash_upload(user_id=user_id, uploaded=uploaded)
-            path = stash_path(user_id=user_id, token=token)
-            report = organisations_import(
-                source=path.read_bytes(),
-                filename=path.name,
-                create_placeholders=form.cleaned_data["create_placeholders"],
-                dry_run=True,
-            )
-        except ValidationError as error:
-            form.add_error("file", error)
-        except ImportRejected as rejected:
-            context["errors"] = rejected.errors
-        else:
-            context["preview"] = report
-            context["confirm"] = ImportConfirmForm(
-                initial={"token": token, "create_placeholders": form.cleaned_data["create_placeholders"]}
-            )
-    return render(request, "orgs/organisation_import.html", context)
+    return import_page(request, ORGANISATIONS_IMPORT)

@@ -221,7 +221,8 @@ class Website(models.Model):
     organisation = models.ForeignKey(
         Organisation, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="websites"
     )
-    url = models.URLField(_("address"), max_length=500)
+    # Empty: registered by an import of figures (the 003 table) before anyone typed the address in.
+    url = models.URLField(_("address"), max_length=500, blank=True)
     title = models.CharField(_("title"), max_length=300, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     checklist = models.JSONField(_("checklist"), default=dict, blank=True, help_text=_("WebsiteCheck → bool"))
@@ -230,10 +231,13 @@ class Website(models.Model):
     class Meta:
         verbose_name = _("website")
         verbose_name_plural = _("websites")
-        constraints = [models.UniqueConstraint(fields=["url"], name="website_unique_url")]
+        constraints = [
+            # A known address belongs to one website (imports find websites by it); unknown ones may repeat.
+            models.UniqueConstraint(fields=["url"], condition=~models.Q(url=""), name="website_unique_url"),
+        ]
 
     def __str__(self) -> str:
-        return self.title or self.url
+        return self.title or self.url or str(_("website (address unknown)"))
 
     @property
     def checklist_score(self) -> int:

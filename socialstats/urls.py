@@ -19,6 +19,9 @@ urlpatterns = [
     path("snapshots/import/", views.snapshots_import, name="snapshots_import"),
     # Websites and print publications of an organisation
     path("websites/import/", views.website_stats_import, name="website_stats_import"),
+    # The registry across the union: every website, every print title of the scope
+    path("websites/", views.website_registry, name="website_registry"),
+    path("print/", views.publication_registry, name="publication_registry"),
     path("org/<int:pk>/resources/", views.organisation_resources, name="resources"),
     path("org/<int:org_pk>/websites/add/", views.website_edit, name="website_add"),
     path("org/<int:org_pk>/websites/<int:pk>/edit/", views.website_edit, name="website_edit"),

@@ -168,7 +168,20 @@ STORAGES = {
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=10_485_760)
+# Imports (unionportal/lib/importing.py, docs/registry.md): an upload past IMPORT_MAX_FILE_SIZE is refused while it
+# arrives (LimitedUploadHandler); a file is refused at once past IMPORT_MAX_ROWS data rows, a row with more than
+# IMPORT_MAX_CELLS_PER_ROW cells, or an XLSX whose parts unpack to more than IMPORT_MAX_XLSX_UNCOMPRESSED_SIZE.
+# An upload never confirmed is deleted after IMPORT_STASH_HOURS (the import-stash-cleanup task).
 IMPORT_MAX_FILE_SIZE = env.int("IMPORT_MAX_FILE_SIZE", default=20 * 1024 * 1024)
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=100_000)
+IMPORT_MAX_CELLS_PER_ROW = env.int("IMPORT_MAX_CELLS_PER_ROW", default=100)
+IMPORT_MAX_XLSX_UNCOMPRESSED_SIZE = env.int("IMPORT_MAX_XLSX_UNCOMPRESSED_SIZE", default=100 * 1024 * 1024)
+IMPORT_STASH_HOURS = env.int("IMPORT_STASH_HOURS", default=24)
+FILE_UPLOAD_HANDLERS = [
+    "unionportal.lib.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # Security: production values are on whenever DEBUG is off (`manage.py check --deploy` is clean).
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
@@ -238,6 +251,11 @@ CELERY_BEAT_SCHEDULE = {
     "news-monthly-reminders": {
         "task": "news.tasks.news_reminders_task",
         "schedule": crontab(day_of_month=NEWS_REMINDER_DAY, hour=10, minute=0),
+    },
+    # Every hour at :20: delete uploaded import files never confirmed within IMPORT_STASH_HOURS (a day).
+    "import-stash-cleanup": {
+        "task": "orgs.tasks.import_stash_cleanup",
+        "schedule": crontab(minute=20),
     },
     # Every Monday at 09:00: tell territorial admins what waits for their review.
     "news-weekly-digest": {

@@ -68,12 +68,33 @@ class SnapshotsImportUploadForm(ImportUploadForm):
 
 
 class WebsiteStatsImportUploadForm(ImportUploadForm):
-    create_missing = forms.BooleanField(label=_("Register the websites that are not in the portal yet"), required=False)
+    """The 003 table has no period columns: its one period is given here."""
 
+    period_start = forms.DateField(
+        label=_("Period from (when the file has no period columns)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    period_end = forms.DateField(
+        label=_("Period to"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    create_missing = forms.BooleanField(
+        label=_(
+            "Register the websites that are not in the portal yet (with the address unknown when the file has none)"
+        ),
+        required=False,
+    )
 
-class ImportConfirmForm(forms.Form):
-    token = forms.CharField(widget=forms.HiddenInput)
-    create_missing = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("period_start"), data.get("period_end")
+        if (start is None) != (end is None):
+            raise forms.ValidationError(_("Give both ends of the period, or neither."))
+        if start and end and end < start:
+            raise forms.ValidationError(_("The period ends before it starts."))
+        return data
 
 
 class WebsiteForm(forms.Form):

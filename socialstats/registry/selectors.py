@@ -8,13 +8,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 
-from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models import Case, Count, F, IntegerField, OuterRef, QuerySet, Subquery, Value, When
 
 from orgs.access import EDIT_ROLES, path_filter
-from orgs.models import Organisation
+from orgs.models import Organisation, OrgKind
 from orgs.selectors import organisation_export_names
 
-from ..models import Network, PageStatus, PrintPublication, Snapshot, SocialPage, Website
+from ..models import Network, PageStatus, PrintPublication, Snapshot, SocialPage, Website, WebsiteStat
 
 EXPORT_COLUMNS = ["organisation", "network", "date", "subscribers", "page_url"]
 
@@ -89,3 +89,51 @@ def snapshot_export_rows(
     names = organisation_export_names(Organisation.objects.all())
     for organisation_id, network, date, subscribers, url in rows.iterator(chunk_size=2000):
         yield [names[organisation_id], network, date.isoformat(), str(subscribers), url]
+
+
+# --- the registry across the union (the 003 document's «Лидеры по количеству публикаций» and
+# «Печатные издания территориальных организаций») ----------------------------------------------------------
+
+
+def website_registry(user=None, *, scope: Organisation | None = None) -> QuerySet[Website]:
+    """Every website in the user's scope (all of them without a user) with its latest period's figures.
+
+    One query: the latest period (by its end) comes in as `latest_*` annotations. Leaders first: most
+    published materials, then visitors; websites without figures last.
+    """
+    latest = WebsiteStat.objects.filter(website=OuterRef("pk")).order_by("-period_end", "-period_start")
+    queryset = Website.objects.select_related("organisation")
+    if user is not None:
+        queryset = queryset.filter(path_filter(user, "organisation__path"))
+    if scope is not None:
+        queryset = queryset.filter(organisation__path__startswith=scope.path)
+    return queryset.annotate(
+        latest_start=Subquery(latest.values("period_start")[:1]),
+        latest_end=Subquery(latest.values("period_end")[:1]),
+        latest_materials=Subquery(latest.values("materials")[:1]),
+        latest_visitors=Subquery(latest.values("visitors")[:1]),
+        latest_views=Subquery(latest.values("views")[:1]),
+    ).order_by(
+        F("latest_materials").desc(nulls_last=True),
+        F("latest_visitors").desc(nulls_last=True),
+        "organisation__path",
+        "url",
+    )
+
+
+# The levels of the print registry, top down (the 003 document: the central committee, territorial, primary).
+PRINT_LEVELS = (OrgKind.FEDERATION, OrgKind.UNION, OrgKind.TERRITORIAL, OrgKind.PRIMARY, OrgKind.YOUTH_COUNCIL)
+
+
+def publication_registry(user=None, *, scope: Organisation | None = None) -> QuerySet[PrintPublication]:
+    """Every print title in scope, ordered by the level of its organisation, then the tree, then title."""
+    queryset = PrintPublication.objects.select_related("organisation")
+    if user is not None:
+        queryset = queryset.filter(path_filter(user, "organisation__path"))
+    if scope is not None:
+        queryset = queryset.filter(organisation__path__startswith=scope.path)
+    level = Case(
+        *(When(organisation__kind=kind, then=Value(index)) for index, kind in enumerate(PRINT_LEVELS)),
+        output_field=IntegerField(),
+    )
+    return queryset.annotate(level=level).order_by("level", "organisation__path", "-is_active", "title")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
-from ..models import Snapshot, SocialPage
+from ..models import Snapshot, SocialPage, WebsiteCheck
 
 
 class PageTable(tables.Table):
@@ -57,3 +57,40 @@ class SnapshotTable(tables.Table):
         order_by = ("-date",)
         per_page = 50
         empty_text = _("No snapshots yet.")
+
+
+NUMBER = "{% load formatting %}{{ value|num }}"
+
+
+class WebsiteRegistryTable(tables.Table):
+    """Every website of the scope with its latest period (the 003 document's «Лидеры по количеству публикаций»)."""
+
+    organisation = tables.Column(
+        verbose_name=_("Organisation"), accessor="organisation__name", order_by=("organisation__path",)
+    )
+    url = tables.TemplateColumn(
+        '{% load i18n %}{% if value %}<a href="{{ value }}" rel="noopener">{{ value }}</a>'
+        "{% else %}<span class=\"muted\">{% translate '(address unknown)' %}</span>{% endif %}",
+        verbose_name=_("Website"),
+    )
+    checklist = tables.TemplateColumn(
+        "{{ record.checklist_score }} / {{ checklist_total }}",
+        verbose_name=_("Checklist"),
+        orderable=False,
+        attrs={"td": {"class": "num"}},
+        extra_context={"checklist_total": len(WebsiteCheck.values)},
+    )
+    latest_end = tables.TemplateColumn(
+        "{% if record.latest_start %}{{ record.latest_start|date:'d.m.Y' }}–{{ value|date:'d.m.Y' }}"
+        "{% else %}—{% endif %}",
+        verbose_name=_("Period"),
+    )
+    latest_materials = tables.TemplateColumn(
+        NUMBER, verbose_name=_("Published materials"), attrs={"td": {"class": "num"}}
+    )
+    latest_visitors = tables.TemplateColumn(NUMBER, verbose_name=_("Visitors"), attrs={"td": {"class": "num"}})
+    latest_views = tables.TemplateColumn(NUMBER, verbose_name=_("Views"), attrs={"td": {"class": "num"}})
+
+    class Meta:
+        per_page = 100
+        empty_text = _("No websites in the registry yet.")

@@ -17,15 +17,14 @@ from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
 from orgs import access
+from orgs.import_flow import ImportFlow, import_page
 from orgs.models import Organisation
 from unionportal.lib.cells import csv_writer, xlsx_row
-from unionportal.lib.uploads import stash_discard, stash_path, stash_upload
 
 from ..models import PageStatus, PrintPublication, SnapshotSource, Website
-from . import imports, selectors, services
+from . import exports, imports, selectors, services
 from .filters import OrganisationScopeForm, PageFilter
 from .forms import (
-    ImportConfirmForm,
     PageAddForm,
     PageEditForm,
     PagesImportUploadForm,
@@ -36,7 +35,8 @@ from .forms import (
     WebsiteStatForm,
     WebsiteStatsImportUploadForm,
 )
-from .tables import PageTable, SnapshotTable
+from .imports.common import PAGE_COLUMNS, SNAPSHOT_COLUMNS, WEBSITE_STAT_COLUMNS
+from .tables import PageTable, SnapshotTable, WebsiteRegistryTable
 
 EXPORT_HEADER = ["organisation", "network", "url", "owner", "official", "status", "subscribers", "as_of"]
 
@@ -233,78 +233,64 @@ def snapshot_add(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "socialstats/snapshot_form.html", {"form": form, "page": page})
 
 
-def _run_import(kind: str, path, *, create_missing: bool, dry_run: bool, user):
-    source, filename = path.read_bytes(), path.name
-    if kind == "pages":
-        return imports.pages_import(source=source, filename=filename, dry_run=dry_run)
-    if kind == "snapshots":
-        return imports.snapshots_import(
-            source=source, filename=filename, create_pages=create_missing, dry_run=dry_run, user=user
-        )
-    return imports.website_stats_import(
-        source=source, filename=filename, create_websites=create_missing, dry_run=dry_run, user=user
+def _run_pages(path, *, options, mapping, dry_run, user):
+    return imports.pages_import(source=path, filename=path.name, dry_run=dry_run, mapping=mapping)
+
+
+def _run_snapshots(path, *, options, mapping, dry_run, user):
+    return imports.snapshots_import(
+        source=path,
+        filename=path.name,
+        create_pages=bool(options.get("create_missing")),
+        dry_run=dry_run,
+        mapping=mapping,
+        user=user,
     )
 
 
-IMPORT_FORMS = {
-    "pages": PagesImportUploadForm,
-    "snapshots": SnapshotsImportUploadForm,
-    "website_stats": WebsiteStatsImportUploadForm,
+def _run_website_stats(path, *, options, mapping, dry_run, user):
+    start, end = options.get("period_start"), options.get("period_end")
+    return imports.website_stats_import(
+        source=path,
+        filename=path.name,
+        period=(dt.date.fromisoformat(start), dt.date.fromisoformat(end)) if start and end else None,
+        create_websites=bool(options.get("create_missing")),
+        dry_run=dry_run,
+        mapping=mapping,
+        user=user,
+    )
+
+
+IMPORT_FLOWS = {
+    "pages": ImportFlow(
+        "socialstats:pages_import",
+        "socialstats/pages_import.html",
+        PAGE_COLUMNS,
+        PagesImportUploadForm,
+        _run_pages,
+    ),
+    "snapshots": ImportFlow(
+        "socialstats:snapshots_import",
+        "socialstats/snapshots_import.html",
+        SNAPSHOT_COLUMNS,
+        SnapshotsImportUploadForm,
+        _run_snapshots,
+    ),
+    "website_stats": ImportFlow(
+        "socialstats:website_stats_import",
+        "socialstats/website_stats_import.html",
+        WEBSITE_STAT_COLUMNS,
+        WebsiteStatsImportUploadForm,
+        _run_website_stats,
+    ),
 }
 
 
 def _import_view(request: HttpRequest, *, kind: str) -> HttpResponse:
-    """Upload → preview (nothing saved) → confirm, for pages, snapshots and websites' figures.
-
-    Information staff only.
-    """
+    """Upload → (map columns, name organisations) → preview → confirm. Information staff only."""
     if not access.is_info_staff(request.user):
         raise Http404
-    upload_form_class = IMPORT_FORMS[kind]
-    template = f"socialstats/{kind}_import.html"
-    user_id = request.user.pk
-    if request.method == "POST" and "token" in request.POST:
-        confirm = ImportConfirmForm(request.POST)
-        if confirm.is_valid():
-            token = confirm.cleaned_data["token"]
-            try:
-                path = stash_path(user_id=user_id, token=token)
-                report = _run_import(
-                    kind,
-                    path,
-                    create_missing=confirm.cleaned_data["create_missing"],
-                    dry_run=False,
-                    user=request.user,
-                )
-            except ValidationError as error:
-                messages.error(request, " ".join(error.messages))
-                return redirect(f"socialstats:{kind}_import")
-            except imports.ImportRejected as rejected:
-                return render(request, template, {"form": upload_form_class(), "errors": rejected.errors})
-            stash_discard(user_id=user_id, token=token)
-            messages.success(request, _("The file is imported."))
-            return render(request, template, {"form": upload_form_class(), "done": report})
-    form = upload_form_class(request.POST or None, request.FILES or None)
-    context: dict[str, object] = {"form": form}
-    if request.method == "POST" and form.is_valid():
-        create_missing = bool(form.cleaned_data.get("create_missing"))
-        try:
-            token = stash_upload(user_id=user_id, uploaded=form.cleaned_data["file"])
-            report = _run_import(
-                kind,
-                stash_path(user_id=user_id, token=token),
-                create_missing=create_missing,
-                dry_run=True,
-                user=request.user,
-            )
-        except ValidationError as error:
-            form.add_error("file", error)
-        except imports.ImportRejected as rejected:
-            context["errors"] = rejected.errors
-        else:
-            context["preview"] = report
-            context["confirm"] = ImportConfirmForm(initial={"token": token, "create_missing": create_missing})
-    return render(request, template, context)
+    return import_page(request, IMPORT_FLOWS[kind])
 
 
 @login_required
@@ -410,4 +396,59 @@ def publication_edit(request: HttpRequest, org_pk: int, pk: int | None = None) -
         request,
         "socialstats/publication_form.html",
         {"form": form, "organisation": organisation, "publication": publication},
+    )
+
+
+# --- the registry across the union ---------------------------------------------------------------------
+
+
+def _download(content: bytes, *, name: str, fmt: str) -> HttpResponse:
+    content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" if fmt == "xlsx" else "text/csv"
+    response = HttpResponse(content, content_type=content_type + ("; charset=utf-8" if fmt == "csv" else ""))
+    response["Content-Disposition"] = f'attachment; filename="{name}-{timezone.localdate().isoformat()}.{fmt}"'
+    return response
+
+
+@login_required
+def website_registry(request: HttpRequest) -> HttpResponse:
+    """Every website of the user's scope with its checklist and latest period, sortable; CSV and XLSX."""
+    organisation, _subtree = _scoped_organisation(request)
+    websites = selectors.website_registry(request.user, scope=organisation)
+    fmt = request.GET.get("export")
+    if fmt in ("csv", "xlsx"):
+        header, rows = exports.website_header(), exports.website_rows(websites)
+        content = exports.to_xlsx(header, rows, title=_("Websites")) if fmt == "xlsx" else exports.to_csv(header, rows)
+        return _download(content, name="websites", fmt=fmt)
+    table = WebsiteRegistryTable(websites)
+    RequestConfig(request, paginate={"per_page": 100}).configure(table)
+    query = request.GET.copy()
+    query.pop("export", None)
+    return render(
+        request,
+        "socialstats/website_registry.html",
+        {
+            "table": table,
+            "organisation": organisation,
+            "query": query.urlencode(),
+            "is_info_staff": access.is_info_staff(request.user),
+        },
+    )
+
+
+@login_required
+def publication_registry(request: HttpRequest) -> HttpResponse:
+    """Every print title of the user's scope, grouped by the level of its organisation; CSV and XLSX."""
+    organisation, _subtree = _scoped_organisation(request)
+    publications = list(selectors.publication_registry(request.user, scope=organisation))
+    fmt = request.GET.get("export")
+    if fmt in ("csv", "xlsx"):
+        header, rows = exports.publication_header(), exports.publication_rows(publications)
+        content = exports.to_xlsx(header, rows, title=_("Print")) if fmt == "xlsx" else exports.to_csv(header, rows)
+        return _download(content, name="print", fmt=fmt)
+    query = request.GET.copy()
+    query.pop("export", None)
+    return render(
+        request,
+        "socialstats/publication_registry.html",
+        {"publications": publications, "organisation": organisation, "query": query.urlencode()},
     )

@@ -292,8 +292,7 @@ def test_snapshot_upload_previews_then_saves_on_confirm(client, cast, tree, sett
     body = response.content.decode()
     assert response.status_code == 200 and "ВАО" in body and "ЗАО" in body
     assert not SocialPage.objects.exists() and not Snapshot.objects.exists()
-    token = response.context["confirm"].initial["token"]
-    response = client.post(url, {"token": token, "create_missing": "True"})
+    response = client.post(url, response.context["confirm"].initial)
     assert response.status_code == 200
     assert SocialPage.objects.count() == 2
     assert sorted(Snapshot.objects.values_list("subscribers", flat=True)) == [109, 108549]
@@ -318,7 +317,7 @@ def test_page_upload_previews_then_saves_on_confirm(client, cast, tree, settings
     response = client.post(url, {"file": _upload("p.csv", "organisation,network,url\nВАО,vk,vk.com/club9\n")})
     assert "https://vk.com/club9" in response.content.decode()
     assert not SocialPage.objects.exists()
-    client.post(url, {"token": response.context["confirm"].initial["token"]})
+    client.post(url, response.context["confirm"].initial)
     assert SocialPage.objects.get().handle == "club9"
 
 
@@ -330,7 +329,7 @@ def test_website_figures_upload_previews_then_saves_on_confirm(client, cast, tre
     response = client.post(url, {"file": _upload("w.csv", text), "create_missing": "on"})
     assert "https://vao.example.org" in response.content.decode()
     assert not Website.objects.exists()
-    client.post(url, {"token": response.context["confirm"].initial["token"], "create_missing": "True"})
+    client.post(url, response.context["confirm"].initial)
     assert WebsiteStat.objects.get().materials == 84
 
 

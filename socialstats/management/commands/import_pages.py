@@ -1,27 +1,16 @@
 from __future__ import annotations
 
-from pathlib import Path
-
-from django.core.management.base import BaseCommand, CommandError
-
-from socialstats.registry.imports import ImportRejected, pages_import
+from orgs.importing import ImportCommand
+from socialstats.registry.imports import pages_import
+from socialstats.registry.imports.common import PAGE_COLUMNS
 
 
-class Command(BaseCommand):
+class Command(ImportCommand):
     help = "Import social pages (organisation, network, url[, owner, title]) from CSV or XLSX, all or nothing."
+    columns = PAGE_COLUMNS
 
-    def add_arguments(self, parser):
-        parser.add_argument("file", type=Path)
-        parser.add_argument("--dry-run", action="store_true", help="check and report, save nothing")
+    def run(self, *, file, mapping, dry_run, **options):
+        return pages_import(source=file, filename=file.name, dry_run=dry_run, mapping=mapping)
 
-    def handle(self, *args, file: Path, dry_run: bool, **options):
-        if not file.is_file():
-            raise CommandError(f"No such file: {file}")
-        try:
-            report = pages_import(source=file, filename=file.name, dry_run=dry_run)
-        except ImportRejected as rejected:
-            raise CommandError("Nothing was imported:\n" + "\n".join(rejected.errors)) from rejected
-        self.stdout.write(
-            f"pages created {len(report.created)}, link added {len(report.linked)}, unchanged {report.unchanged}"
-            f"{' (dry run, nothing saved)' if dry_run else ''}"
-        )
+    def summary(self, report) -> str:
+        return f"pages created {len(report.created)}, link added {len(report.linked)}, unchanged {report.unchanged}"

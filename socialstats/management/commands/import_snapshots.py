@@ -1,33 +1,31 @@
 from __future__ import annotations
 
-from pathlib import Path
-
-from django.core.management.base import BaseCommand, CommandError
-
-from socialstats.registry.imports import ImportRejected, snapshots_import
+from orgs.importing import ImportCommand
+from socialstats.registry.imports import snapshots_import
+from socialstats.registry.imports.common import SNAPSHOT_COLUMNS
 
 
-class Command(BaseCommand):
+class Command(ImportCommand):
     help = (
         "Import historical snapshots (organisation, network, date, subscribers[, page_url]) "
         "from CSV or XLSX, all or nothing."
     )
+    columns = SNAPSHOT_COLUMNS
 
     def add_arguments(self, parser):
-        parser.add_argument("file", type=Path)
+        super().add_arguments(parser)
         parser.add_argument("--create-pages", action="store_true", help="create pages that are not registered yet")
-        parser.add_argument("--dry-run", action="store_true", help="check and report, save nothing")
 
-    def handle(self, *args, file: Path, create_pages: bool, dry_run: bool, **options):
-        if not file.is_file():
-            raise CommandError(f"No such file: {file}")
-        try:
-            report = snapshots_import(source=file, filename=file.name, create_pages=create_pages, dry_run=dry_run)
-        except ImportRejected as rejected:
-            raise CommandError("Nothing was imported:\n" + "\n".join(rejected.errors)) from rejected
+    def run(self, *, file, mapping, dry_run, create_pages: bool = False, **options):
+        report = snapshots_import(
+            source=file, filename=file.name, create_pages=create_pages, dry_run=dry_run, mapping=mapping
+        )
         for line in report.pages_created:
             self.stdout.write(f"new page: {line}")
-        self.stdout.write(
+        return report
+
+    def summary(self, report) -> str:
+        return (
             f"pages created {len(report.pages_created)}, snapshots created {report.created}, "
-            f"updated {report.updated}, unchanged {report.unchanged}{' (dry run, nothing saved)' if dry_run else ''}"
+            f"updated {report.updated}, unchanged {report.unchanged}"
         )

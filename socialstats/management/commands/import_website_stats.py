@@ -1,33 +1,49 @@
 from __future__ import annotations
 
-from pathlib import Path
+import datetime as dt
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
-from socialstats.registry.imports import ImportRejected, website_stats_import
+from orgs.importing import ImportCommand
+from socialstats.registry.imports import website_stats_import
+from socialstats.registry.imports.common import WEBSITE_STAT_COLUMNS
 
 
-class Command(BaseCommand):
+class Command(ImportCommand):
     help = (
-        "Import websites' figures per period (organisation, website, period_start, period_end"
-        "[, materials, visitors, views]) from CSV or XLSX, all or nothing."
+        "Import websites' figures per period (organisation[, website, period_start, period_end], materials, "
+        "visitors, views) from CSV or XLSX, all or nothing. Without period columns give --period-start and "
+        "--period-end (the 003 table: 2018-01-01 to 2022-02-28)."
     )
+    columns = WEBSITE_STAT_COLUMNS
 
     def add_arguments(self, parser):
-        parser.add_argument("file", type=Path)
-        parser.add_argument("--create-websites", action="store_true", help="register websites not in the portal")
-        parser.add_argument("--dry-run", action="store_true", help="check and report, save nothing")
+        super().add_arguments(parser)
+        parser.add_argument("--period-start", type=dt.date.fromisoformat, help="YYYY-MM-DD: the whole file's period")
+        parser.add_argument("--period-end", type=dt.date.fromisoformat, help="YYYY-MM-DD: the whole file's period")
+        parser.add_argument(
+            "--create-websites",
+            action="store_true",
+            help="register websites not in the portal (with the address unknown when the file has none)",
+        )
 
-    def handle(self, *args, file: Path, create_websites: bool, dry_run: bool, **options):
-        if not file.is_file():
-            raise CommandError(f"No such file: {file}")
-        try:
-            report = website_stats_import(
-                source=file, filename=file.name, create_websites=create_websites, dry_run=dry_run
-            )
-        except ImportRejected as rejected:
-            raise CommandError("Nothing was imported:\n" + "\n".join(rejected.errors)) from rejected
-        self.stdout.write(
+    def run(self, *, file, mapping, dry_run, period_start=None, period_end=None, create_websites=False, **options):
+        if (period_start is None) != (period_end is None):
+            raise CommandError("Give both --period-start and --period-end.")
+        report = website_stats_import(
+            source=file,
+            filename=file.name,
+            period=(period_start, period_end) if period_start else None,
+            create_websites=create_websites,
+            dry_run=dry_run,
+            mapping=mapping,
+        )
+        for line in report.websites_created:
+            self.stdout.write(f"new website: {line}")
+        return report
+
+    def summary(self, report) -> str:
+        return (
             f"websites created {len(report.websites_created)}, periods created {report.created}, "
-            f"updated {report.updated}, unchanged {report.unchanged}{' (dry run, nothing saved)' if dry_run else ''}"
+            f"updated {report.updated}, unchanged {report.unchanged}"
         )

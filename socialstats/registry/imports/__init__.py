@@ -1,6 +1,6 @@
 """Registry imports: pages, snapshots, websites with their figures, print publications."""
 
-from orgs.services import ImportRejected
+from unionportal.lib.importing import ColumnsNotRecognised, ImportRejected
 
 from .common import Source
 from .pages import PagesImportReport, pages_import
@@ -14,6 +14,7 @@ from .resources import (
 from .snapshots import SnapshotImportReport, snapshots_import
 
 __all__ = [
+    "ColumnsNotRecognised",
     "ImportRejected",
     "PagesImportReport",
     "RegistryImportReport",

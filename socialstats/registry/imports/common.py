@@ -7,20 +7,25 @@ and nothing is saved when any row is wrong. Importing the same file again change
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
-from typing import IO
+from collections.abc import Mapping
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 
-from orgs.models import Organisation
-from orgs.services import ImportRejected
+from unionportal.lib.importing import (
+    Column,
+    ImportRejected,
+    RowError,
+    Table,
+    TableError,
+    read_table,
+)
+from unionportal.lib.importing import Source as Source
 from unionportal.lib.parsing import parse_count, parse_date
-from unionportal.lib.tabular import RowError, TableError, read_table
 
 from ...models import (
     SNAPSHOT_POST_FIELDS,
@@ -29,8 +34,6 @@ from ...models import (
     Website,
 )
 from ..services import website_url_normalise
-
-Source = bytes | IO[bytes] | Path | str
 
 NETWORK_ALIASES = {
     **{network.value: network.value for network in Network},
@@ -64,14 +67,73 @@ OWNER_ALIASES = {
     "председатель": PageOwner.LEADER,
 }
 
-PAGE_COLUMNS = ["organisation", "network", "url"]
-# status, official, added_on and archived_on are written by `export_all`: a full export imports back whole.
-PAGE_OPTIONAL_COLUMNS = ["owner", "title", "status", "official", "added_on", "archived_on"]
-SNAPSHOT_COLUMNS = ["organisation", "network", "date", "subscribers"]
+# The columns of each registry import: the field, its label and the headers people type (Russian, English,
+# the seed documents' wording). Matched without regard to case, spaces, «ё» and punctuation.
+ORGANISATION = Column(
+    "organisation",
+    _l("Organisation"),
+    ("Организация", "Профсоюзная организация", "ТПО", "ППО", "Территориальная организация", "Первичная организация"),
+    required=True,
+)
+NETWORK = Column("network", _l("Network"), ("Сеть", "Соцсеть", "Социальная сеть"))
+PAGE_COLUMNS = (
+    ORGANISATION,
+    Column("network", _l("Network"), NETWORK.names, required=True),
+    Column("url", _l("Link"), ("Ссылка", "Адрес", "Адрес страницы", "Страница")),
+    Column("owner", _l("Whose page"), ("Чья страница", "Владелец")),
+    Column("title", _l("Title"), ("Название", "Название страницы")),
+    # status, official, added_on and archived_on are written by `export_all`: a full export imports back whole.
+    Column("status", _l("Status"), ("Статус",)),
+    Column("official", _l("Official"), ("Официальная",)),
+    Column("added_on", _l("Added on"), ("Добавлена",)),
+    Column("archived_on", _l("Archived on"), ("В архиве с",)),
+)
 SNAPSHOT_COUNT_COLUMNS = [name for name in SNAPSHOT_POST_FIELDS if name != "last_post_at"]
-SNAPSHOT_OPTIONAL_COLUMNS = ["page_url", *SNAPSHOT_COUNT_COLUMNS, "last_post_at", "source", "taken_at"]
-WEBSITE_STAT_COLUMNS = ["organisation", "website", "period_start", "period_end"]
-WEBSITE_STAT_OPTIONAL_COLUMNS = ["materials", "visitors", "views"]
+SNAPSHOT_COLUMNS = (
+    ORGANISATION,
+    Column("network", _l("Network"), NETWORK.names, required=True),
+    Column("date", _l("Date"), ("Дата", "Дата замера", "На дату"), required=True),
+    Column("subscribers", _l("Subscribers"), ("Подписчики", "Количество подписчиков", "Число подписчиков"), True),
+    Column("page_url", _l("Page link"), ("Ссылка", "Ссылка на страницу", "Адрес страницы", "url")),
+    Column("posts_30d", _l("Posts in 30 days"), ("Публикаций за 30 дней", "Количество публикаций")),
+    Column("posts_counted", _l("Posts counted"), ("Учтено публикаций",)),
+    Column("likes", _l("Likes"), ("Лайки", "Отметки «Нравится»", "Нравится")),
+    Column("comments", _l("Comments"), ("Комментарии",)),
+    Column("reposts", _l("Reposts"), ("Репосты",)),
+    Column("views", _l("Views"), ("Просмотры", "Число просмотров")),
+    Column("last_post_at", _l("Last post"), ("Последняя публикация",)),
+    Column("source", _l("Source"), ("Источник",)),
+    Column("taken_at", _l("Taken at"), ("Время замера",)),
+)
+WEBSITE_ADDRESS = Column("website", _l("Website"), ("Сайт", "Адрес сайта", "url", "Ссылка"))
+WEBSITE_FIGURES = (
+    Column("materials", _l("Published materials"), ("Количество опубликованных материалов", "Материалы", "Публикации")),
+    Column("visitors", _l("Visitors"), ("Число посетителей", "Посетители", "Количество посетителей")),
+    Column("views", _l("Views"), ("Число просмотров", "Просмотры", "Количество просмотров")),
+)
+WEBSITE_STAT_COLUMNS = (
+    ORGANISATION,
+    WEBSITE_ADDRESS,
+    Column("period_start", _l("From"), ("С", "Начало периода", "Период с", "Дата начала")),
+    Column("period_end", _l("To"), ("По", "Конец периода", "Период по", "Дата окончания")),
+    *WEBSITE_FIGURES,
+)
+WEBSITE_COLUMNS = (
+    ORGANISATION,
+    Column("website", WEBSITE_ADDRESS.label, WEBSITE_ADDRESS.names, required=True),
+    Column("title", _l("Title"), ("Название", "Название сайта")),
+    Column("active", _l("Active"), ("Действует", "Активен")),
+    Column("added_on", _l("Added on"), ("Добавлен",)),
+    Column("checklist", _l("Checklist"), ("Чек-лист", "Критерии")),
+)
+PUBLICATION_COLUMNS = (
+    ORGANISATION,
+    Column("title", _l("Title"), ("Название", "Издание", "Название издания"), required=True),
+    Column("kind", _l("Kind"), ("Вид", "Тип", "Вид издания"), required=True),
+    Column("issues_per_year", _l("Issues a year"), ("Выпусков в год", "Периодичность")),
+    Column("print_run", _l("Print run"), ("Тираж",)),
+    Column("active", _l("Active"), ("Выходит", "Действует")),
+)
 YES_NO = {
     "": None,
     **dict.fromkeys(("1", "yes", "true", "да", "+"), True),
@@ -151,19 +213,9 @@ def _choice(values: dict[str, str], column: str, choices, row: int, errors: list
     return value
 
 
-def _import_finish(report, errors: list[RowError], *, dry_run: bool):
-    """End an all-or-nothing import: roll back and name every bad row, or roll back a dry run."""
-    if errors:
-        transaction.set_rollback(True)
-        raise ImportRejected(sorted(errors, key=lambda error: error.row))
-    if dry_run:
-        transaction.set_rollback(True)
-    return report
-
-
-def _read(source: Source, filename: str, required: list[str], optional: list[str]):
+def _read(source: Source, filename: str, columns, mapping: Mapping[str, str] | None = None) -> Table:
     try:
-        return read_table(source, filename=filename, required=required, optional=optional)
+        return read_table(source, filename=filename, columns=columns, mapping=mapping)
     except TableError as error:
         raise ImportRejected([str(error)]) from error
 
@@ -180,29 +232,6 @@ def _network(value: str, row: int, errors: list[RowError]) -> str | None:
             )
         )
     return network
-
-
-def _organisation(
-    name: str, row: int, found: dict[str, list[Organisation]], errors: list[RowError]
-) -> Organisation | None:
-    if not name:
-        errors.append(RowError(row, "organisation", _("the organisation name is empty")))
-        return None
-    matches = found.get(name, [])
-    if not matches:
-        errors.append(RowError(row, "organisation", _("no organisation «%(name)s» in the portal") % {"name": name}))
-        return None
-    if len(matches) > 1:
-        errors.append(
-            RowError(
-                row,
-                "organisation",
-                _("«%(name)s» matches several organisations: %(list)s")
-                % {"name": name, "list": "; ".join(org.name for org in matches)},
-            )
-        )
-        return None
-    return matches[0]
 
 
 # --- websites ---------------------------------------------------------------------------------------

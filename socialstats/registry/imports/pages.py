@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from orgs.importing import OrganisationNames
 from orgs.models import Organisation
-from orgs.selectors import organisations_by_names
-from unionportal.lib.tabular import RowError
+from unionportal.lib.importing import RowError, import_finish
 
 from ...models import (
     Network,
@@ -22,13 +23,10 @@ from ..services import page_duplicate_message
 from .common import (
     OWNER_ALIASES,
     PAGE_COLUMNS,
-    PAGE_OPTIONAL_COLUMNS,
     Source,
     _choice,
-    _import_finish,
     _network,
     _optional_date,
-    _organisation,
     _read,
     _yes_no,
 )
@@ -46,21 +44,23 @@ class PagesImportReport:
 
 
 @transaction.atomic
-def pages_import(*, source: Source, filename: str = "", dry_run: bool = False) -> PagesImportReport:
+def pages_import(
+    *, source: Source, filename: str = "", dry_run: bool = False, mapping: Mapping[str, str] | None = None
+) -> PagesImportReport:
     """Import pages (organisation, network, url[, owner, title, ...]) all or nothing; again changes nothing.
 
     A row with a network and no url registers a page whose link is not known yet (once per organisation
     and network). The optional status, official, added_on and archived_on apply to pages created.
     """
-    table = _read(source, filename, PAGE_COLUMNS, PAGE_OPTIONAL_COLUMNS)
-    found = organisations_by_names(values.get("organisation", "") for _row, values in table.rows)
+    table = _read(source, filename, PAGE_COLUMNS, mapping)
+    names = OrganisationNames(values.get("organisation", "") for _row, values in table.rows)
     errors: list[RowError] = []
     parsed: list[tuple[int, Organisation, PageLink, str, str]] = []
     extras: dict[int, dict[str, object]] = {}
     seen: dict[tuple[str, str], int] = {}
     for number, values in table.rows:
         row_errors: list[RowError] = []
-        organisation = _organisation(values.get("organisation", ""), number, found, row_errors)
+        organisation = names.get(values.get("organisation", ""), number, row_errors)
         network = _network(values["network"], number, row_errors) if values.get("network") else None
         link: PageLink | None = None
         if not values.get("url") and network:
@@ -156,7 +156,7 @@ def pages_import(*, source: Source, filename: str = "", dry_run: bool = False) -
             **extras[number],
         )
         report.created.append(label)
-    return _import_finish(report, errors, dry_run=dry_run)
+    return import_finish(report, errors, dry_run=dry_run, unknown_names=names.unknown)
 
 
 # --- import and export of snapshots ----------------------------------------------------------------

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from orgs.selectors import organisations_by_names
-from unionportal.lib.parsing import parse_count, parse_date
-from unionportal.lib.tabular import RowError
+from orgs.importing import OrganisationNames
+from unionportal.lib.importing import ImportRejected, RowError, import_finish
+from unionportal.lib.parsing import parse_date
 
 from ...models import (
     PrintPublication,
@@ -22,14 +24,14 @@ from ...models import (
 )
 from ..services import publication_save, website_save, website_stat_record
 from .common import (
+    PUBLICATION_COLUMNS,
+    WEBSITE_COLUMNS,
+    WEBSITE_FIGURES,
     WEBSITE_STAT_COLUMNS,
-    WEBSITE_STAT_OPTIONAL_COLUMNS,
     Source,
     _choice,
-    _import_finish,
     _optional_count,
     _optional_date,
-    _organisation,
     _read,
     _website_url,
     _yes_no,
@@ -44,42 +46,99 @@ class WebsiteStatsImportReport:
     unchanged: int = 0
 
 
+def _website_for(
+    organisation, url: str, number: int, *, websites: dict, create: bool, report: WebsiteStatsImportReport
+) -> Website | RowError:
+    """The row's website: by its address, or the organisation's only website when the row has none.
+
+    `websites` holds the sites known so far, by address and by ("org", pk) for the sites of an organisation.
+    """
+    if url:
+        website = websites.get(url)
+        if website is None:
+            if not create:
+                return RowError(
+                    number,
+                    "website",
+                    _("no website %(url)s in the portal; register it or allow creating websites") % {"url": url},
+                )
+            website = websites[url] = Website.objects.create(organisation=organisation, url=url)
+            websites.setdefault(("org", organisation.pk), []).append(website)
+            report.websites_created.append(f"{organisation.display_name}: {url}")
+        elif website.organisation_id != organisation.pk:
+            return RowError(number, "website", _("the website %(url)s belongs to another organisation") % {"url": url})
+        return website
+    own = websites.get(("org", organisation.pk), [])
+    if len(own) == 1:
+        return own[0]
+    if own:
+        return RowError(
+            number,
+            "website",
+            _("%(org)s has several websites (%(list)s); add a website column to say which")
+            % {"org": organisation.display_name, "list": ", ".join(site.url or site.title or "?" for site in own)},
+        )
+    if not create:
+        return RowError(
+            number,
+            "website",
+            _("%(org)s has no website in the portal; register it or allow creating websites")
+            % {"org": organisation.display_name},
+        )
+    website = Website.objects.create(organisation=organisation, url="")
+    websites[("org", organisation.pk)] = [website]
+    report.websites_created.append(f"{organisation.display_name}: " + _("(address unknown)"))
+    return website
+
+
 @transaction.atomic
 def website_stats_import(
     *,
     source: Source,
     filename: str = "",
+    period: tuple[dt.date, dt.date] | None = None,
     create_websites: bool = False,
     dry_run: bool = False,
+    mapping: Mapping[str, str] | None = None,
     user=None,
 ) -> WebsiteStatsImportReport:
-    """Import websites' figures per period (the 003 document's table) all or nothing; again changes nothing."""
-    table = _read(source, filename, WEBSITE_STAT_COLUMNS, WEBSITE_STAT_OPTIONAL_COLUMNS)
-    found = organisations_by_names(values.get("organisation", "") for _row, values in table.rows)
+    """Import websites' figures per period (the 003 document's table) all or nothing; again changes nothing.
+
+    `period` is the one period of a file without period columns (the 003 table covers 01.01.2018–28.02.2022).
+    A row without a website address is about the organisation's only website; with `create_websites` an
+    organisation without one gets a website whose address is not known yet.
+    """
+    if period is not None and period[1] < period[0]:
+        raise ImportRejected([_("The period ends before it starts.")])
+    table = _read(source, filename, WEBSITE_STAT_COLUMNS, mapping)
+    has_period = {"period_start", "period_end"} <= set(table.columns)
+    if period is None and not has_period:
+        raise ImportRejected(
+            [_("The file has no period columns (period_start, period_end): give the period of the whole file.")]
+        )
+    names = OrganisationNames(values.get("organisation", "") for _row, values in table.rows)
     errors: list[RowError] = []
     parsed = []
     seen: dict[tuple, int] = {}
     for number, values in table.rows:
         row_errors: list[RowError] = []
-        organisation = _organisation(values.get("organisation", ""), number, found, row_errors)
-        url = _website_url(values.get("website", ""), number, row_errors)
+        organisation = names.get(values.get("organisation", ""), number, row_errors)
+        url = _website_url(values["website"], number, row_errors) if values.get("website") else ""
         dates = {}
-        for column in ("period_start", "period_end"):
-            try:
-                dates[column] = parse_date(values.get(column, ""))
-            except ValueError as error:
-                row_errors.append(RowError(number, column, str(error)))
-        if len(dates) == 2 and dates["period_end"] < dates["period_start"]:
-            row_errors.append(RowError(number, "period_end", _("the period ends before it starts")))
-        figures: dict[str, int | None] = {}
-        for column in WEBSITE_STAT_OPTIONAL_COLUMNS:
-            figures[column] = None
-            if values.get(column):
+        if has_period and (values.get("period_start") or values.get("period_end") or period is None):
+            for column in ("period_start", "period_end"):
                 try:
-                    figures[column] = parse_count(values[column])
+                    dates[column] = parse_date(values.get(column, ""))
                 except ValueError as error:
                     row_errors.append(RowError(number, column, str(error)))
-        key = (url, dates.get("period_start"), dates.get("period_end"))
+            if len(dates) == 2 and dates["period_end"] < dates["period_start"]:
+                row_errors.append(RowError(number, "period_end", _("the period ends before it starts")))
+        elif period is not None:
+            dates = {"period_start": period[0], "period_end": period[1]}
+        figures: dict[str, int | None] = {}
+        for column in WEBSITE_FIGURES:
+            figures[column.field] = _optional_count(values, column.field, number, row_errors)
+        key = (url or getattr(organisation, "pk", None), dates.get("period_start"), dates.get("period_end"))
         if not row_errors and key in seen:
             row_errors.append(RowError(number, "website", _("repeats row %(row)s") % {"row": seen[key]}))
         seen.setdefault(key, number)
@@ -89,29 +148,13 @@ def website_stats_import(
         parsed.append((number, organisation, url, dates["period_start"], dates["period_end"], figures))
 
     report = WebsiteStatsImportReport()
-    websites = {site.url: site for site in Website.objects.filter(url__in={row[2] for row in parsed})}
+    websites: dict = {site.url: site for site in Website.objects.filter(url__in={row[2] for row in parsed if row[2]})}
+    for site in Website.objects.filter(organisation__in={row[1].pk for row in parsed if not row[2]}).order_by("pk"):
+        websites.setdefault(("org", site.organisation_id), []).append(site)
     for number, organisation, url, start, end, figures in parsed:
-        website = websites.get(url)
-        if website is None:
-            if not create_websites:
-                errors.append(
-                    RowError(
-                        number,
-                        "website",
-                        _("no website %(url)s in the portal; register it or allow creating websites") % {"url": url},
-                    )
-                )
-                continue
-            website = websites[url] = Website.objects.create(organisation=organisation, url=url)
-            report.websites_created.append(f"{organisation.display_name}: {url}")
-        elif website.organisation_id != organisation.pk:
-            errors.append(
-                RowError(
-                    number,
-                    "website",
-                    _("the website %(url)s belongs to another organisation") % {"url": url},
-                )
-            )
+        website = _website_for(organisation, url, number, websites=websites, create=create_websites, report=report)
+        if isinstance(website, RowError):
+            errors.append(website)
             continue
         existing = WebsiteStat.objects.filter(website=website, period_start=start, period_end=end).first()
         if existing is not None and all(getattr(existing, key) == value for key, value in figures.items()):
@@ -129,15 +172,10 @@ def website_stats_import(
             report.created += 1
         else:
             report.updated += 1
-    return _import_finish(report, errors, dry_run=dry_run)
+    return import_finish(report, errors, dry_run=dry_run, unknown_names=names.unknown)
 
 
 # --- import of websites and print publications ------------------------------------------------------
-
-WEBSITE_COLUMNS = ["organisation", "website"]
-WEBSITE_OPTIONAL_COLUMNS = ["title", "active", "added_on", "checklist"]
-PUBLICATION_COLUMNS = ["organisation", "title", "kind"]
-PUBLICATION_OPTIONAL_COLUMNS = ["issues_per_year", "print_run", "active"]
 
 
 @dataclass
@@ -173,19 +211,21 @@ def _checklist(values: dict[str, str], row: int, errors: list[RowError]) -> dict
 
 
 @transaction.atomic
-def websites_import(*, source: Source, filename: str = "", dry_run: bool = False) -> RegistryImportReport:
+def websites_import(
+    *, source: Source, filename: str = "", dry_run: bool = False, mapping: Mapping[str, str] | None = None
+) -> RegistryImportReport:
     """Import websites (organisation, website[, title, active, added_on, checklist]) all or nothing.
 
     A website already registered (same normalised address) for the same organisation is updated.
     """
-    table = _read(source, filename, WEBSITE_COLUMNS, WEBSITE_OPTIONAL_COLUMNS)
-    found = organisations_by_names(values.get("organisation", "") for _row, values in table.rows)
+    table = _read(source, filename, WEBSITE_COLUMNS, mapping)
+    names = OrganisationNames(values.get("organisation", "") for _row, values in table.rows)
     errors: list[RowError] = []
     parsed = []
     seen: dict[str, int] = {}
     for number, values in table.rows:
         row_errors: list[RowError] = []
-        organisation = _organisation(values.get("organisation", ""), number, found, row_errors)
+        organisation = names.get(values.get("organisation", ""), number, row_errors)
         url = _website_url(values.get("website", ""), number, row_errors)
         if url and url in seen:
             row_errors.append(RowError(number, "website", _("repeats row %(row)s") % {"row": seen[url]}))
@@ -225,23 +265,25 @@ def websites_import(*, source: Source, filename: str = "", dry_run: bool = False
             saved.save(update_fields=["added_on"])
         after = (saved.title, saved.is_active, saved.checklist, saved.added_on)
         report.count(url, before, after)
-    return _import_finish(report, errors, dry_run=dry_run)
+    return import_finish(report, errors, dry_run=dry_run, unknown_names=names.unknown)
 
 
 @transaction.atomic
-def publications_import(*, source: Source, filename: str = "", dry_run: bool = False) -> RegistryImportReport:
+def publications_import(
+    *, source: Source, filename: str = "", dry_run: bool = False, mapping: Mapping[str, str] | None = None
+) -> RegistryImportReport:
     """Import print publications (organisation, title, kind[, issues_per_year, print_run, active]).
 
     A publication is known by its organisation and title: the same pair again updates it.
     """
-    table = _read(source, filename, PUBLICATION_COLUMNS, PUBLICATION_OPTIONAL_COLUMNS)
-    found = organisations_by_names(values.get("organisation", "") for _row, values in table.rows)
+    table = _read(source, filename, PUBLICATION_COLUMNS, mapping)
+    names = OrganisationNames(values.get("organisation", "") for _row, values in table.rows)
     errors: list[RowError] = []
     report = RegistryImportReport()
     seen: dict[tuple[int, str], int] = {}
     for number, values in table.rows:
         row_errors: list[RowError] = []
-        organisation = _organisation(values.get("organisation", ""), number, found, row_errors)
+        organisation = names.get(values.get("organisation", ""), number, row_errors)
         title = values.get("title", "").strip()
         if not title:
             row_errors.append(RowError(number, "title", _("the title is empty")))
@@ -289,4 +331,4 @@ def publications_import(*, source: Source, filename: str = "", dry_run: bool = F
             continue
         after = (saved.kind, saved.issues_per_year, saved.print_run, saved.is_active)
         report.count(title, before, after)
-    return _import_finish(report, errors, dry_run=dry_run)
+    return import_finish(report, errors, dry_run=dry_run, unknown_names=names.unknown)

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from orgs.importing import OrganisationNames
 from orgs.models import Organisation
-from orgs.selectors import organisations_by_names
-from orgs.services import ImportRejected
+from unionportal.lib.importing import ImportRejected, RowError
 from unionportal.lib.parsing import parse_count, parse_date
-from unionportal.lib.tabular import RowError
 
 from ...models import (
     SNAPSHOT_POST_FIELDS,
@@ -27,13 +27,11 @@ from ..services import page_duplicate_message
 from .common import (
     SNAPSHOT_COLUMNS,
     SNAPSHOT_COUNT_COLUMNS,
-    SNAPSHOT_OPTIONAL_COLUMNS,
     Source,
     _choice,
     _network,
     _optional_count,
     _optional_moment,
-    _organisation,
     _read,
 )
 
@@ -62,13 +60,12 @@ class _SnapshotRow:
     extra: dict[str, object] = field(default_factory=dict)
 
 
-def _parse_snapshot_rows(table) -> tuple[list[_SnapshotRow], list[RowError]]:
-    found = organisations_by_names(values.get("organisation", "") for _row, values in table.rows)
+def _parse_snapshot_rows(table, names: OrganisationNames) -> tuple[list[_SnapshotRow], list[RowError]]:
     errors: list[RowError] = []
     rows: list[_SnapshotRow] = []
     for number, values in table.rows:
         row_errors: list[RowError] = []
-        organisation = _organisation(values.get("organisation", ""), number, found, row_errors)
+        organisation = names.get(values.get("organisation", ""), number, row_errors)
         network = _network(values.get("network", ""), number, row_errors)
         date = subscribers = None
         try:
@@ -193,6 +190,7 @@ def snapshots_import(
     filename: str = "",
     create_pages: bool = False,
     dry_run: bool = False,
+    mapping: Mapping[str, str] | None = None,
     user=None,
 ) -> SnapshotImportReport:
     """Import historical snapshots (organisation, network, date, subscribers[, page_url]) all or nothing.
@@ -201,8 +199,9 @@ def snapshots_import(
     New and changed days are written as one bulk upsert on the (page, date) key: the same rule as
     `snapshot_record`, without a round trip per row.
     """
-    table = _read(source, filename, SNAPSHOT_COLUMNS, SNAPSHOT_OPTIONAL_COLUMNS)
-    rows, errors = _parse_snapshot_rows(table)
+    table = _read(source, filename, SNAPSHOT_COLUMNS, mapping)
+    names = OrganisationNames(values.get("organisation", "") for _row, values in table.rows)
+    rows, errors = _parse_snapshot_rows(table, names)
     report = SnapshotImportReport()
     resolver = _PageResolver(rows, create_pages=create_pages, report=report)
     resolved: list[tuple[_SnapshotRow, SocialPage]] = []
@@ -220,7 +219,7 @@ def snapshots_import(
         resolved.append((item, page))
     if errors:
         transaction.set_rollback(True)
-        raise ImportRejected(sorted(errors, key=lambda error: error.row))
+        raise ImportRejected(sorted(errors, key=lambda error: error.row), unknown_names=names.unknown)
     if not resolved:
         return report
 
