@@ -86,7 +86,7 @@ def rollup_growth_raw(
         SELECT {key}, d.network, d.day, SUM(d.subscribers), MIN(d.oldest)
         FROM {day_table} d JOIN {org_table} o ON o.id = d.organisation_id
         WHERE d.day IN (%s, %s) AND {" AND ".join(where)}
-        GROUP BY {key}, d.network, d.day
+        GROUP BY {"" if key == "''" else key + ", "}d.network, d.day
     """
     sums: dict[tuple, list] = {}
     for path, network, day, subscribers, oldest in fetch_report(sums_sql, [day_a, day_b, *params]):
@@ -119,7 +119,7 @@ def rollup_growth_raw(
         JOIN {latest_table} l ON l.page_id = p.id
         JOIN {org_table} o ON o.id = p.organisation_id
         WHERE {" AND ".join(page_where)}
-        GROUP BY {page_key}{collate}, p.network
+        GROUP BY {"" if page_key == "''" else page_key + collate + ", "}p.network
     """
     at = [[day, PageStatus.ARCHIVED, day] for day in (a, b, b, a)]
     counts: dict[tuple, list[int]] = {}
