@@ -101,3 +101,28 @@ def test_the_002_layout_from_the_tables_equals_the_layout_from_the_snapshots(db)
     )
     assert selectors.printed_layout(scope_paths=None, a=a, b=b) == before
     assert selectors.growth_report(scope_paths=None, a=a, b=b, grouping="territorial").rows == rows_before
+
+
+def test_the_report_cache_is_keyed_by_the_tables_version_so_a_correction_shows_at_once(tree, varied, settings):
+    from django.core.cache import cache
+
+    from socialstats.registry.services import snapshot_record
+    from socialstats.reports.cache import growth_report_cached, report_cache_warm
+
+    settings.REPORT_CACHE_VERSIONED_SECONDS = 3600
+    cache.clear()
+    analytics_rebuild(today=dt.date(2024, 2, 15))
+    a, b = DAYS[0], DAYS[-1]
+    before = growth_report_cached(scope_paths=None, a=a, b=b, grouping="territorial").total.at_b
+    SocialPage.objects.filter(pk=varied[0].pk).update(title="renamed")  # not a figure: the cached entry stays
+    assert growth_report_cached(scope_paths=None, a=a, b=b, grouping="territorial").total.at_b == before
+    snapshot_record(page=varied[0], date=b, subscribers=10_000, source="manual")
+    after = growth_report_cached(scope_paths=None, a=a, b=b, grouping="territorial").total.at_b
+    assert after > before
+    assert report_cache_warm(today=dt.date(2024, 2, 15)) == 3  # the union and its two territorial organisations
+
+
+def test_the_nightly_task_warms_the_cache_for_the_union_and_each_territory(tree):
+    from socialstats.tasks import warm_report_cache
+
+    assert warm_report_cache("2024-02-15") == "warmed 3 scopes"
