@@ -18,11 +18,11 @@ from __future__ import annotations
 import datetime as dt
 import heapq
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from django.db import connection, transaction
-from django.db.models import Max, Min, OuterRef, Subquery
+from django.db.models import Max, OuterRef, Subquery
 from django.utils import timezone
 
 from orgs.models import Organisation, OrgKind
@@ -33,6 +33,7 @@ STEPLEN = Organisation.steplen
 # Summed columns of SubtreeDay, in the order the change query returns their deltas.
 SUMS = ("pages", "subscribers", "posts_30d", "posts_counted", "interactions", "views")
 WRITE_BATCH = 5000
+LATEST_FIELDS = ("subscribers", "posts_30d", "last_post_at", "posts_counted", "likes", "comments", "reposts", "views")
 
 
 def rollup_depth() -> int:
@@ -54,35 +55,38 @@ def _horizon(today: dt.date) -> dt.date:
 # PageLatest -----------------------------------------------------------------------------------------
 
 
-def page_latest_refresh(page_ids: Iterable[int] | None = None) -> int:
-    """Rewrite the latest-value rows of these pages (None: all pages). Two queries and one upsert per 5,000."""
-    pages = SocialPage.objects.all() if page_ids is None else SocialPage.objects.filter(pk__in=list(page_ids))
-    spans = {
-        pk: (first, last)
-        for pk, first, last in pages.annotate(first=Min("snapshots__date"), last=Max("snapshots__date"))
-        .filter(first__isnull=False)
-        .values_list("pk", "first", "last")
-        .iterator(chunk_size=WRITE_BATCH)
-    }
-    if page_ids is not None:
-        PageLatest.objects.filter(page_id__in=list(pages.values_list("pk", flat=True))).exclude(
-            page_id__in=list(spans)
-        ).delete()
-    else:
-        PageLatest.objects.exclude(page_id__in=SocialPage.objects.filter(snapshots__isnull=False).values("pk")).delete()
-    latest = Snapshot.objects.filter(
-        page_id__in=pages.values("pk"),
-        date=Subquery(Snapshot.objects.filter(page_id=OuterRef("page_id")).order_by("-date").values("date")[:1]),
+def _latest_values(pages) -> Iterator[dict]:
+    """Each page's first snapshot date and latest snapshot's values: two index probes per page, then the
+    latest snapshots by id in chunks."""
+    newest = Snapshot.objects.filter(page_id=OuterRef("pk")).order_by("-date")
+    oldest = Snapshot.objects.filter(page_id=OuterRef("pk")).order_by("date")
+    spans = list(
+        pages.annotate(first=Subquery(oldest.values("date")[:1]), last_id=Subquery(newest.values("pk")[:1]))
+        .filter(last_id__isnull=False)
+        .values_list("last_id", "first")
     )
-    fields = ("subscribers", "posts_30d", "last_post_at", "posts_counted", "likes", "comments", "reposts", "views")
+    for start in range(0, len(spans), WRITE_BATCH):
+        chunk = dict(spans[start : start + WRITE_BATCH])
+        for row in Snapshot.objects.filter(pk__in=list(chunk)).values("id", "page_id", "date", *LATEST_FIELDS):
+            yield {"first_date": chunk[row.pop("id")], **row}
+
+
+def page_latest_refresh(page_ids: Iterable[int] | None = None) -> int:
+    """Rewrite the latest-value rows of these pages (None: all pages)."""
+    pages = SocialPage.objects.all() if page_ids is None else SocialPage.objects.filter(pk__in=list(page_ids))
     batch: list[PageLatest] = []
+    seen: list[int] = []
     written = 0
-    for row in latest.values("page_id", "date", *fields).iterator(chunk_size=WRITE_BATCH):
-        batch.append(PageLatest(first_date=spans[row["page_id"]][0], **row))
+    for row in _latest_values(pages):
+        seen.append(row["page_id"])
+        batch.append(PageLatest(**row))
         if len(batch) >= WRITE_BATCH:
             written += _write_latest(batch)
             batch = []
-    return written + _write_latest(batch)
+    written += _write_latest(batch)
+    gone = PageLatest.objects.all() if page_ids is None else PageLatest.objects.filter(page__in=pages)
+    gone.exclude(page_id__in=seen).delete()
+    return written
 
 
 def _write_latest(batch: list[PageLatest]) -> int:
@@ -129,32 +133,32 @@ def _events_sql(since: dt.date | None, depth: int) -> tuple[str, list]:
     """Each counted snapshot with the page's previous counted snapshot (LAG) and its next one (LEAD).
 
     Counted: before the archive date of an archived page (none for an archived page without a date). From
-    `since` on, plus each page's latest snapshot before `since` (the base of its first change).
+    `since` on (one range of the (date, page) index), plus each page's latest snapshot before `since` (one
+    probe per page on the (page, date) index: the base of its first change).
     """
     snapshot, page, org = Snapshot._meta.db_table, SocialPage._meta.db_table, Organisation._meta.db_table
-    counted = "(p.status <> %s OR (p.archived_on IS NOT NULL AND s.date < p.archived_on))"
-    params: list = [PageStatus.ARCHIVED]
-    window_from = ""
-    if since is not None:
-        window_from = (
-            " AND (s.date >= %s OR s.date = (SELECT MAX(x.date) FROM "
-            f"{snapshot} x WHERE x.page_id = s.page_id AND x.date < %s))"
-        )
-        params += [since, since]
-    own = f"CASE WHEN o.depth <= {int(depth)} THEN o.id END"
-    sql = f"""
-        SELECT s.page_id, s.date, substr(o.path, 1, {int(depth) * STEPLEN}) AS prefix, {own} AS own_org,
+    columns = f"""s.page_id, s.date, substr(o.path, 1, {int(depth) * STEPLEN}) AS prefix,
+               CASE WHEN o.depth <= {int(depth)} THEN o.id END AS own_org,
                p.network, CASE WHEN p.status = %s THEN p.archived_on END AS archive_end,
                s.subscribers, COALESCE(s.posts_30d, 0) AS posts_30d,
                COALESCE(s.posts_counted, 0) AS posts_counted,
                COALESCE(s.likes, 0) + COALESCE(s.comments, 0) + COALESCE(s.reposts, 0) AS interactions,
-               COALESCE(s.views, 0) AS views
-        FROM {snapshot} s
-        JOIN {page} p ON p.id = s.page_id
+               COALESCE(s.views, 0) AS views"""
+    joins = f"JOIN {page} p ON p.id = s.page_id JOIN {org} o ON o.id = p.organisation_id"
+    counted = "(p.status <> %s OR (p.archived_on IS NOT NULL AND s.date < p.archived_on))"
+    if since is None:
+        sql = f"SELECT {columns} FROM {snapshot} s {joins} WHERE {counted}"
+        return sql, [PageStatus.ARCHIVED, PageStatus.ARCHIVED]
+    sql = f"""
+        SELECT {columns} FROM {snapshot} s {joins} WHERE s.date >= %s AND {counted}
+        UNION ALL
+        SELECT {columns} FROM {page} p
         JOIN {org} o ON o.id = p.organisation_id
-        WHERE {counted}{window_from}
+        JOIN {snapshot} s ON s.page_id = p.id
+         AND s.date = (SELECT MAX(x.date) FROM {snapshot} x WHERE x.page_id = p.id AND x.date < %s)
+        WHERE {counted}
     """
-    return sql, [PageStatus.ARCHIVED, *params]
+    return sql, [PageStatus.ARCHIVED, since, PageStatus.ARCHIVED, PageStatus.ARCHIVED, since, PageStatus.ARCHIVED]
 
 
 def _changes_sql(since: dt.date | None, depth: int) -> tuple[str, list]:
@@ -349,9 +353,7 @@ def analytics_check(*, today: dt.date | None = None) -> list[str]:
             if want.get(day) != have.get(day):
                 problems.append(f"{key} {day}: stored {have.get(day)}, expected {want.get(day)}")
                 break
-    latest_expected = {
-        row["page_id"]: row for row in _latest_rows(SocialPage.objects.filter(snapshots__isnull=False).distinct())
-    }
+    latest_expected = {row["page_id"]: row for row in _latest_rows(SocialPage.objects.all())}
     latest_stored = {row["page_id"]: row for row in PageLatest.objects.values()}
     for page_id in sorted(set(latest_expected) | set(latest_stored)):
         if latest_expected.get(page_id) != latest_stored.get(page_id):
@@ -361,15 +363,4 @@ def analytics_check(*, today: dt.date | None = None) -> list[str]:
 
 
 def _latest_rows(pages) -> list[dict]:
-    first = dict(pages.annotate(first=Min("snapshots__date")).values_list("pk", "first"))
-    latest = Snapshot.objects.filter(
-        page_id__in=list(first),
-        date=Subquery(Snapshot.objects.filter(page_id=OuterRef("page_id")).order_by("-date").values("date")[:1]),
-    )
-    fields = [
-        field.attname for field in PageLatest._meta.concrete_fields if field.attname not in ("page_id", "first_date")
-    ]
-    return [
-        {"page_id": row["page_id"], "first_date": first[row["page_id"]], **{f: row[f] for f in fields}}
-        for row in latest.values("page_id", *fields)
-    ]
+    return list(_latest_values(pages))
