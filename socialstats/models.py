@@ -337,6 +337,10 @@ class SubtreeDay(models.Model):
             # maintenance deletes and rewrites a key's days from the changed day on.
             models.UniqueConstraint(fields=["organisation", "own", "network", "day"], name="subtreeday_key_day"),
         ]
+        indexes = [
+            # The growth reads: the rows of two days (A and B), whatever the number of days held.
+            models.Index(fields=["day", "organisation"], name="subtreeday_day_org_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.organisation_id}/{self.network}/{self.own} {self.day}: {self.subscribers}"
