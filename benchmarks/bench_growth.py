@@ -335,7 +335,7 @@ def measure() -> list[dict]:
 
 
 def nightly_write() -> dict:
-    """30,000 snapshots of a new day through the collector's save step plus the analytics update, against a
+    """30,000 snapshots of today through the collector's save step plus the analytics update, against a
     COPY of the same rows into the same table; both rolled back."""
     from django.db import connection, transaction
 
@@ -344,7 +344,9 @@ def nightly_write() -> dict:
     from socialstats.collection.services import FLUSH_EVERY, _flush
     from socialstats.models import CollectionRun, SocialPage
 
-    day = END + dt.timedelta(days=3)
+    from django.utils import timezone
+
+    day = timezone.localdate()  # the nightly run writes today, the analytics tables' horizon
     page_ids = list(SocialPage.objects.filter(network__in=["vk", "telegram", "ok"]).values_list("pk", flat=True))
     rows = [(pk, day, 500 + pk % 700) for pk in page_ids]
 
