@@ -338,13 +338,12 @@ def nightly_write() -> dict:
     """30,000 snapshots of today through the collector's save step plus the analytics update, against a
     COPY of the same rows into the same table; both rolled back."""
     from django.db import connection, transaction
+    from django.utils import timezone
 
     from socialstats.analytics.services import analytics_update
     from socialstats.collection.collectors.base import Metrics, Outcome, PageResult
     from socialstats.collection.services import FLUSH_EVERY, _flush
     from socialstats.models import CollectionRun, SocialPage
-
-    from django.utils import timezone
 
     day = timezone.localdate()  # the nightly run writes today, the analytics tables' horizon
     page_ids = list(SocialPage.objects.filter(network__in=["vk", "telegram", "ok"]).values_list("pk", flat=True))
