@@ -15,11 +15,14 @@ This module does not import Django: the smoke test checks that ENDPOINTS reverse
 from __future__ import annotations
 
 import datetime as dt
+import json
+import math
 import os
 import random
 import re
+from pathlib import Path
 
-from locust import HttpUser, between, task
+from locust import HttpUser, between, events, task
 
 USERNAMES = {"info": "loadtest_info", "territorial": "loadtest_territorial", "presidium": "loadtest_presidium"}
 
@@ -34,6 +37,45 @@ ENDPOINTS = {
 }
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 TIMEOUT = 120  # seconds; a request slower than this counts as a failure
+
+
+# Response times by kind: the login's cost is Django's password hasher (deliberately slow), so the report keeps
+# logins apart from the pages (LOADTEST_SPLIT_JSON: where to write the summary when locust quits).
+TIMES: dict[str, list[float]] = {"pages": [], "logins": []}
+
+
+def request_kind(name: str) -> str:
+    return "logins" if name.startswith("login") else "pages"
+
+
+def percentile(values: list[float], share: float) -> float:
+    """Nearest-rank percentile (as locust rounds its own)."""
+    ordered = sorted(values)
+    return ordered[max(math.ceil(share * len(ordered)) - 1, 0)] if ordered else 0.0
+
+
+def split_summary(times: dict[str, list[float]]) -> dict[str, dict[str, float]]:
+    return {
+        kind: {
+            "requests": len(values),
+            "p50": percentile(values, 0.5),
+            "p95": percentile(values, 0.95),
+            "max": max(values, default=0.0),
+        }
+        for kind, values in times.items()
+    }
+
+
+@events.request.add_listener
+def _record(name: str = "", response_time: float = 0.0, **kwargs) -> None:
+    TIMES[request_kind(name)].append(response_time)
+
+
+@events.quitting.add_listener
+def _write_split(**kwargs) -> None:
+    path = os.environ.get("LOADTEST_SPLIT_JSON")
+    if path:
+        Path(path).write_text(json.dumps(split_summary(TIMES)))
 
 
 def _path(key: str, **kwargs) -> str:

@@ -16,6 +16,7 @@ Exit status 1 when any request failed (or the run could not be made).
 from __future__ import annotations
 
 import csv
+import json
 import os
 import secrets
 import shutil
@@ -145,7 +146,7 @@ def read_stats(path: Path) -> list[dict]:
         return list(csv.DictReader(handle))
 
 
-def report(rows: list[dict], facts: dict) -> str:
+def report(rows: list[dict], facts: dict, split: dict | None = None) -> str:
     """The Markdown section of docs/performance.md."""
     territorial = facts["territorial"]
     lines = [
@@ -169,6 +170,12 @@ def report(rows: list[dict], facts: dict) -> str:
         lines.append(
             f"| {name} | {int(row['Request Count']):,} | {int(row['Failure Count']):,} | {row['50%']} | "
             f"{row['95%']} | {float(row['Max Response Time']):.0f} | {float(row['Requests/s']):.2f} |"
+        )
+    labels = {"pages": "**pages (logins left out)**", "logins": "**logins** (Django's password hasher)"}
+    for kind, summary in (split or {}).items():
+        lines.append(
+            f"| {labels[kind]} | {summary['requests']:,} | | {summary['p50']:.0f} | {summary['p95']:.0f} "
+            f"| {summary['max']:.0f} | |"
         )
     return "\n".join(lines)
 
@@ -243,6 +250,7 @@ def main() -> int:
             "LOADTEST_AS_OF": f"{facts['as_of']:%d.%m.%Y}",
             "LOADTEST_SCOPE_ID": str(facts["territorial"].pk),
             "LOADTEST_TREE_ID": str(facts["union_id"]),
+            "LOADTEST_SPLIT_JSON": str(workdir / "split.json"),
         }
         prefix = workdir / "stats"
         facts["load_before"] = _load_average()
@@ -281,7 +289,9 @@ def main() -> int:
     rows = read_stats(Path(f"{prefix}_stats.csv"))
     from benchmarks.run import write_section
 
-    write_section("loadtest", report(rows, facts))
+    split_path = workdir / "split.json"
+    split = json.loads(split_path.read_text()) if split_path.exists() else None
+    write_section("loadtest", report(rows, facts, split))
     total = next(row for row in rows if row["Name"] == "Aggregated")
     failures = int(total["Failure Count"])
     _log(f"{total['Request Count']} requests, {failures} failed; docs/performance.md updated (logs in {workdir})")

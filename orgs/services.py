@@ -38,6 +38,7 @@ from unionportal.lib.parsing import parse_count, parse_date
 from . import access
 from .models import Organisation, OrganisationAlias, OrgKind, Role, RoleAssignment
 from .selectors import PATH_SEPARATOR, organisation_path_names, organisations_by_path_names
+from .signals import subtrees_moved
 
 # The organisation file's columns (docs/people.md): the headers people type, Russian and English.
 ORG_COLUMNS = (
@@ -348,9 +349,12 @@ def organisation_merge(*, source: Organisation, target: Organisation, on: dt.dat
         raise ValidationError(_("An organisation cannot be merged into itself or into its own subtree."))
     if not target.is_active:
         raise ValidationError(_("The organisation to merge into is closed."))
-    for child in list(Organisation.objects.get_children(source).filter(is_active=True)):
+    children = list(Organisation.objects.get_children(source).filter(is_active=True))
+    for child in children:
         target.refresh_from_db()
         Organisation.objects.move(child, target, pos="last-child")
+    if children:
+        subtrees_moved.send(sender=Organisation, organisation_ids=[child.pk for child in children])
     source.refresh_from_db()
     source.is_active = False
     source.closed_on = on or timezone.localdate()

@@ -293,3 +293,75 @@ class PrintPublication(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+# Analytics tables -----------------------------------------------------------------------------------
+# Derived from snapshots and kept up to date by socialstats/analytics/ (docs/analytics.md): the reports
+# read these instead of searching each page's latest snapshot. `manage.py analytics_rebuild` fills them,
+# `manage.py analytics_check` compares them with a recomputation from the snapshots.
+
+
+class PageLatest(models.Model):
+    """A page's first snapshot date and its latest snapshot's values (the dashboard's and silent pages' source)."""
+
+    page = models.OneToOneField(SocialPage, primary_key=True, on_delete=models.CASCADE, related_name="latest")
+    first_date = models.DateField()
+    date = models.DateField()
+    subscribers = models.PositiveIntegerField()
+    posts_30d = models.PositiveIntegerField(null=True)
+    last_post_at = models.DateTimeField(null=True)
+    posts_counted = models.PositiveSmallIntegerField(null=True)
+    likes = models.PositiveIntegerField(null=True)
+    comments = models.PositiveIntegerField(null=True)
+    reposts = models.PositiveIntegerField(null=True)
+    views = models.PositiveIntegerField(null=True)
+
+    def __str__(self) -> str:
+        return f"{self.page_id} {self.date}: {self.subscribers}"
+
+
+class SubtreeDay(models.Model):
+    """Per rollup organisation (federation, union, territorial), network and day: the sum of each page's latest
+    value on or before that day, over its whole subtree (`own` False) or its own pages only (`own` True).
+
+    Days without collection carry the values forward; an archived page counts until its archive date.
+    """
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    network = models.CharField(max_length=20, choices=Network.choices)
+    own = models.BooleanField()
+    day = models.DateField()
+    pages = models.PositiveIntegerField()  # pages with a value on that day
+    subscribers = models.BigIntegerField()
+    oldest = models.DateField(null=True)  # the oldest snapshot date behind `subscribers`
+    posts_30d = models.BigIntegerField(default=0)
+    posts_counted = models.BigIntegerField(default=0)
+    interactions = models.BigIntegerField(default=0)  # likes + comments + reposts
+    views = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            # One row per key and day: the reports read two days of a few keys through this index;
+            # maintenance deletes and rewrites a key's days from the changed day on.
+            models.UniqueConstraint(fields=["organisation", "own", "network", "day"], name="subtreeday_key_day"),
+        ]
+        indexes = [
+            # The growth reads: the rows of two days (A and B), whatever the number of days held.
+            models.Index(fields=["day", "organisation"], name="subtreeday_day_org_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id}/{self.network}/{self.own} {self.day}: {self.subscribers}"
+
+
+class AnalyticsState(models.Model):
+    """One row once the analytics tables are built: until then the reports read snapshots directly."""
+
+    built_at = models.DateTimeField()
+    # The last day SubtreeDay holds: a later day reads this day's row (nothing changes after it).
+    horizon = models.DateField()
+    # Organisations down to this depth (the deepest territorial level) have SubtreeDay rows.
+    depth = models.PositiveSmallIntegerField()
+
+    def __str__(self) -> str:
+        return f"analytics to {self.horizon}"

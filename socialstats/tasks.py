@@ -7,7 +7,8 @@ import datetime as dt
 from celery import shared_task
 
 from .collection.services import collection_run, collection_start
-from .models import COLLECTED_NETWORKS
+from .models import COLLECTED_NETWORKS, CollectionRun, RunStatus
+from .reports.cache import report_cache_warm
 
 
 @shared_task
@@ -36,4 +37,13 @@ def collect_network(network: str, date: str | None = None, org_id: int | None = 
     run = collection_run(run_id=run_id)
     if run is None:
         return "gone"
+    if run.trigger == "nightly" and not CollectionRun.objects.filter(status=RunStatus.RUNNING).exists():
+        warm_report_cache.delay_on_commit(run.for_date.isoformat())
     return f"{run.network} {run.for_date}: {run.status}, {run.pages_collected}/{run.pages_total} collected"
+
+
+@shared_task
+def warm_report_cache(date: str | None = None) -> str:
+    """After the nightly run's last network: the morning's default reports for the union and each territory."""
+    scopes = report_cache_warm(today=dt.date.fromisoformat(date) if date else None)
+    return f"warmed {scopes} scopes"

@@ -132,6 +132,22 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# The cache (the reports' aggregates): Redis shared by every app-server worker when REDIS_URL, or else the Celery
+# broker, is a Redis URL; each process's memory otherwise (development, tests). A Redis outage costs the reports
+# a computation, never a page (socialstats/reports/cache.py).
+CACHE_REDIS_URL = env.str("REDIS_URL", default="") or env.str("CELERY_BROKER_URL", default="")
+if CACHE_REDIS_URL.startswith(("redis://", "rediss://")):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_REDIS_URL,
+            "KEY_PREFIX": "unionportal",
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -208,10 +224,11 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 # territorial organisation's page (the 002 document: "могут преодолеть отметку в 1000 подписчиков").
 SILENT_PAGE_DAYS = env.int("SILENT_PAGE_DAYS", default=30)
 SUBSCRIBER_TARGET_PER_TERRITORIAL_PAGE = env.int("SUBSCRIBER_TARGET_PER_TERRITORIAL_PAGE", default=1000)
-# The dashboard's, growth table's and printed layout's aggregates read every page of the scope, so each is kept
-# this many seconds in Django's cache per scope and parameters (0: off). No CACHES setting: each gunicorn worker
-# keeps its own in-memory copy, and pages keep serving when Redis is down (docs/loadtest.md).
+# The dashboard's, growth table's and printed layout's aggregates are kept in the cache per scope and parameters:
+# REPORT_CACHE_SECONDS before the analytics tables are built (0: off); once they are, every key carries the
+# tables' version (any write makes new keys) and lives REPORT_CACHE_VERSIONED_SECONDS (a night and a bit).
 REPORT_CACHE_SECONDS = env.int("REPORT_CACHE_SECONDS", default=60)
+REPORT_CACHE_VERSIONED_SECONDS = env.int("REPORT_CACHE_VERSIONED_SECONDS", default=26 * 3600)
 
 # News (docs/news.md): items for a month are on time until NEWS_DEADLINE_DAY of the next month; primaries that
 # sent nothing for the previous month get a reminder on NEWS_REMINDER_DAY (with the defaults, four days before

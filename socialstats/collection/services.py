@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from orgs.models import Organisation
 
+from ..analytics.services import analytics_update
 from ..health import nights_without_answer
 from ..models import (
     COLLECTED_NETWORKS,
@@ -174,6 +175,12 @@ def _prepare(run: CollectionRun) -> list[PageRef]:
     return [PageRef(pk, handle, external_id) for pk, handle, external_id in rows.iterator(chunk_size=5000)]
 
 
+def _analytics(run: CollectionRun) -> None:
+    """Once per run, after the last batch: the run's day and the run's pages in the analytics tables.
+    A run resumed after a crash gets here on its second pass and brings them up to date then."""
+    analytics_update(page_ids=list(_pages(run).values_list("pk", flat=True)), since=run.for_date)
+
+
 def _finish(run: CollectionRun, status: str, message: str = "") -> None:
     CollectionRun.objects.filter(pk=run.pk).update(status=status, finished_at=timezone.now(), message=message)
     if run.trigger != "nightly":
@@ -217,6 +224,7 @@ def collection_run(*, run_id: int, collector: Collector | None = None) -> Collec
         _flush(run, pending, collector.http_requests - counted)
     except CollectorStopped as stop:
         _flush(run, pending, collector.http_requests - counted)
+        _analytics(run)
         logger.warning("collection of %s stopped: %s", run.network, stop)
         _finish(run, RunStatus.FAILED, _with_summary(str(stop), collector))
     except Exception as error:
@@ -224,6 +232,7 @@ def collection_run(*, run_id: int, collector: Collector | None = None) -> Collec
         _finish(run, RunStatus.FAILED, f"Stopped by an unexpected error: {error.__class__.__name__}")
         raise
     else:
+        _analytics(run)
         _finish(run, RunStatus.DONE, _with_summary("", collector))
     return CollectionRun.objects.get(pk=run.pk)
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from orgs.access import is_info_staff
 from orgs.models import Organisation
 
+from ..analytics.services import analytics_update
 from ..models import (
     SNAPSHOT_METRIC_FIELDS,
     Network,
@@ -102,18 +103,39 @@ def page_update(*, page: SocialPage, url: str, owner: str, title: str = "") -> S
     return page
 
 
+@transaction.atomic
 def page_archive(*, page: SocialPage, on: dt.date | None = None) -> SocialPage:
     """Archive: the page leaves collection and the growth tables' active set; its history stays."""
+    before = page.archived_on if page.status == PageStatus.ARCHIVED else None
     page.status = PageStatus.ARCHIVED
     page.archived_on = on or timezone.localdate()
     page.save(update_fields=["status", "archived_on", "updated_at"])
+    analytics_update(page_ids=[page.pk], since=min(day for day in (before, page.archived_on) if day))
     return page
 
 
+@transaction.atomic
 def page_unarchive(*, page: SocialPage) -> SocialPage:
+    before = page.archived_on if page.status == PageStatus.ARCHIVED else None
     page.status = PageStatus.ACTIVE
     page.archived_on = None
     page.save(update_fields=["status", "archived_on", "updated_at"])
+    analytics_update(page_ids=[page.pk], since=before or _first_snapshot_date(page))
+    return page
+
+
+def _first_snapshot_date(page: SocialPage) -> dt.date | None:
+    return page.snapshots.order_by("date").values_list("date", flat=True).first()
+
+
+@transaction.atomic
+def page_move(*, page: SocialPage, organisation: Organisation) -> SocialPage:
+    """Hand a page, with its whole history, to another organisation: every report counts it there from now on."""
+    if page.organisation_id == organisation.pk:
+        return page
+    page.organisation = organisation
+    page.save(update_fields=["organisation", "updated_at"])
+    analytics_update(page_ids=[page.pk], since=_first_snapshot_date(page))
     return page
 
 
@@ -167,7 +189,10 @@ def snapshot_record(
         value = values[name]
         if isinstance(value, int) and value < 0:
             raise ValidationError(_("%(field)s cannot be negative.") % {"field": name})
-    return Snapshot.objects.update_or_create(page=page, date=date, defaults=values)
+    with transaction.atomic():
+        snapshot, created = Snapshot.objects.update_or_create(page=page, date=date, defaults=values)
+        analytics_update(page_ids=[page.pk], since=date)
+    return snapshot, created
 
 
 # --- shared import helpers -------------------------------------------------------------------------

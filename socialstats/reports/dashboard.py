@@ -12,8 +12,9 @@ from django.db.models import Count, Min, Q, Sum
 from orgs.models import Organisation, OrgKind
 
 from ..models import PageStatus, Snapshot, SocialPage
-from .facts import PageFact, growth_raw, page_facts, paths_q, silent_before, subscribers_on, to_date
+from .facts import PageFact, page_facts, paths_q, silent_before, subscribers_on, to_date
 from .growth import linear_trend_date
+from .rollup import growth_figures
 from .selectors import pages_by_id
 
 STEPLEN = Organisation.steplen
@@ -37,7 +38,7 @@ def subscribers_series(
         if page_ids is not None:
             value = sum(subscribers for subscribers, _date in subscribers_on(page_ids, day).values())
         else:
-            raw = growth_raw(scope_paths=scope_paths, a=day, b=day, dimensions=("network",))
+            raw = growth_figures(scope_paths=scope_paths, a=day, b=day, dimensions=("network",))
             value = sum(int(record[4] or 0) for record in raw)
         points.append((day, value))
     return points

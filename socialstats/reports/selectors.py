@@ -16,7 +16,6 @@ from orgs.models import Organisation, OrgKind
 from ..models import Network, PageStatus, SocialPage
 from .facts import (
     PageFact,
-    growth_raw,
     page_facts,
     paths_q,
     silent_before,
@@ -24,6 +23,7 @@ from .facts import (
     to_date,
 )
 from .growth import GrowthRow, is_stale, total_of
+from .rollup import growth_figures
 
 STEPLEN = Organisation.steplen
 
@@ -47,7 +47,7 @@ def growth_rows(
     }[grouping]
     if "level" in dimensions and level is None:
         level = territorial_depth(scope_paths)
-    raw = growth_raw(scope_paths=scope_paths, a=a, b=b, networks=networks, dimensions=dimensions, level=level or 2)
+    raw = growth_figures(scope_paths=scope_paths, a=a, b=b, networks=networks, dimensions=dimensions, level=level or 2)
     network_labels = dict(Network.choices)
     rows: list[GrowthRow] = []
     for record in raw:
@@ -190,7 +190,9 @@ def printed_layout(
 ) -> PrintedLayout:
     """The 002 document's table: territorial organisations × (primaries, then per network A, B, growth)."""
     level = territorial_depth(scope_paths)
-    raw = growth_raw(scope_paths=scope_paths, a=a, b=b, networks=networks, dimensions=("level", "network"), level=level)
+    raw = growth_figures(
+        scope_paths=scope_paths, a=a, b=b, networks=networks, dimensions=("level", "network"), level=level
+    )
     territorials = list(
         Organisation.objects.filter(paths_q(scope_paths), depth=level).exclude(kind=OrgKind.YOUTH_COUNCIL)
     )

@@ -6,12 +6,10 @@ Thin: parse the parameters, resolve the scope through orgs.access (out of scope 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Sequence
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -27,6 +25,7 @@ from ..health import networks_not_answering
 from ..models import SocialPage
 from . import charts, selectors
 from . import dashboard as overview
+from .cache import dashboard_cached, growth_report_cached, printed_layout_cached
 from .exports import export_rows, to_csv, to_xlsx
 from .filters import GrowthForm, PeriodForm
 from .growth import ownership_sentence, preset_period
@@ -73,18 +72,13 @@ def growth_table(request: HttpRequest) -> HttpResponse:
         scope_paths, scope = _scope(request, data.get("scope"))
         grouping = data.get("grouping") or "page"
         networks = tuple(sorted(data.get("networks") or ()))
-        report = _cached(
-            "growth",
-            scope_paths,
-            (data["a"].isoformat(), data["b"].isoformat(), networks, grouping, data.get("level")),
-            lambda: selectors.growth_report(
-                scope_paths=scope_paths,
-                a=data["a"],
-                b=data["b"],
-                networks=networks,
-                grouping=grouping,
-                level=data.get("level"),
-            ),
+        report = growth_report_cached(
+            scope_paths=scope_paths,
+            a=data["a"],
+            b=data["b"],
+            networks=networks,
+            grouping=grouping,
+            level=data.get("level"),
         )
         export_format = request.GET.get("format", "")
         if export_format in ("csv", "xlsx"):
@@ -141,12 +135,7 @@ def growth_printed(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         scope_paths, scope = _scope(request, data.get("scope"))
         networks = tuple(sorted(data.get("networks") or ()))
-        layout = _cached(
-            "printed",
-            scope_paths,
-            (data["a"].isoformat(), data["b"].isoformat(), networks),
-            lambda: selectors.printed_layout(scope_paths=scope_paths, a=data["a"], b=data["b"], networks=networks),
-        )
+        layout = printed_layout_cached(scope_paths=scope_paths, a=data["a"], b=data["b"], networks=networks)
         for row in layout.rows:
             row.printed_cells = [_cell(row.cells.get(value), value) for value, _label in layout.networks]
         layout.printed_totals = [_cell(layout.totals[value], value) for value, _label in layout.networks]
@@ -167,7 +156,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     """The overview: union-wide for information staff and the presidium, the user's own scope for others."""
     scope_paths, scope = _scope(request, _int(request.GET.get("scope")))
     on = _date(request.GET.get("on")) or timezone.localdate()
-    summary = _cached_dashboard(scope_paths, on)
+    summary = dashboard_cached(scope_paths=scope_paths, on=on)
     trend_chart = (
         charts.render(
             charts.subscribers_over_time(
@@ -219,32 +208,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "trend_rows": trend_rows,
             "not_answering": networks_not_answering(),
         },
-    )
-
-
-def _cached(kind: str, scope_paths: Sequence[str] | None, parameters: tuple, compute):
-    """A report's aggregate, shared for REPORT_CACHE_SECONDS by everyone with the same scope and parameters.
-
-    The reports read every page of the scope (up to a second union-wide at federation scale) while their data
-    change once a night, so a minute of staleness buys one computation per scope and parameters per cache
-    instead of one per request. The key holds the scope's paths themselves: users with different scopes never
-    share an entry. Django's default cache is each app-server process's memory (no Redis dependency).
-    """
-    if settings.REPORT_CACHE_SECONDS <= 0:
-        return compute()
-    scope_key = "*" if scope_paths is None else ",".join(sorted(scope_paths))
-    raw_key = f"{kind}|{scope_key}|{parameters!r}"
-    key = f"socialstats:{kind}:" + hashlib.sha256(raw_key.encode()).hexdigest()
-    return cache.get_or_set(key, compute, settings.REPORT_CACHE_SECONDS)
-
-
-def _cached_dashboard(scope_paths: list[str] | None, on: dt.date) -> overview.Dashboard:
-    target, silent_days = settings.SUBSCRIBER_TARGET_PER_TERRITORIAL_PAGE, settings.SILENT_PAGE_DAYS
-    return _cached(
-        "dashboard",
-        scope_paths,
-        (on.isoformat(), target, silent_days),
-        lambda: overview.dashboard(scope_paths=scope_paths, today=on, target=target, silent_days=silent_days),
     )
 
 

@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _locust_stand_in() -> types.ModuleType:
-    """The three names the locustfile takes from locust. The real locust is never imported here: `make test`
+    """The names the locustfile takes from locust. The real locust is never imported here: `make test`
     does not install it (`make loadtest` does, through the `load` extra) and importing it monkey-patches the
     standard library with gevent, which would leak into the rest of the suite."""
     module = types.ModuleType("locust")
@@ -29,8 +29,13 @@ def _locust_stand_in() -> types.ModuleType:
     def task(weight=1):
         return weight if callable(weight) else (lambda function: function)
 
+    class Hook:
+        def add_listener(self, function):
+            return function
+
     module.HttpUser, module.task = HttpUser, task
     module.between = lambda low, high: (low, high)
+    module.events = types.SimpleNamespace(request=Hook(), quitting=Hook())
     return module
 
 
@@ -103,3 +108,31 @@ def test_the_report_lists_every_endpoint_with_its_percentiles():
     markdown = run.report(rows, facts)
     assert "| dashboard | 120 | 0 | 900 | 2100 | 2500 | 2.00 |" in markdown
     assert "| **all requests** | 120 |" in markdown
+
+
+def test_logins_are_measured_apart_from_the_pages(locustfile):
+    times = {"pages": [], "logins": []}
+    for name, ms in [("login (form)", 30), ("login (post)", 900), ("dashboard", 100), ("growth", 200), ("tree", 50)]:
+        times[locustfile.request_kind(name)].append(ms)
+    split = locustfile.split_summary(times)
+    assert split["logins"] == {"requests": 2, "p50": 30, "p95": 900, "max": 900}
+    assert split["pages"] == {"requests": 3, "p50": 100, "p95": 200, "max": 200}
+    row = {"Name": "Aggregated", "Request Count": "5", "Failure Count": "0", "50%": "100", "95%": "900"}
+    row |= {"Max Response Time": "900", "Requests/s": "1"}
+
+    class Territorial:
+        name, numchild = "ТПО 1", 99
+
+    facts = {
+        "territorial": Territorial,
+        "organisations": 1,
+        "pages": 1,
+        "snapshots": 1,
+        "as_of": dt.date(2026, 6, 30),
+        "postgres": "15",
+        "load_before": "1.0",
+        "load_after": "1.0",
+    }
+    markdown = run.report([row], facts, split)
+    assert "| **pages (logins left out)** | 3 | | 100 | 200 | 200 | |" in markdown
+    assert "| **logins** (Django's password hasher) | 2 | | 30 | 900 | 900 | |" in markdown

@@ -15,6 +15,7 @@ from orgs.models import Organisation
 from unionportal.lib.importing import ImportRejected, RowError
 from unionportal.lib.parsing import parse_count, parse_date
 
+from ...analytics.services import analytics_update
 from ...models import (
     SNAPSHOT_POST_FIELDS,
     Network,
@@ -263,4 +264,6 @@ def snapshots_import(
     )
     if dry_run:
         transaction.set_rollback(True)
+    elif writes:
+        analytics_update(page_ids={write.page_id for write in writes}, since=min(write.date for write in writes))
     return report

@@ -1,0 +1,104 @@
+"""The report cache: one computation per scope and parameters, shared by every app-server worker.
+
+Django's cache is Redis when REDIS_URL (or the Celery broker) is configured, so the four gunicorn workers
+share each entry; without it, each process's memory. Once the analytics tables are built, every key
+carries their version (the time of the last `analytics_update`): a collection, an import or a correction
+makes new keys, so an entry may live until the next night (REPORT_CACHE_VERSIONED_SECONDS) and is warmed
+after the nightly run for the union and each territorial scope. Before that, entries live
+REPORT_CACHE_SECONDS. Redis being down costs a computation, never a page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+from collections.abc import Callable, Sequence
+from typing import TypeVar
+
+from django.conf import settings
+from django.core.cache import cache
+from django.utils import timezone
+from redis.exceptions import RedisError
+
+from orgs.models import Organisation, OrgKind
+
+from ..analytics.services import analytics_state
+from . import dashboard as overview
+from . import selectors
+from .growth import preset_period
+
+logger = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+def report_cached(kind: str, scope_paths: Sequence[str] | None, parameters: tuple, compute: Callable[[], T]) -> T:
+    """A report's aggregate, shared by everyone with the same scope and parameters (the key holds the scope's
+    paths themselves: users with different scopes never share an entry)."""
+    state = analytics_state()
+    seconds = settings.REPORT_CACHE_VERSIONED_SECONDS if state else settings.REPORT_CACHE_SECONDS
+    if seconds <= 0:
+        return compute()
+    version = state.built_at.isoformat() if state else "-"
+    scope_key = "*" if scope_paths is None else ",".join(sorted(scope_paths))
+    raw_key = f"{kind}|{version}|{scope_key}|{parameters!r}"
+    key = f"socialstats:{kind}:" + hashlib.sha256(raw_key.encode()).hexdigest()
+    try:
+        return cache.get_or_set(key, compute, seconds)
+    except RedisError:
+        logger.warning("report cache unavailable; computing %s without it", kind)
+        return compute()
+
+
+def growth_report_cached(
+    *,
+    scope_paths: Sequence[str] | None,
+    a: dt.date,
+    b: dt.date,
+    networks: tuple[str, ...] = (),
+    grouping: str = "page",
+    level: int | None = None,
+) -> selectors.GrowthReport:
+    return report_cached(
+        "growth",
+        scope_paths,
+        (a.isoformat(), b.isoformat(), networks, grouping, level),
+        lambda: selectors.growth_report(
+            scope_paths=scope_paths, a=a, b=b, networks=networks, grouping=grouping, level=level
+        ),
+    )
+
+
+def printed_layout_cached(
+    *, scope_paths: Sequence[str] | None, a: dt.date, b: dt.date, networks: tuple[str, ...] = ()
+) -> selectors.PrintedLayout:
+    return report_cached(
+        "printed",
+        scope_paths,
+        (a.isoformat(), b.isoformat(), networks),
+        lambda: selectors.printed_layout(scope_paths=scope_paths, a=a, b=b, networks=networks),
+    )
+
+
+def dashboard_cached(*, scope_paths: Sequence[str] | None, on: dt.date) -> overview.Dashboard:
+    target, silent_days = settings.SUBSCRIBER_TARGET_PER_TERRITORIAL_PAGE, settings.SILENT_PAGE_DAYS
+    return report_cached(
+        "dashboard",
+        scope_paths,
+        (on.isoformat(), target, silent_days),
+        lambda: overview.dashboard(scope_paths=scope_paths, today=on, target=target, silent_days=silent_days),
+    )
+
+
+def report_cache_warm(*, today: dt.date | None = None) -> int:
+    """Compute the morning's default pages (dashboard, growth table and printed layout of this month) for the
+    union and for each territorial organisation, so nobody waits for a cold report. Returns the scopes warmed."""
+    today = today or timezone.localdate()
+    a, b = preset_period("this_month", today)
+    scopes: list[list[str] | None] = [None]
+    scopes += [[path] for path in Organisation.objects.filter(kind=OrgKind.TERRITORIAL).values_list("path", flat=True)]
+    for scope_paths in scopes:
+        dashboard_cached(scope_paths=scope_paths, on=today)
+        growth_report_cached(scope_paths=scope_paths, a=a, b=b)
+        printed_layout_cached(scope_paths=scope_paths, a=a, b=b)
+    return len(scopes)

@@ -1,0 +1,146 @@
+"""Growth figures read from the analytics tables (socialstats/analytics/, docs/analytics.md).
+
+Two short queries whatever the dates: the sums at A and B from SubtreeDay (two days of the few rollup
+organisations in scope), and the pages and new pages from PageLatest (each page's first snapshot date
+against A and B, archive dates applied). Days after the tables' horizon read the horizon: nothing changes
+after it. Groupings by page or organisation, scopes below the rollup depth, and databases where
+`analytics_rebuild` has not run yet read the snapshots (facts.py) as before.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from django.db import connection
+
+from orgs.models import Organisation
+
+from ..analytics.services import analytics_state
+from ..models import PageLatest, PageStatus, SocialPage, SubtreeDay
+from .facts import fetch_report, growth_raw, to_date
+
+STEPLEN = Organisation.steplen
+
+
+def _roots(scope_paths: Sequence[str]) -> list[str]:
+    """The scope's paths without those inside another one (a subtree is counted once)."""
+    paths = sorted(set(scope_paths))
+    return [path for path in paths if not any(path != other and path.startswith(other) for other in paths)]
+
+
+def _like_any(column: str, paths: Sequence[str]) -> tuple[str, list]:
+    return "(" + " OR ".join(f"{column} LIKE %s" for _path in paths) + ")", [path + "%" for path in paths]
+
+
+def rollup_growth_raw(
+    *,
+    scope_paths: Sequence[str] | None,
+    a: dt.date,
+    b: dt.date,
+    networks: Sequence[str] = (),
+    dimensions: Sequence[str] = ("page",),
+    level: int = 2,
+) -> list[tuple] | None:
+    """The growth aggregate of `facts.growth_raw` from the analytics tables; None where they cannot answer."""
+    if not set(dimensions) <= {"level", "network"} or a > b:
+        return None
+    state = analytics_state()
+    if state is None:
+        return None
+    roots = None if scope_paths is None else _roots(scope_paths)
+    if roots == []:
+        return []
+    deepest = max((len(path) // STEPLEN for path in roots), default=1) if roots else 1
+    if "level" in dimensions and (level > state.depth or deepest > level):
+        return None
+    if deepest > state.depth:
+        return None
+    org_table, day_table = Organisation._meta.db_table, SubtreeDay._meta.db_table
+    page_table, latest_table = SocialPage._meta.db_table, PageLatest._meta.db_table
+    day_a, day_b = min(a, state.horizon), min(b, state.horizon)
+
+    # The sums at A and B.
+    where, params = [], []
+    if "level" in dimensions:
+        where.append("((d.own = %s AND o.depth = %s) OR (d.own = %s AND o.depth < %s))")
+        params += [False, level, True, level]
+        key = f"substr(o.path, 1, {level * STEPLEN})"
+        if roots is not None:
+            condition, condition_params = _like_any("o.path", roots)
+            where.append(condition)
+            params += condition_params
+    else:
+        where.append("d.own = %s")
+        params.append(False)
+        key = "''"
+        if roots is None:
+            where.append("o.depth = 1")
+        else:
+            where.append("o.path IN (" + ", ".join("%s" for _path in roots) + ")")
+            params += roots
+    if networks:
+        where.append("d.network IN (" + ", ".join("%s" for _n in networks) + ")")
+        params += list(networks)
+    sums_sql = f"""
+        SELECT {key}, d.network, d.day, SUM(d.subscribers), MIN(d.oldest)
+        FROM {day_table} d JOIN {org_table} o ON o.id = d.organisation_id
+        WHERE d.day IN (%s, %s) AND {" AND ".join(where)}
+        GROUP BY {"" if key == "''" else key + ", "}d.network, d.day
+    """
+    sums: dict[tuple, list] = {}
+    for path, network, day, subscribers, oldest in fetch_report(sums_sql, [day_a, day_b, *params]):
+        group = _group(dimensions, path, network)
+        entry = sums.setdefault(group, [None, None, None, None])
+        day = to_date(day)
+        for offset, asked in ((0, day_a), (1, day_b)):
+            if day == asked:
+                entry[offset] = (entry[offset] or 0) + int(subscribers)
+                oldest = to_date(oldest)
+                entry[2 + offset] = oldest if entry[2 + offset] is None else min(entry[2 + offset], oldest)
+
+    # The pages with a value at A or at B, and those of them new at B.
+    counts_at = "(l.first_date <= %s AND (p.status <> %s OR p.archived_on > %s))"
+    page_where, page_params = ["NOT (p.status = %s AND p.archived_on IS NULL)"], [PageStatus.ARCHIVED]
+    if roots is not None:
+        condition, condition_params = _like_any("o.path", roots)
+        page_where.append(condition)
+        page_params += condition_params
+    if networks:
+        page_where.append("p.network IN (" + ", ".join("%s" for _n in networks) + ")")
+        page_params += list(networks)
+    page_key = f"substr(o.path, 1, {level * STEPLEN})" if "level" in dimensions else "''"
+    collate = ' COLLATE "C"' if connection.vendor == "postgresql" else ""
+    pages_sql = f"""
+        SELECT {page_key}{collate}, p.network,
+               SUM(CASE WHEN {counts_at} OR {counts_at} THEN 1 ELSE 0 END),
+               SUM(CASE WHEN {counts_at} AND NOT {counts_at} THEN 1 ELSE 0 END)
+        FROM {page_table} p
+        JOIN {latest_table} l ON l.page_id = p.id
+        JOIN {org_table} o ON o.id = p.organisation_id
+        WHERE {" AND ".join(page_where)}
+        GROUP BY {"" if page_key == "''" else page_key + collate + ", "}p.network
+    """
+    at = [[day, PageStatus.ARCHIVED, day] for day in (a, b, b, a)]
+    counts: dict[tuple, list[int]] = {}
+    for path, network, pages, new_pages in fetch_report(pages_sql, [*at[0], *at[1], *at[2], *at[3], *page_params]):
+        entry = counts.setdefault(_group(dimensions, path, network), [0, 0])
+        entry[0] += int(pages or 0)
+        entry[1] += int(new_pages or 0)
+    rows = []
+    for group, (pages, new_pages) in counts.items():
+        if not pages:
+            continue
+        at_a, at_b, date_a, date_b = sums.get(group, [None, None, None, None])
+        rows.append((*group, pages, new_pages, at_a, at_b, date_a, date_b))
+    return rows
+
+
+def _group(dimensions: Sequence[str], path: str, network: str) -> tuple:
+    return tuple(path if name == "level" else network for name in dimensions)
+
+
+def growth_figures(**kwargs) -> list[tuple]:
+    """The growth aggregate: from the analytics tables where they can answer, from the snapshots otherwise."""
+    rows = rollup_growth_raw(**kwargs)
+    return growth_raw(**kwargs) if rows is None else rows
