@@ -273,3 +273,21 @@ def test_a_file_with_an_unrecognised_organisation_column_shows_the_mapping_step(
     response = client.post(reverse("socialstats:website_stats_import"), data)
     assert response.context["alias_form"].names == ["Центральный сайт профсоюза"]
     assert not Website.objects.exists()
+
+
+def test_websites_without_an_address_survive_a_full_export_and_import(union_by_short_names, tmp_path):
+    from socialstats.registry.portable import import_all
+
+    call_command(
+        "import_website_stats",
+        str(TABLE),
+        *PERIOD,
+        "--create-websites",
+        "--alias",
+        "Центральный сайт профсоюза=РОСПРОФПРОМ",
+        stdout=io.StringIO(),
+    )
+    call_command("export_all", str(tmp_path / "export"), stdout=io.StringIO())
+    steps = {step.filename: step.summary for step in import_all(directory=tmp_path / "export")}
+    assert "unchanged 15" in steps["websites.csv"] and "unchanged 15" in steps["website_stats.csv"]
+    assert Website.objects.count() == 15 and WebsiteStat.objects.count() == 15

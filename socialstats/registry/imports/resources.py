@@ -37,6 +37,9 @@ from .common import (
     _yes_no,
 )
 
+# A website registered by an import of figures: no checklist item met yet (as the website form saves it).
+NO_CHECKS = dict.fromkeys(WebsiteCheck.values, False)
+
 
 @dataclass
 class WebsiteStatsImportReport:
@@ -62,15 +65,16 @@ def _website_for(
                     "website",
                     _("no website %(url)s in the portal; register it or allow creating websites") % {"url": url},
                 )
-            website = websites[url] = Website.objects.create(organisation=organisation, url=url)
+            website = websites[url] = Website.objects.create(organisation=organisation, url=url, checklist=NO_CHECKS)
             websites.setdefault(("org", organisation.pk), []).append(website)
             report.websites_created.append(f"{organisation.display_name}: {url}")
         elif website.organisation_id != organisation.pk:
             return RowError(number, "website", _("the website %(url)s belongs to another organisation") % {"url": url})
         return website
     own = websites.get(("org", organisation.pk), [])
-    if len(own) == 1:
-        return own[0]
+    unknown = [site for site in own if not site.url]
+    if len(own) == 1 or len(unknown) == 1:  # the only website, or the one registered without an address
+        return own[0] if len(own) == 1 else unknown[0]
     if own:
         return RowError(
             number,
@@ -85,7 +89,7 @@ def _website_for(
             _("%(org)s has no website in the portal; register it or allow creating websites")
             % {"org": organisation.display_name},
         )
-    website = Website.objects.create(organisation=organisation, url="")
+    website = Website.objects.create(organisation=organisation, url="", checklist=NO_CHECKS)
     websites[("org", organisation.pk)] = [website]
     report.websites_created.append(f"{organisation.display_name}: " + _("(address unknown)"))
     return website
@@ -226,10 +230,12 @@ def websites_import(
     for number, values in table.rows:
         row_errors: list[RowError] = []
         organisation = names.get(values.get("organisation", ""), number, row_errors)
-        url = _website_url(values.get("website", ""), number, row_errors)
-        if url and url in seen:
-            row_errors.append(RowError(number, "website", _("repeats row %(row)s") % {"row": seen[url]}))
-        seen.setdefault(url, number)
+        # An empty address is the organisation's website whose address is not known yet (see website_stats_import).
+        url = _website_url(values["website"], number, row_errors) if values.get("website") else ""
+        key = url or f"org:{getattr(organisation, 'pk', '')}"
+        if organisation is not None and key in seen:
+            row_errors.append(RowError(number, "website", _("repeats row %(row)s") % {"row": seen[key]}))
+        seen.setdefault(key, number)
         active = _yes_no(values, "active", number, row_errors)
         added_on = _optional_date(values, "added_on", number, row_errors)
         checklist = _checklist(values, number, row_errors)
@@ -241,7 +247,11 @@ def websites_import(
     report = RegistryImportReport()
     websites = {site.url: site for site in Website.objects.filter(url__in={row[2] for row in parsed})}
     for number, organisation, url, title, active, added_on, checklist in parsed:
-        website = websites.get(url)
+        website = (
+            websites.get(url)
+            if url
+            else Website.objects.filter(organisation=organisation, url="").order_by("pk").first()
+        )
         if website is not None and website.organisation_id != organisation.pk:
             errors.append(
                 RowError(number, "website", _("the website %(url)s belongs to another organisation") % {"url": url})
@@ -264,7 +274,7 @@ def websites_import(
             saved.added_on = added_on
             saved.save(update_fields=["added_on"])
         after = (saved.title, saved.is_active, saved.checklist, saved.added_on)
-        report.count(url, before, after)
+        report.count(url or f"{organisation.display_name}: " + _("(address unknown)"), before, after)
     return import_finish(report, errors, dry_run=dry_run, unknown_names=names.unknown)
 
 
