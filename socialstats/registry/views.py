@@ -13,11 +13,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from django_tables2 import RequestConfig
 
 from orgs import access
 from orgs.models import Organisation
 from unionportal.lib.cells import csv_writer, xlsx_row
+from unionportal.lib.query import paginate_table
 from unionportal.lib.uploads import stash_discard, stash_path, stash_upload
 
 from ..models import PageStatus, PrintPublication, SnapshotSource, Website
@@ -102,7 +102,7 @@ def page_list(request: HttpRequest) -> HttpResponse:
     if fmt in ("csv", "xlsx"):
         return _export(filterset.qs, fmt)
     table = PageTable(filterset.qs)
-    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    paginate_table(request, table, per_page=50)
     query = request.GET.copy()
     query.pop("page", None)
     query.pop("export", None)
@@ -125,7 +125,7 @@ def page_list(request: HttpRequest) -> HttpResponse:
 def page_detail(request: HttpRequest, pk: int) -> HttpResponse:
     page = get_object_or_404(selectors.viewable_pages(request.user).select_related("organisation"), pk=pk)
     table = SnapshotTable(selectors.page_history(page))
-    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    paginate_table(request, table, per_page=50)
     return render(
         request,
         "socialstats/page_detail.html",
