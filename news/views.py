@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from orgs import access
+from unionportal.lib.query import query_id, query_int, query_month
 
 from . import charts, exports, selectors, services
 from .forms import NewsItemForm, PreferenceForm, PublishForm, ReopenForm, ReturnForm
@@ -235,14 +236,11 @@ def news_photo(request: HttpRequest, pk: int, photo_pk: int, variant: str) -> Fi
 def review_queue(request: HttpRequest) -> HttpResponse:
     if not access.has_role(request.user, *selectors.REVIEW_ROLES):
         raise Http404
-    month = parse_month(request.GET.get("month"))
+    month = query_month(request.GET.get("month"))
     status = request.GET.get("status", "")
     if status not in NewsStatus.values:
         status = ""
-    try:
-        organisation_id = int(request.GET.get("organisation") or 0) or None
-    except ValueError:
-        organisation_id = None
+    organisation_id = query_id(request.GET.get("organisation"))
     forwarded = request.GET.get("forwarded") == "1"
     items = selectors.review_queue(
         request.user, month=month, status=status, organisation_id=organisation_id, forwarded=forwarded
@@ -269,11 +267,8 @@ def review_queue(request: HttpRequest) -> HttpResponse:
 
 
 def _report_months(request: HttpRequest) -> list:
-    last = parse_month(request.GET.get("until")) or local_today().replace(day=1)
-    try:
-        count = min(max(int(request.GET.get("months", 6)), 2), 24)
-    except ValueError:
-        count = 6
+    last = query_month(request.GET.get("until")) or local_today().replace(day=1)
+    count = query_int(request.GET.get("months"), minimum=2, maximum=24) or 6
     return months_back(last, count)
 
 

@@ -5,7 +5,8 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
-from django_tables2 import RequestConfig
+
+from unionportal.lib.query import paginate_table
 
 from . import access, selectors
 from .forms import OrgImportUploadForm
@@ -49,7 +50,7 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
         active=request.GET.get("active", ""),
     )
     table = OrganisationTable(queryset)
-    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    paginate_table(request, table, per_page=50)
     selectors.with_primaries_total(row.record for row in table.page.object_list)
     return render(
         request,

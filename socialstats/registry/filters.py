@@ -7,6 +7,8 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from unionportal.lib.query import MAX_ID
+
 from ..models import Network, PageOwner, PageStatus, SocialPage
 
 
@@ -53,5 +55,5 @@ class PageFilter(django_filters.FilterSet):
 class OrganisationScopeForm(forms.Form):
     """Which organisation's registry: `org` (an id inside the user's scope) and whether to include its subtree."""
 
-    org = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    org = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID, widget=forms.HiddenInput)
     subtree = forms.BooleanField(label=_("with member organisations"), required=False)

@@ -14,12 +14,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from django_tables2 import RequestConfig
 
 from orgs import access
 from orgs.import_flow import ImportFlow, import_page
 from orgs.models import Organisation
 from unionportal.lib.cells import csv_writer, xlsx_row
+from unionportal.lib.query import paginate_table
 
 from ..models import PageStatus, PrintPublication, SnapshotSource, Website
 from . import exports, imports, selectors, services
@@ -103,7 +103,7 @@ def page_list(request: HttpRequest) -> HttpResponse:
     if fmt in ("csv", "xlsx"):
         return _export(filterset.qs, fmt)
     table = PageTable(filterset.qs)
-    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    paginate_table(request, table, per_page=50)
     query = request.GET.copy()
     query.pop("page", None)
     query.pop("export", None)
@@ -126,7 +126,7 @@ def page_list(request: HttpRequest) -> HttpResponse:
 def page_detail(request: HttpRequest, pk: int) -> HttpResponse:
     page = get_object_or_404(selectors.viewable_pages(request.user).select_related("organisation"), pk=pk)
     table = SnapshotTable(selectors.page_history(page))
-    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    paginate_table(request, table, per_page=50)
     return render(
         request,
         "socialstats/page_detail.html",
@@ -420,7 +420,7 @@ def website_registry(request: HttpRequest) -> HttpResponse:
         content = exports.to_xlsx(header, rows, title=_("Websites")) if fmt == "xlsx" else exports.to_csv(header, rows)
         return _download(content, name="websites", fmt=fmt)
     table = WebsiteRegistryTable(websites)
-    RequestConfig(request, paginate={"per_page": 100}).configure(table)
+    paginate_table(request, table, per_page=100)
     query = request.GET.copy()
     query.pop("export", None)
     return render(

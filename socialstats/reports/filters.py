@@ -12,6 +12,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from unionportal.lib.query import MAX_ID
+
 from ..models import Network
 from .growth import PRESETS, preset_period
 
@@ -38,7 +40,9 @@ class PeriodForm(forms.Form):
     preset = forms.ChoiceField(label=_("Period"), choices=PRESET_CHOICES, required=False)
     a = forms.DateField(label=_("Date A"), input_formats=DATE_FORMATS, required=False)
     b = forms.DateField(label=_("Date B"), input_formats=DATE_FORMATS, required=False)
-    scope = forms.IntegerField(label=_("Organisation"), required=False, widget=forms.HiddenInput)
+    scope = forms.IntegerField(
+        label=_("Organisation"), required=False, min_value=1, max_value=MAX_ID, widget=forms.HiddenInput
+    )
     networks = forms.MultipleChoiceField(
         label=_("Networks"), choices=Network.choices, required=False, widget=forms.CheckboxSelectMultiple
     )

@@ -14,12 +14,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_tables2 import RequestConfig
 
 from orgs import access
 from orgs.models import Organisation
 from unionportal.lib.formatting import fmt_date, fmt_int, fmt_pct, fmt_signed
-from unionportal.lib.parsing import parse_date
+from unionportal.lib.query import paginate_table, query_date, query_id
 
 from ..health import networks_not_answering
 from ..models import SocialPage
@@ -84,7 +83,7 @@ def growth_table(request: HttpRequest) -> HttpResponse:
         if export_format in ("csv", "xlsx"):
             return _export(report, scope, export_format)
         table = GrowthTable([growth_cells(row) for row in report.rows], grouping=grouping)
-        RequestConfig(request, paginate={"per_page": 50}).configure(table)
+        paginate_table(request, table, per_page=50)
         context.update(
             report=report,
             table=table,
@@ -217,17 +216,11 @@ def _leader(leader: overview.Leader, text: str) -> dict:
 
 def _date(value: str | None) -> dt.date | None:
     """An optional «as of» date (31.12.2017 or 2017-12-31); anything else means today."""
-    try:
-        return parse_date(value) if value else None
-    except ValueError:
-        return None
+    return query_date(value)
 
 
 def _int(value: str | None) -> int | None:
-    try:
-        return int(value) if value else None
-    except ValueError:
-        return None
+    return query_id(value)
 
 
 @login_required

@@ -1,0 +1,157 @@
+"""Hypothesis over every GET parameter of every list and report page: whatever the address says, never a 500.
+
+The information officer (who sees everything) opens each page with random and hostile values for each
+parameter the page reads, plus the ones every table reads (`page`, `per_page`, `sort`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+from socialstats.models import Snapshot, SocialPage
+from unionportal.lib.query import MAX_PER_PAGE, query_date, query_id, query_int, query_month
+
+pytestmark = pytest.mark.django_db
+
+FUZZ = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+TABLE = ["page", "per_page", "sort"]
+PERIOD = ["preset", "a", "b", "scope", "networks"]
+# Each list or report page (url name, arguments) and the GET parameters it reads.
+PAGES: dict[str, tuple[str, list[str]]] = {
+    "orgs:tree": ("orgs:tree", ["q", "page"]),
+    "orgs:list": ("orgs:list", ["q", "kind", "active", *TABLE]),
+    "orgs:people": ("orgs:people", ["q", "page"]),
+    "socialstats:page_list": (
+        "socialstats:page_list",
+        ["q", "network", "owner", "status", "is_official", "link", "export", "org", "subtree", *TABLE],
+    ),
+    "socialstats:page_detail": ("socialstats:page_detail", TABLE),
+    "socialstats:collection_list": ("socialstats:collection_list", ["page"]),
+    "socialstats:growth": ("socialstats:growth", [*PERIOD, "grouping", "level", "format", *TABLE]),
+    "socialstats:growth_printed": ("socialstats:growth_printed", [*PERIOD, "grouping", "level"]),
+    "socialstats:growth_charts": ("socialstats:growth_charts", [*PERIOD, "page"]),
+    "socialstats:dashboard": ("socialstats:dashboard", ["scope", "on"]),
+    "socialstats:silent": ("socialstats:silent", ["scope"]),
+    "socialstats:engagement": ("socialstats:engagement", [*PERIOD]),
+    "socialstats:reach": ("socialstats:reach", [*PERIOD, "grouping"]),
+    "news:list": ("news:list", ["page"]),
+    "news:review": ("news:review", ["month", "status", "organisation", "forwarded", "page"]),
+    "news:completeness": ("news:completeness", ["until", "months"]),
+    "news:completeness_xlsx": ("news:completeness_xlsx", ["until", "months"]),
+    "contests:list": ("contests:list", ["page"]),
+}
+
+HOSTILE = [
+    "",
+    " ",
+    "-1",
+    "0",
+    "-0",
+    "1",
+    "2",
+    "999999999999999999999999999999",
+    "-999999999999999999999999999999",
+    "1e5",
+    "NaN",
+    "Infinity",
+    "٣",
+    "²",
+    "0001-01-01",
+    "9999-12-31",
+    "01.01.0001",
+    "31.12.9999",
+    "0000-00-00",
+    "2024-02-30",
+    "2024-13",
+    "2024-1",
+    "9999-12",
+    "0001-01",
+    "31.01.2024",
+    "2024-01-31",
+    "2024-01",
+    "vk",
+    "org",
+    "territorial",
+    "-change",
+    "label",
+    "xlsx",
+    "csv",
+    "pdf",
+    "1' OR '1'='1",
+    "<script>x</script>",
+    "\x00",
+    "x" * 3000,
+]
+values = st.one_of(
+    st.sampled_from(HOSTILE),
+    st.integers(-(10**30), 10**30).map(str),
+    st.dates(min_value=dt.date(1, 1, 1), max_value=dt.date(9999, 12, 31)).map(lambda day: day.isoformat()),
+    st.dates(min_value=dt.date(1, 1, 1), max_value=dt.date(9999, 12, 31)).map(lambda day: day.strftime("%d.%m.%Y")),
+    st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=12),
+)
+
+
+@pytest.fixture
+def page_with_history(tree):
+    page = SocialPage.objects.create(organisation=tree.vao, network="vk", url="https://vk.com/v", handle="v", title="v")
+    for day, count in ((dt.date(2024, 1, 31), 10), (dt.date(2024, 2, 29), 15)):
+        Snapshot.objects.create(page=page, date=day, subscribers=count, source="api")
+    return page
+
+
+def _url(name: str, tree, page) -> str:
+    if name == "orgs:people":
+        return reverse(name, args=[tree.vao.pk])
+    if name == "socialstats:page_detail":
+        return reverse(name, args=[page.pk])
+    return reverse(name)
+
+
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_no_query_parameter_value_makes_a_list_or_report_page_fail(client, cast, tree, page_with_history, name):
+    client.force_login(cast.info_officer)
+    url = _url(name, tree, page_with_history)
+    parameters = PAGES[name][1]
+
+    @FUZZ
+    @given(st.dictionaries(st.sampled_from(parameters), values, max_size=len(parameters)))
+    @example({"per_page": "-1"})
+    @example({"per_page": "0"})
+    @example({"page": "-1", "per_page": "999999999999"})
+    @example({"on": "0001-01-01"})
+    @example({"organisation": "9" * 30})
+    @example({"until": "9999-12-31"})
+    @example({"until": "0001-01-01"})
+    @example({"scope": "9" * 30})
+    @example({"a": "0001-01-01", "b": "9999-12-31"})
+    def check(query):
+        query = {key: value for key, value in query.items() if key in parameters}
+        response = client.get(url, query)
+        assert response.status_code < 500, (url, query)
+
+    check()
+
+
+def test_the_shared_parser_bounds_numbers_ids_and_dates():
+    assert query_int("-1", minimum=1) is None
+    assert query_int("12", minimum=1, maximum=10) is None
+    assert query_int("٣") is None and query_int("1e5") is None and query_int(" 7 ") == 7
+    assert query_id("9" * 30) is None and query_id("0") is None and query_id("42") == 42
+    assert query_date("0001-01-01") is None and query_date("31.12.9999") is None
+    assert query_date("31.01.2024") == dt.date(2024, 1, 31)
+    assert query_month("9999-12") is None and query_month("2026-10") == dt.date(2026, 10, 1)
+    assert MAX_PER_PAGE == 200
+
+
+def test_per_page_is_capped(client, cast, tree):
+    client.force_login(cast.info_officer)
+    response = client.get(reverse("orgs:list"), {"per_page": "100000"})
+    assert response.context["table"].paginator.per_page == MAX_PER_PAGE
+    response = client.get(reverse("orgs:list"), {"per_page": "-1"})
+    assert response.context["table"].paginator.per_page == 50
