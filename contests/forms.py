@@ -49,7 +49,7 @@ class ContestCreateForm(forms.Form):
 class ContestEditForm(forms.ModelForm):
     class Meta:
         model = Contest
-        fields = ["title", "period_start", "period_end", "normalise_jury", "nominations"]
+        fields = ["title", "period_start", "period_end", "normalise_jury", "min_jurors", "nominations"]
         widgets = {"period_start": DateInput, "period_end": DateInput, "nominations": forms.Textarea({"rows": 3})}
 
     def clean(self):

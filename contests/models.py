@@ -6,6 +6,7 @@ The rules (formulas, tie-breaks, normalisation) are in docs/contests.md and `con
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -74,6 +75,12 @@ class Contest(models.Model):
         _("normalise each juror's scores (z-score)"),
         default=False,
         help_text=_("Evens out strict and lenient jurors; see the rules."),
+    )
+    min_jurors = models.PositiveSmallIntegerField(
+        _("minimum jurors per entry"),
+        default=1,
+        validators=[MinValueValidator(1)],
+        help_text=_("Closing judging with an entry scored by fewer jurors asks for confirmation."),
     )
     nominations = models.TextField(_("nominations"), blank=True, help_text=_("One per line: «Nomination — winner»"))
     resolution_preamble = models.TextField(_("resolution preamble"), blank=True)

@@ -43,7 +43,7 @@ def ranking_table(ranking: Ranking) -> list[list[str]]:
     """The ranking as text cells: place, participant, weighted points per criterion, total."""
     return [
         [
-            str(row.place),
+            str(row.place) if row.place else "—",
             row.title,
             *[_number(row.weighted.get(criterion.pk, 0.0)) for criterion in ranking.criteria],
             _number(row.total),
@@ -67,7 +67,7 @@ def ranking_xlsx(ranking: Ranking) -> bytes:
     for row in ranking.rows:
         sheet.append(
             [
-                row.place,
+                row.place or None,
                 row.title,
                 *[round(row.weighted.get(criterion.pk, 0.0), 2) for criterion in ranking.criteria],
                 round(row.total, 2),
@@ -95,7 +95,7 @@ def default_preamble(ranking: Ranking, figures: ResolutionFigures) -> str:
 
 
 def default_decisions(ranking: Ranking) -> str:
-    winners = [row for row in ranking.rows if row.place <= 3]
+    winners = [row for row in ranking.rows if row.is_winner]
     by_place = {place: [row.title for row in winners if row.place == place] for place in (1, 2, 3)}
     lines = []
     if by_place[1]:
@@ -195,7 +195,7 @@ def certificates_pdf(ranking: Ranking, *, on=None) -> bytes:
     pdf = canvas.Canvas(buffer, pagesize=(width, height))
     pdf.setTitle(f"Дипломы — {ranking.contest.title}")
     roman = {1: "I", 2: "II", 3: "III"}
-    for row in [row for row in ranking.rows if row.place <= 3]:
+    for row in [row for row in ranking.rows if row.is_winner]:
         pdf.setFont("CertificateFont", 40)
         pdf.drawCentredString(width / 2, height - 130, "ДИПЛОМ")
         pdf.setFont("CertificateFont", 24)

@@ -64,9 +64,29 @@ def conflict_filter(user) -> Q:
     return condition
 
 
+def _derived_conflict(paths: list[str] | None, organisation_path: str) -> bool:
+    """The juror holds a role over the entry's organisation or an ancestor of it (mirrors conflict_filter)."""
+    return paths is not None and any(organisation_path.startswith(path) for path in paths)
+
+
+def jury_eligibility(jurors: list[Juror], entry_paths: dict[int, str]) -> dict[int, set[int]]:
+    """Per juror id, the ids of the entries that juror may score: entries outside the subtrees where the
+    juror holds a role. One query per juror for their roles (jurors are few)."""
+    eligible: dict[int, set[int]] = {}
+    for juror in jurors:
+        paths = access.scope_paths(juror.user)
+        eligible[juror.pk] = {entry_id for entry_id, path in entry_paths.items() if not _derived_conflict(paths, path)}
+    return eligible
+
+
+def _entry_paths(contest: Contest) -> dict[int, str]:
+    return dict(contest.entries.values_list("pk", "organisation__path"))
+
+
 def scorable_entries(juror: Juror) -> QuerySet[Entry]:
     """The entries this juror may score: the contest's entries minus conflicts of interest."""
-    return juror.contest.entries.exclude(conflict_filter(juror.user)).order_by("title")
+    allowed = jury_eligibility([juror], _entry_paths(juror.contest))[juror.pk]
+    return juror.contest.entries.filter(pk__in=allowed).order_by("title")
 
 
 # A news item competes once it has passed review; drafts, submitted and returned items do not.
@@ -113,63 +133,28 @@ def news_entry_or_404(user, contest_id: int, entry_id: int) -> Entry:
 
 
 @dataclass
-class Ranking:
-    contest: Contest
-    criteria: list[Criterion]
-    rows: list[scoring.Row]
-    comments: dict[int, list[tuple[str, str]]] = field(default_factory=dict)  # entry → (criterion, comment)
+class EntryCoverage:
+    """How well the jury covered one entry: who may score it, who did, what is still missing."""
+
+    entry_id: int
+    title: str
+    eligible: int  # jurors who may score it
+    scorers: int  # of them, those who gave at least one score (abstentions do not count)
+    marks_given: int  # scores and abstentions from eligible jurors
+    marks_expected: int  # eligible jurors × jury criteria
+    minimum: int
 
     @property
-    def jury_criteria(self) -> list[Criterion]:
-        return [criterion for criterion in self.criteria if criterion.is_jury]
+    def missing(self) -> int:
+        return max(self.marks_expected - self.marks_given, 0)
 
-    def row_for(self, entry_id: int) -> scoring.Row | None:
-        return next((row for row in self.rows if row.entry_id == entry_id), None)
+    @property
+    def under_minimum(self) -> bool:
+        return self.scorers < self.minimum
 
-
-def contest_ranking(contest: Contest) -> Ranking:
-    """Totals, places and breakdowns: four queries (criteria, entries, frozen points, jury scores)."""
-    criteria = list(contest.criteria.all())
-    entries = list(contest.entries.only("pk", "contest_id", "title", "organisation_id", "engagement").order_by("title"))
-    rows = {
-        entry.pk: scoring.Row(
-            entry_id=entry.pk, title=entry.title, organisation_id=entry.organisation_id, engagement=entry.engagement
-        )
-        for entry in entries
-    }
-    for entry_id, criterion_id, value, points in AutoScore.objects.filter(entry__contest=contest).values_list(
-        "entry_id", "criterion_id", "value", "points"
-    ):
-        if entry_id in rows:
-            rows[entry_id].points[criterion_id] = points
-            rows[entry_id].values[criterion_id] = value
-    by_criterion: dict[int, list[tuple[int, int, float]]] = defaultdict(list)
-    comments: dict[int, list[tuple[str, str]]] = defaultdict(list)
-    names = {criterion.pk: criterion.name for criterion in criteria}
-    for juror_id, entry_id, criterion_id, points, abstained, comment in JuryScore.objects.filter(
-        entry__contest=contest
-    ).values_list("juror_id", "entry_id", "criterion_id", "points", "abstained", "comment"):
-        if not abstained and points is not None:
-            by_criterion[criterion_id].append((juror_id, entry_id, float(points)))
-        if comment:
-            comments[entry_id].append((names.get(criterion_id, ""), comment))
-    for criterion in criteria:
-        if not criterion.is_jury:
-            continue
-        points = scoring.jury_points(
-            by_criterion.get(criterion.pk, []), max_points=float(criterion.max_points), normalise=contest.normalise_jury
-        )
-        for entry_id, value in points.items():
-            if entry_id in rows:
-                rows[entry_id].points[criterion.pk] = value
-    for row in rows.values():
-        for criterion in criteria:
-            weighted = float(criterion.weight) * row.points.get(criterion.pk, 0.0)
-            row.weighted[criterion.pk] = weighted
-            row.total += weighted
-            if criterion.is_jury:
-                row.jury_total += weighted
-    return Ranking(contest, criteria, scoring.assign_places(list(rows.values())), dict(comments))
+    @property
+    def has_gap(self) -> bool:
+        return self.under_minimum or self.missing > 0
 
 
 @dataclass
@@ -183,15 +168,178 @@ class JurorProgress:
         return self.done / self.expected * 100 if self.expected else 100.0
 
 
-def jury_progress(contest: Contest) -> list[JurorProgress]:
-    """Per juror: marks given (scores or abstentions) of the marks expected from them (entries they may
-    score × jury criteria). Three queries plus one per juror's conflict count (jurors are few)."""
-    jury_criteria = contest.criteria.filter(source="jury").count()
+@dataclass
+class JuryState:
+    """Everything the ranking, the progress and the coverage need about the jury, read once."""
+
+    contest: Contest
+    criteria: list[Criterion]
+    entries: list[Entry]
+    jurors: list[Juror]
+    eligible: dict[int, set[int]]  # juror id → entry ids they may score
+    marks: list[tuple[int, int, int, float | None, bool, str]]  # juror, entry, criterion, points, abstained, comment
+
+    @property
+    def jury_criteria(self) -> list[Criterion]:
+        return [criterion for criterion in self.criteria if criterion.is_jury]
+
+    def counted_marks(self):
+        """Marks of eligible jurors on jury criteria: a mark from a juror who may not score the entry
+        (a conflict found after they scored) never counts."""
+        jury = {criterion.pk for criterion in self.jury_criteria}
+        for mark in self.marks:
+            juror_id, entry_id, criterion_id = mark[:3]
+            if criterion_id in jury and entry_id in self.eligible.get(juror_id, ()):
+                yield mark
+
+    def coverage(self) -> list[EntryCoverage]:
+        criteria_count = len(self.jury_criteria)
+        if not criteria_count:
+            return []
+        eligible_count: dict[int, int] = defaultdict(int)
+        for entry_ids in self.eligible.values():
+            for entry_id in entry_ids:
+                eligible_count[entry_id] += 1
+        given: dict[int, int] = defaultdict(int)
+        scorers: dict[int, set[int]] = defaultdict(set)
+        for juror_id, entry_id, _criterion, points, abstained, _comment in self.counted_marks():
+            given[entry_id] += 1
+            if not abstained and points is not None:
+                scorers[entry_id].add(juror_id)
+        return [
+            EntryCoverage(
+                entry_id=entry.pk,
+                title=entry.title,
+                eligible=eligible_count[entry.pk],
+                scorers=len(scorers[entry.pk]),
+                marks_given=given[entry.pk],
+                marks_expected=eligible_count[entry.pk] * criteria_count,
+                minimum=self.contest.min_jurors,
+            )
+            for entry in self.entries
+        ]
+
+    def progress(self) -> list[JurorProgress]:
+        criteria_count = len(self.jury_criteria)
+        done: dict[int, int] = defaultdict(int)
+        for juror_id, *_rest in self.counted_marks():
+            done[juror_id] += 1
+        return [
+            JurorProgress(juror, done[juror.pk], len(self.eligible[juror.pk]) * criteria_count) for juror in self.jurors
+        ]
+
+
+def jury_state(contest: Contest) -> JuryState:
+    """Four queries (criteria, entries, jurors, marks) plus one per juror for their roles."""
+    criteria = list(contest.criteria.all())
+    entries = list(
+        contest.entries.select_related("organisation")
+        .only("pk", "contest_id", "title", "organisation_id", "engagement", "organisation__path")
+        .order_by("title")
+    )
     jurors = list(contest.jurors.select_related("user").order_by("user__username"))
-    done: dict[int, int] = defaultdict(int)
-    for juror_id in JuryScore.objects.filter(juror__contest=contest).values_list("juror_id", flat=True):
-        done[juror_id] += 1
-    return [JurorProgress(juror, done[juror.pk], scorable_entries(juror).count() * jury_criteria) for juror in jurors]
+    eligible = jury_eligibility(jurors, {entry.pk: entry.organisation.path for entry in entries})
+    marks = [
+        (juror_id, entry_id, criterion_id, float(points) if points is not None else None, abstained, comment)
+        for juror_id, entry_id, criterion_id, points, abstained, comment in JuryScore.objects.filter(
+            entry__contest=contest
+        ).values_list("juror_id", "entry_id", "criterion_id", "points", "abstained", "comment")
+    ]
+    return JuryState(contest, criteria, entries, jurors, eligible, marks)
+
+
+def jury_coverage(contest: Contest) -> list[EntryCoverage]:
+    """Per entry: eligible jurors, jurors who scored, marks given and missing (the organiser's table)."""
+    return jury_state(contest).coverage()
+
+
+def coverage_gaps(contest: Contest) -> list[EntryCoverage]:
+    """Entries under the contest's minimum of jurors or with marks still missing."""
+    return [item for item in jury_coverage(contest) if item.has_gap]
+
+
+def jury_progress(contest: Contest) -> list[JurorProgress]:
+    """Per juror: marks given (scores or abstentions) on the entries they may score, of the marks expected
+    from them (those entries × jury criteria)."""
+    return jury_state(contest).progress()
+
+
+@dataclass
+class Ranking:
+    contest: Contest
+    criteria: list[Criterion]
+    rows: list[scoring.Row]
+    comments: dict[int, list[tuple[str, str]]] = field(default_factory=dict)  # entry → (criterion, comment)
+
+    @property
+    def jury_criteria(self) -> list[Criterion]:
+        return [criterion for criterion in self.criteria if criterion.is_jury]
+
+    @property
+    def ranked_rows(self) -> list[scoring.Row]:
+        return [row for row in self.rows if not row.unranked]
+
+    @property
+    def has_short_rows(self) -> bool:
+        return any(row.short_of_jury for row in self.rows)
+
+    def row_for(self, entry_id: int) -> scoring.Row | None:
+        return next((row for row in self.rows if row.entry_id == entry_id), None)
+
+
+def contest_ranking(contest: Contest, state: JuryState | None = None) -> Ranking:
+    """Totals, places and breakdowns from the jury state and the frozen points (one more query).
+
+    A jury criterion's points for an entry are the mean over the eligible jurors who scored it. A jury
+    criterion nobody eligible scored is left out of that entry's total, which is scaled to the full scale
+    (scoring.comparable_total), never counted as 0; an entry with nothing scored at all is unranked."""
+    state = state or jury_state(contest)
+    criteria = state.criteria
+    rows = {
+        entry.pk: scoring.Row(
+            entry_id=entry.pk, title=entry.title, organisation_id=entry.organisation_id, engagement=entry.engagement
+        )
+        for entry in state.entries
+    }
+    for entry_id, criterion_id, value, points in AutoScore.objects.filter(entry__contest=contest).values_list(
+        "entry_id", "criterion_id", "value", "points"
+    ):
+        if entry_id in rows:
+            rows[entry_id].points[criterion_id] = points
+            rows[entry_id].values[criterion_id] = value
+    by_criterion: dict[int, list[tuple[int, int, float]]] = defaultdict(list)
+    comments: dict[int, list[tuple[str, str]]] = defaultdict(list)
+    names = {criterion.pk: criterion.name for criterion in criteria}
+    for juror_id, entry_id, criterion_id, points, abstained, comment in state.counted_marks():
+        if not abstained and points is not None:
+            by_criterion[criterion_id].append((juror_id, entry_id, points))
+        if comment:
+            comments[entry_id].append((names.get(criterion_id, ""), comment))
+    for criterion in state.jury_criteria:
+        points = scoring.jury_points(
+            by_criterion.get(criterion.pk, []), max_points=float(criterion.max_points), normalise=contest.normalise_jury
+        )
+        for entry_id, value in points.items():
+            if entry_id in rows:
+                rows[entry_id].points[criterion.pk] = value
+    coverage = {item.entry_id: item for item in state.coverage()}
+    possible = {criterion.pk: float(criterion.weight) * float(criterion.max_points) for criterion in criteria}
+    for row in rows.values():
+        for criterion in criteria:
+            if criterion.is_jury and criterion.pk not in row.points:
+                row.unscored.append(criterion.pk)
+            weighted = float(criterion.weight) * row.points.get(criterion.pk, 0.0)
+            row.weighted[criterion.pk] = weighted
+            if criterion.is_jury:
+                row.jury_total += weighted
+        total = scoring.comparable_total(row.weighted, possible=possible, unscored=set(row.unscored))
+        row.unranked = total is None
+        row.total = total or 0.0
+        if row.entry_id in coverage:
+            row.scorers = coverage[row.entry_id].scorers
+            row.missing_marks = coverage[row.entry_id].missing
+            row.under_minimum = coverage[row.entry_id].under_minimum
+    return Ranking(contest, criteria, scoring.assign_places(list(rows.values())), dict(comments))
 
 
 def juror_marks(juror: Juror) -> dict[tuple[int, int], JuryScore]:

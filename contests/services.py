@@ -10,6 +10,7 @@ from django.db import transaction
 from django.template.defaultfilters import floatformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from orgs.models import Organisation, OrgKind
 from socialstats.models import SocialPage
@@ -217,7 +218,29 @@ def auto_scores_freeze(*, contest: Contest) -> int:
     return len(rows)
 
 
-def contest_close(*, contest: Contest) -> None:
+class JuryGapsError(ValidationError):
+    """Closing judging while entries are under the minimum of jurors or miss marks: needs confirmation."""
+
+    def __init__(self, gaps: list[selectors.EntryCoverage]):
+        self.gaps = gaps
+        names = ", ".join(f"«{item.title}»" for item in gaps)
+        super().__init__(
+            ngettext(
+                "%(count)s entry is under the minimum of jurors or misses marks: %(names)s. Confirm to close.",
+                "%(count)s entries are under the minimum of jurors or miss marks: %(names)s. Confirm to close.",
+                len(gaps),
+            )
+            % {"count": len(gaps), "names": names}
+        )
+
+
+def contest_close(*, contest: Contest, confirm_gaps: bool = False) -> None:
+    """Close judging. With entries under the contest's minimum of jurors or with missing marks this
+    raises JuryGapsError naming them, unless the organiser confirmed (`confirm_gaps`)."""
+    if not confirm_gaps and contest.status == ContestStatus.JUDGING:
+        gaps = selectors.coverage_gaps(contest)
+        if gaps:
+            raise JuryGapsError(gaps)
     _transition(contest, ContestStatus.JUDGING, ContestStatus.CLOSED)
 
 

@@ -82,6 +82,7 @@ def _managed(request: HttpRequest, pk: int):
 @login_required
 def contest_detail(request: HttpRequest, pk: int) -> HttpResponse:
     contest = _managed(request, pk)
+    state = selectors.jury_state(contest)
     return render(
         request,
         "contests/contest_detail.html",
@@ -89,7 +90,8 @@ def contest_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "contest": contest,
             "criteria": contest.criteria.all(),
             "entries": contest.entries.select_related("organisation", "page").order_by("title"),
-            "progress": selectors.jury_progress(contest),
+            "progress": state.progress(),
+            "coverage": state.coverage(),
             "juror_form": JurorAddForm(),
             "entry_form": EntryAddForm(contest=contest)
             if contest.entries_editable and contest.level in ("territorial", "primary")
@@ -203,19 +205,35 @@ TRANSITIONS = {
 
 
 @login_required
-@require_POST
 def contest_transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """GET: a confirmation page (closing judging names the entries short of jurors or marks).
+    POST: the change; closing with such entries needs `confirm=yes` from that page."""
     contest = _managed(request, pk)
     service = TRANSITIONS.get(action)
     if service is None:
         raise Http404
-    try:
-        service(contest=contest)
-    except ValidationError as error:
-        messages.error(request, _error_text(error))
-    else:
-        messages.success(request, _("Status: %(status)s.") % {"status": contest.get_status_display()})
-    return redirect("contests:detail", contest.pk)
+    gaps: list[selectors.EntryCoverage] = []
+    if request.method == "POST":
+        try:
+            if action == "close":
+                services.contest_close(contest=contest, confirm_gaps=request.POST.get("confirm") == "yes")
+            else:
+                service(contest=contest)
+        except services.JuryGapsError as error:
+            gaps = error.gaps
+        except ValidationError as error:
+            messages.error(request, _error_text(error))
+            return redirect("contests:detail", contest.pk)
+        else:
+            messages.success(request, _("Status: %(status)s.") % {"status": contest.get_status_display()})
+            return redirect("contests:detail", contest.pk)
+    elif action == "close":
+        gaps = selectors.coverage_gaps(contest)
+    return render(
+        request,
+        "contests/contest_confirm.html",
+        {"contest": contest, "action": action, "gaps": gaps},
+    )
 
 
 def _chart_data(ranking: selectors.Ranking) -> tuple[list[str], list[tuple[str, list[float]]]]:
@@ -230,9 +248,11 @@ def _chart_data(ranking: selectors.Ranking) -> tuple[list[str], list[tuple[str, 
 @login_required
 def contest_ranking(request: HttpRequest, pk: int) -> HttpResponse:
     contest = get_object_or_404(selectors.dashboard_contests(request.user), pk=pk)
-    ranking = selectors.contest_ranking(contest)
+    state = selectors.jury_state(contest)
+    ranking = selectors.contest_ranking(contest, state)
     participants, series = _chart_data(ranking)
-    chart = charts.to_html(charts.totals_by_criterion(participants, series)) if ranking.rows else ""
+    has_points = any(row.total for row in ranking.rows)  # a draft or unjudged contest: an empty state, no chart
+    chart = charts.to_html(charts.totals_by_criterion(participants, series)) if has_points else ""
     return render(
         request,
         "contests/contest_ranking.html",
@@ -240,7 +260,7 @@ def contest_ranking(request: HttpRequest, pk: int) -> HttpResponse:
             "contest": contest,
             "ranking": ranking,
             "chart": chart,
-            "progress": selectors.jury_progress(contest),
+            "progress": state.progress(),
             "can_manage": selectors.managed_contests(request.user).filter(pk=contest.pk).exists(),
         },
     )

@@ -199,7 +199,7 @@ def test_create_page_is_404_for_non_officers(client, cast):
 
 def test_status_buttons_move_the_contest_and_unknown_actions_answer_404(client, cast, fixed):
     login(client, cast, "info_officer")
-    client.post(reverse("contests:transition", args=[fixed.contest.pk, "close"]))
+    client.post(reverse("contests:transition", args=[fixed.contest.pk, "close"]), {"confirm": "yes"})
     fixed.contest.refresh_from_db()
     assert fixed.contest.status == ContestStatus.CLOSED
     assert client.post(reverse("contests:transition", args=[fixed.contest.pk, "explode"])).status_code == 404
@@ -443,3 +443,42 @@ def test_the_entry_add_service_refuses_an_organisation_outside_the_scope(cast, t
     )
     with pytest.raises(ValidationError):
         services.entry_add(contest=draft, organisation=tree.zao)
+
+
+def test_closing_judging_with_unscored_entries_shows_them_and_waits_for_confirmation(client, cast, fixed):
+    login(client, cast, "info_officer")
+    url = reverse("contests:transition", args=[fixed.contest.pk, "close"])
+    page = client.get(url).content.decode()
+    assert 'id="coverage-gaps"' in page
+    assert all(title in page for title in ("ВАО", "ЗАО", "САО"))
+    response = client.post(url)
+    assert response.status_code == 200 and 'id="coverage-gaps"' in response.content.decode()
+    fixed.contest.refresh_from_db()
+    assert fixed.contest.status == ContestStatus.JUDGING
+    client.post(url, {"confirm": "yes"})
+    fixed.contest.refresh_from_db()
+    assert fixed.contest.status == ContestStatus.CLOSED
+
+
+@pytest.mark.parametrize("role", ["territorial_admin", "presidium", "juror", "outsider"])
+def test_only_the_organiser_sees_the_confirmation_page(client, cast, fixed, role):
+    login(client, cast, role)
+    assert client.get(reverse("contests:transition", args=[fixed.contest.pk, "close"])).status_code == 404
+
+
+def test_the_organiser_sees_the_coverage_table(client, cast, scored):
+    login(client, cast, "info_officer")
+    page = client.get(reverse("contests:detail", args=[scored.contest.pk])).content.decode()
+    assert 'id="coverage"' in page
+
+
+def test_published_results_mark_an_entry_under_the_minimum(client, cast, scored):
+    scored.contest.min_jurors = 3
+    scored.contest.save()
+    services.contest_close(contest=scored.contest, confirm_gaps=True)
+    services.contest_publish(contest=scored.contest)
+    login(client, cast, "info_officer")
+    page = client.get(reverse("contests:ranking", args=[scored.contest.pk])).content.decode()
+    assert f'data-entry="{scored.entries["ВАО"].pk}" class="short"' in page
+    assert f'data-entry="{scored.entries["САО"].pk}" class="short"' not in page
+    assert 'id="short-note"' in page
