@@ -62,8 +62,9 @@ class ContestEditForm(forms.ModelForm):
 CriterionFormSet = forms.inlineformset_factory(
     Contest,
     Criterion,
-    fields=["position", "name", "source", "rule", "weight", "max_points"],
+    fields=["position", "name", "source", "rule", "weight", "max_points", "description"],
     localized_fields=["weight", "max_points"],  # «0,5» as people type it
+    widgets={"description": forms.Textarea({"rows": 2, "placeholder": _("Description for the jury")})},
     extra=1,
     can_delete=True,
 )
@@ -92,3 +93,25 @@ class EntryAddForm(forms.Form):
         self.fields["organisation"].queryset = Organisation.objects.filter(
             path__startswith=contest.scope.path, is_active=True
         ).order_by("path")
+
+
+class ConflictForm(forms.Form):
+    """The organiser declares or lifts a conflict of interest for one juror × entry."""
+
+    DECLARE, LIFT = "declare", "lift"
+
+    juror = forms.ModelChoiceField(label=_("Juror"), queryset=None)
+    entry = forms.ModelChoiceField(label=_("Participant"), queryset=None)
+    action = forms.ChoiceField(
+        label=_("Decision"), choices=[(DECLARE, _("Declare a conflict")), (LIFT, _("Lift the conflict"))]
+    )
+    reason = forms.CharField(label=_("Reason"), max_length=1000)
+
+    def __init__(self, *args, contest: Contest, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["juror"].queryset = contest.jurors.select_related("user").order_by("user__username")
+        self.fields["entry"].queryset = contest.entries.order_by("title")
+
+
+class RecuseForm(forms.Form):
+    reason = forms.CharField(label=_("Reason for recusal"), max_length=1000)

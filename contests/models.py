@@ -115,6 +115,9 @@ class Criterion(models.Model):
     weight = models.DecimalField(_("weight"), max_digits=6, decimal_places=2, default=1)
     max_points = models.DecimalField(_("maximum points"), max_digits=6, decimal_places=2, default=10)
     source = models.CharField(_("source"), max_length=30, choices=Metric.choices, default=Metric.JURY)
+    description = models.TextField(
+        _("description for the jury"), blank=True, help_text=_("What to look at and what each end of the scale means.")
+    )
     rule = models.CharField(
         _("points rule"),
         max_length=10,
@@ -192,6 +195,8 @@ class AutoScore(models.Model):
 class Juror(models.Model):
     contest = models.ForeignKey(Contest, on_delete=models.CASCADE, related_name="jurors")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="contest_juries")
+    # Set by the juror's «Отправить оценки»: their marks are locked until the organiser reopens them.
+    submitted_at = models.DateTimeField(_("marks submitted"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("juror")
@@ -225,3 +230,41 @@ class JuryScore(models.Model):
 
     def __str__(self) -> str:
         return f"{self.juror_id}/{self.entry_id}/{self.criterion_id}: {self.points}"
+
+
+class ConflictKind(models.TextChoices):
+    DECLARED = "declared", _("Conflict declared by the organiser")
+    LIFTED = "lifted", _("Conflict lifted by the organiser")
+    RECUSED = "recused", _("Juror recused")
+
+
+class JurorConflict(models.Model):
+    """A conflict of interest decided by a person for one juror × entry, over the one derived from roles.
+
+    «declared» and «recused» keep the juror from scoring the entry; «lifted» lets them score an entry
+    their roles would otherwise exclude. Kept in the audit trail (settings.AUDITLOG_INCLUDE_TRACKING_MODELS).
+    """
+
+    juror = models.ForeignKey(Juror, on_delete=models.CASCADE, related_name="conflicts")
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="juror_conflicts")
+    kind = models.CharField(_("decision"), max_length=10, choices=ConflictKind.choices)
+    reason = models.TextField(_("reason"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("conflict of interest")
+        verbose_name_plural = _("conflicts of interest")
+        constraints = [
+            # One decision per juror and entry: declaring again or lifting replaces it.
+            models.UniqueConstraint(fields=["juror", "entry"], name="jurorconflict_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.juror} / {self.entry}: {self.get_kind_display()}"
+
+    @property
+    def excludes(self) -> bool:
+        return self.kind != ConflictKind.LIFTED

@@ -9,14 +9,26 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from news.models import NewsItem, NewsPhoto, NewsStatus
 from orgs import access
 from orgs.models import Role
+from socialstats.models import SocialPage, Website
 
 from . import scoring
-from .models import AutoScore, Contest, ContestStatus, Criterion, Entry, Juror, JuryScore
+from .models import (
+    AutoScore,
+    ConflictKind,
+    Contest,
+    ContestStatus,
+    Criterion,
+    Entry,
+    Juror,
+    JurorConflict,
+    JuryScore,
+)
 
 
 def managed_contests(user) -> QuerySet[Contest]:
@@ -53,30 +65,41 @@ def visible_contests(user) -> QuerySet[Contest]:
     )
 
 
-def conflict_filter(user) -> Q:
-    """Entries from the juror's own organisations' subtrees (any role the juror holds there)."""
-    paths = access.scope_paths(user)
-    if paths is None:
-        return Q(pk__in=[])
-    condition = Q(pk__in=[])
-    for path in paths:
-        condition |= Q(organisation__path__startswith=path)
-    return condition
-
-
 def _derived_conflict(paths: list[str] | None, organisation_path: str) -> bool:
-    """The juror holds a role over the entry's organisation or an ancestor of it (mirrors conflict_filter)."""
+    """The juror holds a role (any) over the entry's organisation or an ancestor of it; `paths` None is a
+    superuser, who has no organisation of their own."""
     return paths is not None and any(organisation_path.startswith(path) for path in paths)
 
 
-def jury_eligibility(jurors: list[Juror], entry_paths: dict[int, str]) -> dict[int, set[int]]:
+def conflict_decisions(jurors: list[Juror]) -> dict[tuple[int, int], bool]:
+    """(juror id, entry id) → whether a person's decision excludes the juror (declared, recused) or not
+    (lifted). One query."""
+    rows = JurorConflict.objects.filter(juror__in=[juror.pk for juror in jurors]).values_list(
+        "juror_id", "entry_id", "kind"
+    )
+    return {(juror_id, entry_id): kind != ConflictKind.LIFTED for juror_id, entry_id, kind in rows}
+
+
+def jury_eligibility(
+    jurors: list[Juror], entry_paths: dict[int, str], decisions: dict[tuple[int, int], bool]
+) -> dict[int, set[int]]:
     """Per juror id, the ids of the entries that juror may score: entries outside the subtrees where the
-    juror holds a role. One query per juror for their roles (jurors are few)."""
+    juror holds a role, unless a person decided otherwise for that juror × entry (`decisions`: declared
+    or recused excludes, lifted admits). One query per juror for their roles (jurors are few)."""
     eligible: dict[int, set[int]] = {}
     for juror in jurors:
         paths = access.scope_paths(juror.user)
-        eligible[juror.pk] = {entry_id for entry_id, path in entry_paths.items() if not _derived_conflict(paths, path)}
+        eligible[juror.pk] = {
+            entry_id
+            for entry_id, path in entry_paths.items()
+            if not decisions.get((juror.pk, entry_id), _derived_conflict(paths, path))
+        }
     return eligible
+
+
+def derived_conflict(juror: Juror, entry: Entry) -> bool:
+    """The conflict that follows from the juror's roles alone (before any person's decision)."""
+    return _derived_conflict(access.scope_paths(juror.user), entry.organisation.path)
 
 
 def _entry_paths(contest: Contest) -> dict[int, str]:
@@ -85,8 +108,21 @@ def _entry_paths(contest: Contest) -> dict[int, str]:
 
 def scorable_entries(juror: Juror) -> QuerySet[Entry]:
     """The entries this juror may score: the contest's entries minus conflicts of interest."""
-    allowed = jury_eligibility([juror], _entry_paths(juror.contest))[juror.pk]
+    allowed = jury_eligibility([juror], _entry_paths(juror.contest), conflict_decisions([juror]))[juror.pk]
     return juror.contest.entries.filter(pk__in=allowed).order_by("title")
+
+
+def contest_conflicts(contest: Contest) -> QuerySet[JurorConflict]:
+    """People's conflict decisions on a contest, for the organiser's page."""
+    return (
+        JurorConflict.objects.filter(juror__contest=contest)
+        .select_related("juror__user", "entry", "created_by")
+        .order_by("entry__title", "juror__user__username")
+    )
+
+
+def juror_recusals(juror: Juror) -> QuerySet[JurorConflict]:
+    return juror.conflicts.filter(kind=ConflictKind.RECUSED).select_related("entry").order_by("entry__title")
 
 
 # A news item competes once it has passed review; drafts, submitted and returned items do not.
@@ -126,10 +162,19 @@ def entry_news_items(entries: list[Entry]) -> dict[int, NewsItem]:
 def news_entry_or_404(user, contest_id: int, entry_id: int) -> Entry:
     """A news entry whose item the user may read through the contest: the contest is on their dashboard
     (information officers, the presidium), or they are its juror while it is judged and may score it."""
-    as_jury = Q(contest__jurors__user=user, contest__status=ContestStatus.JUDGING) & ~conflict_filter(user)
-    as_dashboard = Q(contest__in=dashboard_contests(user).values("pk"))
-    entries = Entry.objects.filter(as_dashboard | as_jury, contest_id=contest_id, news_item_id__isnull=False)
-    return get_object_or_404(entries.select_related("contest", "organisation").distinct(), pk=entry_id)
+    entries = Entry.objects.filter(contest_id=contest_id, news_item_id__isnull=False).select_related(
+        "contest", "organisation"
+    )
+    if dashboard_contests(user).filter(pk=contest_id).exists():
+        return get_object_or_404(entries, pk=entry_id)
+    juror = (
+        Juror.objects.filter(contest_id=contest_id, user=user, contest__status=ContestStatus.JUDGING)
+        .select_related("contest", "user")
+        .first()
+    )
+    if juror is None:
+        raise Http404
+    return get_object_or_404(entries.filter(pk__in=scorable_entries(juror).values("pk")), pk=entry_id)
 
 
 @dataclass
@@ -230,7 +275,7 @@ class JuryState:
 
 
 def jury_state(contest: Contest) -> JuryState:
-    """Four queries (criteria, entries, jurors, marks) plus one per juror for their roles."""
+    """Five queries (criteria, entries, jurors, conflict decisions, marks) plus one per juror for their roles."""
     criteria = list(contest.criteria.all())
     entries = list(
         contest.entries.select_related("organisation")
@@ -238,7 +283,8 @@ def jury_state(contest: Contest) -> JuryState:
         .order_by("title")
     )
     jurors = list(contest.jurors.select_related("user").order_by("user__username"))
-    eligible = jury_eligibility(jurors, {entry.pk: entry.organisation.path for entry in entries})
+    paths = {entry.pk: entry.organisation.path for entry in entries}
+    eligible = jury_eligibility(jurors, paths, conflict_decisions(jurors))
     marks = [
         (juror_id, entry_id, criterion_id, float(points) if points is not None else None, abstained, comment)
         for juror_id, entry_id, criterion_id, points, abstained, comment in JuryScore.objects.filter(
@@ -340,6 +386,41 @@ def contest_ranking(contest: Contest, state: JuryState | None = None) -> Ranking
             row.missing_marks = coverage[row.entry_id].missing
             row.under_minimum = coverage[row.entry_id].under_minimum
     return Ranking(contest, criteria, scoring.assign_places(list(rows.values())), dict(comments))
+
+
+@dataclass
+class Evidence:
+    """What a juror sees beside an organisation's or a page's entry."""
+
+    pages: list[SocialPage] = field(default_factory=list)
+    websites: list[Website] = field(default_factory=list)
+    figures: list[AutoScore] = field(default_factory=list)  # the contest's frozen automatic values
+
+
+def jury_evidence(entries: list[Entry]) -> dict[int, Evidence]:
+    """Per entry id: its pages with links (the entry's own page, or its organisation's pages), the
+    organisation's websites and the frozen automatic figures. Three queries however many entries."""
+    from .metrics import GONE
+
+    evidence = {entry.pk: Evidence() for entry in entries}
+    organisations = {entry.organisation_id for entry in entries if not entry.news_item_id}
+    pages = SocialPage.objects.filter(organisation_id__in=organisations).exclude(status__in=GONE)
+    by_org: dict[int, list[SocialPage]] = defaultdict(list)
+    for page in pages.order_by("network", "pk"):
+        by_org[page.organisation_id].append(page)
+    websites: dict[int, list[Website]] = defaultdict(list)
+    for website in Website.objects.filter(organisation_id__in=organisations, is_active=True).order_by("url"):
+        websites[website.organisation_id].append(website)
+    for entry in entries:
+        if entry.news_item_id:
+            continue
+        own = by_org.get(entry.organisation_id, [])
+        evidence[entry.pk].pages = [page for page in own if page.pk == entry.page_id] if entry.page_id else own
+        evidence[entry.pk].websites = websites.get(entry.organisation_id, [])
+    figures = AutoScore.objects.filter(entry__in=[entry.pk for entry in entries]).select_related("criterion")
+    for score in figures.order_by("criterion__position", "criterion__pk"):
+        evidence[score.entry_id].figures.append(score)
+    return evidence
 
 
 def juror_marks(juror: Juror) -> dict[tuple[int, int], JuryScore]:

@@ -14,16 +14,19 @@ from django.utils.translation import ngettext
 
 from orgs.models import Organisation, OrgKind
 from socialstats.models import SocialPage
+from unionportal.lib.audit import audit_update
 
 from . import metrics, scoring, selectors
 from .models import (
     AutoScore,
+    ConflictKind,
     Contest,
     ContestStatus,
     ContestTemplate,
     Criterion,
     Entry,
     Juror,
+    JurorConflict,
     JuryScore,
     Metric,
     ParticipantLevel,
@@ -265,6 +268,8 @@ def jury_scores_save(*, juror: Juror, entry: Entry, marks: dict[int, dict]) -> i
     contest = juror.contest
     if contest.status != ContestStatus.JUDGING:
         raise ValidationError(_("Scores are accepted only while the contest is being judged."))
+    if juror.submitted_at is not None:
+        raise ValidationError(_("Your marks are submitted: ask the organiser to reopen them."))
     if entry.contest_id != contest.pk:
         raise ValidationError(_("This entry belongs to another contest."))
     criteria = {criterion.pk: criterion for criterion in contest.criteria.all() if criterion.is_jury}
@@ -312,6 +317,97 @@ def jury_scores_save(*, juror: Juror, entry: Entry, marks: dict[int, dict]) -> i
             defaults={"points": points, "abstained": abstain, "comment": comment},
         )
     return len(checked)
+
+
+def _require_open_jury(contest: Contest) -> None:
+    if contest.status in (ContestStatus.CLOSED, ContestStatus.PUBLISHED):
+        raise ValidationError(_("The jury of a closed contest cannot change."))
+
+
+def _clean_reason(reason: str) -> str:
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(_("Give the reason: it is kept in the history of changes."))
+    if "\x00" in reason:
+        raise ValidationError(_("The reason contains a null character."))
+    return reason
+
+
+@transaction.atomic
+def conflict_declare(*, juror: Juror, entry: Entry, reason: str, by) -> JurorConflict:
+    """The organiser declares a conflict of interest: the juror no longer scores the entry (marks already
+    given stop counting, they are kept)."""
+    _require_open_jury(juror.contest)
+    if entry.contest_id != juror.contest_id:
+        raise ValidationError(_("This entry belongs to another contest."))
+    conflict, _created = JurorConflict.objects.update_or_create(
+        juror=juror,
+        entry=entry,
+        defaults={"kind": ConflictKind.DECLARED, "reason": _clean_reason(reason), "created_by": by},
+    )
+    return conflict
+
+
+@transaction.atomic
+def conflict_lift(*, juror: Juror, entry: Entry, reason: str, by) -> None:
+    """The organiser lifts a conflict: a declared one or a recusal is withdrawn; one that follows from the
+    juror's roles is overridden (kept as «lifted» with the reason). Refused when there is no conflict."""
+    _require_open_jury(juror.contest)
+    if entry.contest_id != juror.contest_id:
+        raise ValidationError(_("This entry belongs to another contest."))
+    reason = _clean_reason(reason)
+    decision = JurorConflict.objects.filter(juror=juror, entry=entry).first()
+    derived = selectors.derived_conflict(juror, entry)
+    if decision is not None and decision.excludes:
+        if derived:
+            decision.kind, decision.reason, decision.created_by = ConflictKind.LIFTED, reason, by
+            decision.save()
+        else:
+            decision.delete()
+        return
+    if not derived or decision is not None:
+        raise ValidationError(
+            _("%(juror)s has no conflict of interest with «%(entry)s».") % {"juror": juror, "entry": entry.title}
+        )
+    JurorConflict.objects.create(juror=juror, entry=entry, kind=ConflictKind.LIFTED, reason=reason, created_by=by)
+
+
+def juror_recuse(*, juror: Juror, entry: Entry, reason: str) -> JurorConflict:
+    """The juror steps aside from an entry they were offered, with a reason."""
+    if juror.contest.status != ContestStatus.JUDGING:
+        raise ValidationError(_("You can recuse only while the contest is being judged."))
+    if juror.submitted_at is not None:
+        raise ValidationError(_("Your marks are submitted: ask the organiser to reopen them."))
+    conflict, _created = JurorConflict.objects.update_or_create(
+        juror=juror,
+        entry=entry,
+        defaults={"kind": ConflictKind.RECUSED, "reason": _clean_reason(reason), "created_by": juror.user},
+    )
+    return conflict
+
+
+def juror_submit(*, juror: Juror) -> None:
+    """«Отправить оценки»: lock the juror's marks (a conditional update: a second click changes nothing)."""
+    if juror.contest.status != ContestStatus.JUDGING:
+        raise ValidationError(_("Scores are accepted only while the contest is being judged."))
+    changed = Juror.objects.filter(pk=juror.pk, submitted_at=None).update(submitted_at=timezone.now())
+    if not changed:
+        raise ValidationError(_("Your marks are already submitted."))
+    juror.refresh_from_db()
+    # The conditional update bypasses the model signals: the audit trail gets the change explicitly.
+    audit_update(juror, before={"submitted_at": None}, after={"submitted_at": juror.submitted_at})
+
+
+def juror_reopen(*, juror: Juror) -> None:
+    """The organiser gives one juror their marks back to change (the others stay locked)."""
+    if Contest.objects.get(pk=juror.contest_id).status != ContestStatus.JUDGING:
+        raise ValidationError(_("Reopen judging first: marks change only while the contest is being judged."))
+    submitted_at = juror.submitted_at
+    changed = Juror.objects.exclude(submitted_at=None).filter(pk=juror.pk).update(submitted_at=None)
+    if not changed:
+        raise ValidationError(_("%(juror)s has not submitted their marks.") % {"juror": juror})
+    juror.refresh_from_db()
+    audit_update(juror, before={"submitted_at": submitted_at}, after={"submitted_at": None})
 
 
 def resolution_save(*, contest: Contest, preamble: str, decisions: str) -> None:

@@ -21,11 +21,13 @@ from orgs import access
 
 from . import charts, results, selectors, services
 from .forms import (
+    ConflictForm,
     ContestCreateForm,
     ContestEditForm,
     CriterionFormSet,
     EntryAddForm,
     JurorAddForm,
+    RecuseForm,
     ResolutionForm,
 )
 from .models import ContestStatus, Juror
@@ -92,6 +94,8 @@ def contest_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "entries": contest.entries.select_related("organisation", "page").order_by("title"),
             "progress": state.progress(),
             "coverage": state.coverage(),
+            "conflicts": selectors.contest_conflicts(contest),
+            "conflict_form": ConflictForm(contest=contest),
             "juror_form": JurorAddForm(),
             "entry_form": EntryAddForm(contest=contest)
             if contest.entries_editable and contest.level in ("territorial", "primary")
@@ -181,6 +185,39 @@ def juror_add(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, _error_text(error))
     return redirect("contests:detail", contest.pk)
+
+
+@login_required
+@require_POST
+def juror_reopen(request: HttpRequest, pk: int, juror_id: int) -> HttpResponse:
+    contest = _managed(request, pk)
+    juror = get_object_or_404(contest.jurors.select_related("contest", "user"), pk=juror_id)
+    try:
+        services.juror_reopen(juror=juror)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, _("%(juror)s can change their marks again.") % {"juror": juror})
+    return redirect("contests:detail", contest.pk)
+
+
+@login_required
+@require_POST
+def conflict_set(request: HttpRequest, pk: int) -> HttpResponse:
+    contest = _managed(request, pk)
+    form = ConflictForm(request.POST, contest=contest)
+    if not form.is_valid():
+        messages.error(request, _("Choose a juror and a participant and give the reason."))
+        return redirect(f"{reverse('contests:detail', args=[contest.pk])}#conflicts")
+    data = form.cleaned_data
+    action = services.conflict_declare if data["action"] == ConflictForm.DECLARE else services.conflict_lift
+    try:
+        action(juror=data["juror"], entry=data["entry"], reason=data["reason"], by=request.user)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, _("Saved."))
+    return redirect(f"{reverse('contests:detail', args=[contest.pk])}#conflicts")
 
 
 @login_required
@@ -340,8 +377,14 @@ def jury_board(request: HttpRequest, pk: int) -> HttpResponse:
     criteria = [criterion for criterion in juror.contest.criteria.all() if criterion.is_jury]
     marks = selectors.juror_marks(juror)
     news = selectors.entry_news_items(entries)
+    evidence = selectors.jury_evidence(entries)
     rows = [
-        (entry, news.get(entry.pk), [(criterion, marks.get((entry.pk, criterion.pk))) for criterion in criteria])
+        (
+            entry,
+            news.get(entry.pk),
+            evidence[entry.pk],
+            [(criterion, marks.get((entry.pk, criterion.pk))) for criterion in criteria],
+        )
         for entry in entries
     ]
     done = sum(1 for entry in entries for criterion in criteria if (entry.pk, criterion.pk) in marks)
@@ -350,12 +393,47 @@ def jury_board(request: HttpRequest, pk: int) -> HttpResponse:
         "contests/jury_board.html",
         {
             "contest": juror.contest,
+            "juror": juror,
             "rows": rows,
             "criteria": criteria,
             "done": done,
             "expected": len(entries) * len(criteria),
+            "missing": len(entries) * len(criteria) - done,
+            "recusals": selectors.juror_recusals(juror),
+            "recuse_form": RecuseForm(),
         },
     )
+
+
+@login_required
+@require_POST
+def jury_recuse(request: HttpRequest, pk: int, entry_id: int) -> HttpResponse:
+    juror = _juror(request, pk)
+    entry = get_object_or_404(selectors.scorable_entries(juror), pk=entry_id)
+    form = RecuseForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the reason for your recusal from «%(entry)s».") % {"entry": entry.title})
+        return redirect(f"{reverse('contests:jury', args=[juror.contest_id])}#entry-{entry.pk}")
+    try:
+        services.juror_recuse(juror=juror, entry=entry, reason=form.cleaned_data["reason"])
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, _("You recused from «%(entry)s».") % {"entry": entry.title})
+    return redirect("contests:jury", juror.contest_id)
+
+
+@login_required
+@require_POST
+def jury_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    juror = _juror(request, pk)
+    try:
+        services.juror_submit(juror=juror)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, _("Your marks are submitted and locked. Thank you!"))
+    return redirect("contests:jury", juror.contest_id)
 
 
 @login_required
