@@ -48,8 +48,8 @@ def main() -> str:
 
     from orgs.models import OrgKind
     from orgs.services import organisation_add
-    from socialstats import collection
-    from socialstats.collectors.vk import EXECUTE_CALLS, IDS_PER_CALL
+    from socialstats.collection import services as collection
+    from socialstats.collection.collectors.vk import EXECUTE_CALLS, IDS_PER_CALL
     from socialstats.models import Snapshot, SocialPage
 
     tmp = tempfile.TemporaryDirectory()

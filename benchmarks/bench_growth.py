@@ -242,11 +242,11 @@ def measure() -> list[tuple[str, float, int | None, float | None]]:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from socialstats import selectors
+    from socialstats.reports import facts, selectors
 
     a, b = END - dt.timedelta(days=91), END - dt.timedelta(days=1)
-    level = selectors.territorial_depth(None)
-    sql, params = selectors.growth_sql(scope_paths=None, a=a, b=b, dimensions=("level",), level=level)
+    level = facts.territorial_depth(None)
+    sql, params = facts.growth_sql(scope_paths=None, a=a, b=b, dimensions=("level",), level=level)
 
     def raw_sql() -> None:
         """The same aggregate straight through a cursor, with JIT off as the selectors run it."""

@@ -32,7 +32,7 @@ def _csv() -> bytes:
 def _run() -> list[tuple[str, float, int]]:
     from orgs.models import OrgKind
     from orgs.services import organisation_add
-    from socialstats.services import snapshots_import
+    from socialstats.registry.imports import snapshots_import
 
     union = organisation_add(parent=None, kind=OrgKind.UNION, name="Бенч-союз")
     for number in range(PAGES // 4):

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from django.db.models import OuterRef, Subquery
 
 from socialstats.models import PageOwner, PageStatus, PrintPublication, Snapshot, SocialPage, Website
-from socialstats.selectors import subscribers_on
+from socialstats.reports.facts import subscribers_on
 
 from .models import Entry, Metric
 

@@ -24,7 +24,7 @@ from .models import (
     WebsiteCheck,
     WebsiteStat,
 )
-from .services import snapshots_import
+from .registry.imports import snapshots_import
 
 DEMO_DAYS = 63  # nine weeks: daily for the last two weeks, weekly before that
 DEMO_PAGES = [

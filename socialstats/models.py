@@ -95,6 +95,21 @@ class SnapshotSource(models.TextChoices):
     IMPORT = "import", _("Imported from a file")
 
 
+# What a snapshot measures, in one order for every import, export, collector and report.
+SNAPSHOT_METRIC_FIELDS = (
+    "subscribers",
+    "posts_30d",
+    "last_post_at",
+    "posts_counted",
+    "likes",
+    "comments",
+    "reposts",
+    "views",
+)
+# The metrics besides the subscriber count (facts of the last posts).
+SNAPSHOT_POST_FIELDS = SNAPSHOT_METRIC_FIELDS[1:]
+
+
 class Snapshot(models.Model):
     """What a page looked like on one day. One per page per day, enforced by the database."""
 

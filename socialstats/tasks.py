@@ -6,7 +6,7 @@ import datetime as dt
 
 from celery import shared_task
 
-from .collection import collection_run, collection_start
+from .collection.services import collection_run, collection_start
 from .models import COLLECTED_NETWORKS
 
 

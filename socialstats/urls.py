@@ -1,6 +1,8 @@
 from django.urls import path
 
-from . import collection_views, report_views, views
+from .collection import views as collection_views
+from .registry import views
+from .reports import views as report_views
 
 app_name = "socialstats"
 

@@ -28,7 +28,7 @@ def _fast_passwords(settings):
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """Cached aggregates (the dashboard's, socialstats.report_views) never leak from one test into the next."""
+    """Cached aggregates (the dashboard's, socialstats.reports.views) never leak from one test into the next."""
     from django.core.cache import cache
 
     cache.clear()

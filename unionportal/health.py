@@ -45,7 +45,7 @@ def health_report() -> dict[str, object]:
 
 def last_collection_status() -> tuple[str, dict]:
     """The last nightly collection per network: when it started and how it ended."""
-    from socialstats.collection_selectors import last_nightly_runs
+    from socialstats.collection.selectors import last_nightly_runs
 
     return "collection", last_nightly_runs()
 

@@ -106,6 +106,9 @@ TEMPLATES = [
     },
 ]
 
+DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"
+DJANGO_TABLES2_TABLE_ATTRS = {"class": "table"}
+
 # SQLite by default; DATABASE_URL (postgres://user:pass@host:5432/name) for PostgreSQL via psycopg 3.
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
@@ -169,6 +172,29 @@ vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="UnionPortal <noreply@localhost>")
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
+# --- Product settings --------------------------------------------------------------------------------
+# Reports (socialstats): a page with no post for longer is silent; the dashboard's target of subscribers per
+# territorial organisation's page (the 002 document: "могут преодолеть отметку в 1000 подписчиков").
+SILENT_PAGE_DAYS = env.int("SILENT_PAGE_DAYS", default=30)
+SUBSCRIBER_TARGET_PER_TERRITORIAL_PAGE = env.int("SUBSCRIBER_TARGET_PER_TERRITORIAL_PAGE", default=1000)
+# The dashboard's, growth table's and printed layout's aggregates read every page of the scope, so each is kept
+# this many seconds in Django's cache per scope and parameters (0: off). No CACHES setting: each gunicorn worker
+# keeps its own in-memory copy, and pages keep serving when Redis is down (docs/loadtest.md).
+REPORT_CACHE_SECONDS = env.int("REPORT_CACHE_SECONDS", default=60)
+
+# News (docs/news.md): items for a month are on time until NEWS_DEADLINE_DAY of the next month; primaries that
+# sent nothing for the previous month get a reminder on NEWS_REMINDER_DAY (with the defaults, four days before
+# the deadline). Photos: at most this many per item, each at most this many bytes (checked with Pillow).
+NEWS_DEADLINE_DAY = env.int("NEWS_DEADLINE_DAY", default=5)
+NEWS_REMINDER_DAY = env.int("NEWS_REMINDER_DAY", default=1)
+NEWS_PHOTOS_PER_ITEM = env.int("NEWS_PHOTOS_PER_ITEM", default=10)
+NEWS_PHOTO_MAX_BYTES = env.int("NEWS_PHOTO_MAX_BYTES", default=10 * 1024 * 1024)
+
+# Contests (contests/results.py): a TTF with Cyrillic for the PDF certificates. Empty: the system's
+# DejaVu Sans, or matplotlib's copy when installed; nothing is downloaded (docs/configuration.md).
+CONTESTS_CERTIFICATE_FONT = env.str("CONTESTS_CERTIFICATE_FONT", default="")
+
+# --- Background work -------------------------------------------------------------------------------
 # Celery: without CELERY_BROKER_URL, tasks run synchronously in the calling process.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=CELERY_BROKER_URL or None)
@@ -182,14 +208,27 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# The beat schedule (Moscow time).
 CELERY_BEAT_SCHEDULE = {
-    # Every night at 03:00 Moscow time: subscriber counts and posts from VK, Telegram and OK.
+    # Every night at 03:00: subscriber counts and posts from VK, Telegram and OK.
     "collect-stats-nightly": {
         "task": "socialstats.tasks.collect_all_networks",
         "schedule": crontab(hour=3, minute=0),
     },
+    # On NEWS_REMINDER_DAY of every month at 10:00: remind the primaries that have not sent any news for the
+    # previous month.
+    "news-monthly-reminders": {
+        "task": "news.tasks.news_reminders_task",
+        "schedule": crontab(day_of_month=NEWS_REMINDER_DAY, hour=10, minute=0),
+    },
+    # Every Monday at 09:00: tell territorial admins what waits for their review.
+    "news-weekly-digest": {
+        "task": "news.tasks.news_digest_task",
+        "schedule": crontab(day_of_week="mon", hour=9, minute=0),
+    },
 }
 
+# --- The social networks' APIs ---------------------------------------------------------------------
 # The social networks' APIs (see docs/configuration.md). A network without credentials is skipped.
 VK_API_URL = env.str("VK_API_URL", default="https://api.vk.com/method")
 VK_API_TOKEN = env.str("VK_API_TOKEN", default="")
@@ -204,80 +243,37 @@ OK_APPLICATION_SECRET = env.str("OK_APPLICATION_SECRET", default="")
 OK_ACCESS_TOKEN = env.str("OK_ACCESS_TOKEN", default="")
 HTTP_TIMEOUT_SECONDS = env.float("HTTP_TIMEOUT_SECONDS", default=15.0)
 
-# Product settings.
-SILENT_PAGE_DAYS = env.int("SILENT_PAGE_DAYS", default=30)
-NEWS_DEADLINE_DAY = env.int("NEWS_DEADLINE_DAY", default=5)
-
+# --- Logging ---------------------------------------------------------------------------------------
+# One console handler. The invitation and forgotten-password links carry a one-time token in their path;
+# the request loggers (runserver's django.server, django.request) would print it, so every console record
+# goes through a filter that replaces the token with *** (docs/people.md). Django's own "django" logger
+# propagates to the root's filtered handler instead of keeping its unfiltered one under DEBUG.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"redact_reset_tokens": {"()": "orgs.logging_filters.RedactResetTokens"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        },
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact_reset_tokens"]},
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "filters": ["redact_reset_tokens"],
+        },
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         "httpx": {"level": "WARNING"},
         "httpcore": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
     },
 }
-
-DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"
-DJANGO_TABLES2_TABLE_ATTRS = {"class": "table"}
-
-# Contests (contests/results.py): a TTF with Cyrillic for the PDF certificates. Empty: the system's
-# DejaVu Sans, or matplotlib's copy when installed; nothing is downloaded (docs/configuration.md).
-CONTESTS_CERTIFICATE_FONT = env.str("CONTESTS_CERTIFICATE_FONT", default="")
-
-# --- News (issue 5): monthly news from primary organisations. See docs/news.md. ---
-# Day of the month on which primaries that sent nothing for the PREVIOUS month get a reminder
-# (with the default deadline on the 5th they still have four days to be on time).
-NEWS_REMINDER_DAY = env.int("NEWS_REMINDER_DAY", default=1)
-# Photos: at most this many per item, each at most this many bytes (checked by content with Pillow).
-NEWS_PHOTOS_PER_ITEM = env.int("NEWS_PHOTOS_PER_ITEM", default=10)
-NEWS_PHOTO_MAX_BYTES = env.int("NEWS_PHOTO_MAX_BYTES", default=10 * 1024 * 1024)
-CELERY_BEAT_SCHEDULE.update(
-    {
-        # On NEWS_REMINDER_DAY of every month at 10:00 Moscow time: remind the primaries that have not
-        # sent any news for the previous month.
-        "news-monthly-reminders": {
-            "task": "news.tasks.news_reminders_task",
-            "schedule": crontab(day_of_month=NEWS_REMINDER_DAY, hour=10, minute=0),
-        },
-        # Every Monday at 09:00 Moscow time: tell territorial admins what waits for their review.
-        "news-weekly-digest": {
-            "task": "news.tasks.news_digest_task",
-            "schedule": crontab(day_of_week="mon", hour=9, minute=0),
-        },
-    }
-)
-
-# Growth reports (socialstats, issue 4): the dashboard's target of subscribers per territorial
-# organisation's page (the 002 document: "могут преодолеть отметку в 1000 подписчиков").
-SUBSCRIBER_TARGET_PER_TERRITORIAL_PAGE = env.int("SUBSCRIBER_TARGET_PER_TERRITORIAL_PAGE", default=1000)
-
-# --- People (issue 7, docs/people.md): no set-password token in a log line. ---
-# The invitation / forgotten-password links carry a one-time token in their path; the request loggers
-# (runserver's django.server, django.request) would print it. Every console record goes through a filter
-# that replaces the token with ***.
-LOGGING["filters"] = {"redact_reset_tokens": {"()": "orgs.logging_filters.RedactResetTokens"}}
-LOGGING["handlers"]["console"]["filters"] = ["redact_reset_tokens"]
-LOGGING["formatters"]["django.server"] = {
-    "()": "django.utils.log.ServerFormatter",
-    "format": "[{server_time}] {message}",
-    "style": "{",
-}
-LOGGING["handlers"]["django.server"] = {
-    "class": "logging.StreamHandler",
-    "formatter": "django.server",
-    "filters": ["redact_reset_tokens"],
-}
-LOGGING["loggers"]["django.server"] = {"handlers": ["django.server"], "level": "INFO", "propagate": False}
-# Django's default "django" logger has its own (unfiltered) console handler under DEBUG: its records go
-# through the root's filtered console handler instead.
-LOGGING["loggers"]["django"] = {"handlers": [], "level": "INFO", "propagate": True}
-
-# Load test (issue 7, docs/loadtest.md): the dashboard's, growth table's and printed layout's aggregates read
-# every page of the scope, so each is kept this many seconds in Django's cache, per scope and parameters
-# (0 turns it off). No CACHES setting: each
-# gunicorn worker keeps its own in-memory copy, and pages keep serving when Redis is down.
-REPORT_CACHE_SECONDS = env.int("REPORT_CACHE_SECONDS", default=60)

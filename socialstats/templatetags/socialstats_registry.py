@@ -6,8 +6,8 @@ from django import template
 
 from orgs import access
 
-from .. import registry
 from ..models import PageStatus
+from ..registry import selectors as registry
 
 register = template.Library()
 

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from orgs.models import Organisation
 from orgs.services import ImportRejected, organisations_import
 from socialstats.models import PrintPublication, Snapshot, SocialPage, Website, WebsiteStat
-from socialstats.services import (
+from socialstats.registry.imports import (
     pages_import,
     publications_import,
     snapshots_import,

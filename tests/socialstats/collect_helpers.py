@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import random
 
-from socialstats.collectors.base import RetryPolicy, TokenBucket
-from socialstats.collectors.vk import VkCollector
+from socialstats.collection.collectors.base import RetryPolicy, TokenBucket
+from socialstats.collection.collectors.vk import VkCollector
 from socialstats.models import SocialPage
 from tests.fakes.vk_server import FakeVk
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from socialstats import charts
+from socialstats.reports import charts
 
 
 def test_subscribers_over_time_plots_the_given_points():

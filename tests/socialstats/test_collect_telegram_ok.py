@@ -11,10 +11,10 @@ import httpx
 import pytest
 import respx
 
-from socialstats.collection import collection_collect
-from socialstats.collectors.base import RetryPolicy, TokenBucket
-from socialstats.collectors.ok import OkCollector, ok_signature
-from socialstats.collectors.telegram import TelegramCollector, parse_count
+from socialstats.collection.collectors.base import RetryPolicy, TokenBucket
+from socialstats.collection.collectors.ok import OkCollector, ok_signature
+from socialstats.collection.collectors.telegram import TelegramCollector, parse_count
+from socialstats.collection.services import collection_collect
 from socialstats.models import CollectionFailure, PageStatus, RunStatus, Snapshot, SocialPage
 from tests.socialstats.collect_helpers import FakeClock, make_pages
 

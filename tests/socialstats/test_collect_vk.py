@@ -9,8 +9,8 @@ import math
 import pytest
 import respx
 
-from socialstats import collection
-from socialstats.collection import collection_collect, collection_run, collection_start
+from socialstats.collection import services as collection
+from socialstats.collection.services import collection_collect, collection_run, collection_start
 from socialstats.models import (
     CollectionFailure,
     CollectionRun,
@@ -329,7 +329,7 @@ def test_scope_limits_the_run_to_an_organisation_subtree(tree, fake_vk, clock):
 
 
 def test_token_bucket_ends_a_wait_too_small_for_the_clock_to_register():
-    from socialstats.collectors.base import TokenBucket
+    from socialstats.collection.collectors.base import TokenBucket
 
     clock = FakeClock()
     clock.now = 1e9  # at this magnitude a nanosecond sleep does not move a float clock

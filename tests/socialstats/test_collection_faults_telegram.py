@@ -18,7 +18,7 @@ import httpx
 import pytest
 import respx
 
-from socialstats.collection import collection_collect
+from socialstats.collection.services import collection_collect
 from socialstats.models import CollectionFailure, PageStatus, RunStatus, Snapshot, SocialPage
 from tests.socialstats.collect_helpers import FakeClock, make_pages
 from tests.socialstats.test_collect_telegram_ok import TG_API, TG_TOKEN, TG_WEB, telegram

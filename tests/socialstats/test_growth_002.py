@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from socialstats import selectors
+from socialstats.reports import selectors
 from tests.socialstats.growth_data import load_mgo_2018
 
 A, B = dt.date(2017, 12, 31), dt.date(2018, 4, 20)

@@ -8,17 +8,16 @@ import pytest
 from django.utils import translation
 
 from orgs import access
-from socialstats import selectors
-from socialstats.growth import (
+from socialstats.models import PageStatus, Snapshot, SocialPage
+from socialstats.reports import facts, selectors
+from socialstats.reports.growth import (
     GrowthRow,
-    fmt_int,
-    fmt_pct,
     linear_trend_date,
     ownership_sentence,
     preset_period,
     total_of,
 )
-from socialstats.models import PageStatus, Snapshot, SocialPage
+from unionportal.lib.formatting import fmt_int, fmt_pct
 
 A, B = dt.date(2024, 1, 31), dt.date(2024, 2, 29)
 
@@ -137,9 +136,9 @@ def test_subscribers_on_gives_the_latest_value_and_omits_pages_without_one(tree)
     snap(late, dt.date(2024, 5, 1), 7)
     snap(exact, A, 9)
     snap(exact, A - dt.timedelta(days=1), 8)
-    values = selectors.subscribers_on(SocialPage.objects.all(), A)
+    values = facts.subscribers_on(SocialPage.objects.all(), A)
     assert values == {early.pk: (5, dt.date(2023, 1, 1)), exact.pk: (9, A)}
-    assert selectors.subscribers_on([late.pk], A) == {}
+    assert facts.subscribers_on([late.pk], A) == {}
 
 
 @pytest.mark.parametrize(

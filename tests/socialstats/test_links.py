@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from socialstats.links import LinkNotRecognised, link_parse
+from socialstats.registry.links import LinkNotRecognised, link_parse
 
 RECOGNISED = [
     # (pasted text, network, handle, numeric id, canonical url)

@@ -8,7 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from socialstats.models import PageOwner, SocialPage
-from socialstats.services import ImportRejected, pages_import, snapshots_import
+from socialstats.registry.imports import ImportRejected, pages_import, snapshots_import
 
 GOOD = (
     "organisation,network,url,owner\n"

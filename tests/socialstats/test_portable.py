@@ -21,8 +21,8 @@ from socialstats.models import (
     Website,
     WebsiteStat,
 )
-from socialstats.portable import FILES, export_all, import_all
-from socialstats.services import snapshots_import
+from socialstats.registry.imports import snapshots_import
+from socialstats.registry.portable import FILES, export_all, import_all
 from tests.factories import make_org
 
 pytestmark = pytest.mark.django_db

@@ -11,7 +11,7 @@ from openpyxl import Workbook
 
 from orgs.models import Organisation
 from socialstats.models import Snapshot, SnapshotSource, SocialPage
-from socialstats.services import ImportRejected, snapshots_import
+from socialstats.registry.imports import ImportRejected, snapshots_import
 from tests.factories import make_org
 
 
@@ -217,7 +217,7 @@ def test_missing_columns_are_refused_before_any_row(mgo_orgs):
 def test_pages_imported_without_a_link_are_not_collected(tree, settings):
     import datetime as dt
 
-    from socialstats.collection import _prepare, collection_start
+    from socialstats.collection.services import _prepare, collection_start
     from socialstats.models import SocialPage
 
     settings.VK_API_TOKEN = "token"

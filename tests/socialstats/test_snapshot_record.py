@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from socialstats.models import Snapshot, SnapshotSource, SocialPage
-from socialstats.services import snapshot_record
+from socialstats.registry.services import snapshot_record
 
 
 @pytest.fixture

@@ -8,7 +8,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from socialstats.models import Website, WebsiteStat
-from socialstats.services import ImportRejected, website_save, website_stats_import
+from socialstats.registry.imports import ImportRejected, website_stats_import
+from socialstats.registry.services import website_save
 
 GOOD = (
     "organisation;website;period_start;period_end;materials;visitors;views\n"

@@ -12,10 +12,10 @@ import respx
 from django.core.management import call_command
 from django.urls import reverse
 
-from socialstats.collection import collection_collect
-from socialstats.collectors.base import RetryPolicy, TokenBucket
-from socialstats.collectors.ok import OkCollector
-from socialstats.collectors.telegram import TelegramCollector
+from socialstats.collection.collectors.base import RetryPolicy, TokenBucket
+from socialstats.collection.collectors.ok import OkCollector
+from socialstats.collection.collectors.telegram import TelegramCollector
+from socialstats.collection.services import collection_collect
 from socialstats.models import CollectionFailure, CollectionRun, SocialPage
 from tests.fakes.vk_server import FakeVk
 from tests.socialstats.collect_helpers import VK_URL, FakeClock, make_pages, vk_collector

@@ -7,7 +7,7 @@ import datetime as dt
 from django.core.management.base import BaseCommand, CommandError
 
 from orgs.models import Organisation
-from socialstats.collection import collection_collect
+from socialstats.collection.services import collection_collect
 from socialstats.models import COLLECTED_NETWORKS
 
 

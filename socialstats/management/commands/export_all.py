@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
-from socialstats.portable import export_all
+from socialstats.registry.portable import export_all
 
 
 class Command(BaseCommand):

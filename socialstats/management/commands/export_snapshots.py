@@ -6,7 +6,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from orgs.models import Organisation
-from socialstats.registry import EXPORT_COLUMNS, snapshot_export_rows
+from socialstats.registry.selectors import EXPORT_COLUMNS, snapshot_export_rows
 from unionportal.lib.parsing import parse_date
 
 

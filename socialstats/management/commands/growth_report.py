@@ -12,8 +12,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Q
 
 from orgs.models import Organisation
-from socialstats import selectors
-from socialstats.growth import GROUPINGS, export_rows, fmt_date, to_csv, to_xlsx
+from socialstats.reports import selectors
+from socialstats.reports.exports import export_rows, to_csv, to_xlsx
+from socialstats.reports.growth import GROUPINGS
+from unionportal.lib.formatting import fmt_date
 from unionportal.lib.parsing import parse_date
 
 

@@ -5,7 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from orgs.services import ImportRejected
-from socialstats.portable import import_all
+from socialstats.registry.portable import import_all
 
 
 class Command(BaseCommand):

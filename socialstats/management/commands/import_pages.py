@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from socialstats.services import ImportRejected, pages_import
+from socialstats.registry.imports import ImportRejected, pages_import
 
 
 class Command(BaseCommand):

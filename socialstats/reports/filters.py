@@ -12,8 +12,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ..models import Network
 from .growth import PRESETS, preset_period
-from .models import Network
 
 DATE_FORMATS = ["%d.%m.%Y", "%Y-%m-%d"]
 

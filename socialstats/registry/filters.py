@@ -7,7 +7,7 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from .models import Network, PageOwner, PageStatus, SocialPage
+from ..models import Network, PageOwner, PageStatus, SocialPage
 
 
 class PageFilter(django_filters.FilterSet):

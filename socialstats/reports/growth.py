@@ -137,38 +137,6 @@ def preset_period(preset: str, today: dt.date) -> tuple[dt.date, dt.date]:
     raise ValueError(preset)
 
 
-# Russian formats -----------------------------------------------------------------------------------
-
-NBSP = "\u00a0"
-
-
-def fmt_int(value: int | None) -> str:
-    """`1 234` with a non-breaking space; empty for a missing value."""
-    if value is None:
-        return ""
-    return f"{value:,}".replace(",", NBSP)
-
-
-def fmt_signed(value: int | None) -> str:
-    if value is None:
-        return ""
-    sign = "+" if value > 0 else ("−" if value < 0 else "")
-    return sign + fmt_int(abs(value))
-
-
-def fmt_pct(value: float | None, *, signed: bool = True) -> str:
-    """`12,5 %`, one decimal, comma; `+` on growth when signed."""
-    if value is None:
-        return ""
-    text = f"{abs(value):.1f}".replace(".", ",")
-    sign = ("+" if value > 0 else ("−" if value < 0 else "")) if signed else ("−" if value < 0 else "")
-    return f"{sign}{text}{NBSP}%"
-
-
-def fmt_date(value: dt.date | None) -> str:
-    return value.strftime("%d.%m.%Y") if value else ""
-
-
 def linear_trend_date(points: list[tuple[dt.date, int]], target: int) -> dt.date | None:
     """Date a least-squares line through (date, value) points reaches `target`; None if it never does."""
     if len(points) < 2:
@@ -190,92 +158,6 @@ def linear_trend_date(points: list[tuple[dt.date, int]], target: int) -> dt.date
     intercept = mean_y - slope * mean_x
     x_target = (target - intercept) / slope
     return origin + dt.timedelta(days=max(int(x_target + 0.999), xs[-1]))
-
-
-# Export ----------------------------------------------------------------------------------------------
-
-EXPORT_HEADER = (
-    "Строка",
-    "Сеть",
-    "Организация",
-    "Страниц",
-    "Новая",
-    "На дату A",
-    "Дата снимка A",
-    "На дату B",
-    "Дата снимка B",
-    "Прирост",
-    "Прирост, %",
-)
-
-
-def export_rows(rows: list[GrowthRow], extra: list[GrowthRow]) -> list[list]:
-    """The table's cells as plain values (numbers stay numbers): rows, then subtotals and the total."""
-    result = []
-    for row in [*rows, *extra]:
-        pct = row.change_pct
-        result.append(
-            [
-                row.label,
-                row.network,
-                row.organisation,
-                row.pages,
-                "новая" if row.is_new else "",
-                row.at_a,
-                row.date_a,
-                row.at_b,
-                row.date_b,
-                row.change,
-                None if pct is None else round(pct, 1),
-            ]
-        )
-    return result
-
-
-def to_csv(rows: list[list], title: str) -> bytes:
-    """CSV for Excel in Russia: `;` separated, UTF-8 with BOM, dates 31.12.2017, decimal comma."""
-    import csv
-    import io
-
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";")
-    writer.writerow([title])
-    writer.writerow(EXPORT_HEADER)
-    for row in rows:
-        writer.writerow(
-            [
-                fmt_date(value)
-                if isinstance(value, dt.date)
-                else (str(value).replace(".", ",") if isinstance(value, float) else ("" if value is None else value))
-                for value in row
-            ]
-        )
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
-
-
-def to_xlsx(rows: list[list], title: str) -> bytes:
-    """XLSX with the same cells; numbers and dates typed so Excel sums and sorts them."""
-    import io
-
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "Прирост"
-    sheet.append([title])
-    sheet.append(list(EXPORT_HEADER))
-    for cell in sheet[2]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append(row)
-        for cell in sheet[sheet.max_row]:
-            if isinstance(cell.value, dt.date):
-                cell.number_format = "DD.MM.YYYY"
-    sheet.column_dimensions["A"].width = 40
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
 
 
 def ownership_sentence(

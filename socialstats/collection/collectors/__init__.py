@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 
-from ..models import Network
+from ...models import Network
 from .base import Collector
 
 

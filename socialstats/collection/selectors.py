@@ -7,8 +7,8 @@ import datetime as dt
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from ..models import COLLECTED_NETWORKS, CollectionFailure, CollectionRun, RunStatus
 from .collectors import missing_settings
-from .models import COLLECTED_NETWORKS, CollectionFailure, CollectionRun, RunStatus
 
 
 def run_list() -> QuerySet[CollectionRun]:

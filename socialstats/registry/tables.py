@@ -5,7 +5,7 @@ from __future__ import annotations
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
-from .models import Snapshot, SocialPage
+from ..models import Snapshot, SocialPage
 
 
 class PageTable(tables.Table):

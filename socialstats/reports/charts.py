@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 import plotly.graph_objects as go
 
-from .growth import fmt_int
+from unionportal.lib.formatting import fmt_int
 
 _LAYOUT = {
     "margin": {"l": 50, "r": 20, "t": 40, "b": 50},

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from orgs.forms import ImportUploadForm
 from unionportal.lib.parsing import parse_count
 
-from .models import PageOwner, PrintPublication, WebsiteCheck
+from ..models import PageOwner, PrintPublication, WebsiteCheck
 
 
 class CountField(forms.CharField):

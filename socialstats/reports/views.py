@@ -20,22 +20,15 @@ from django_tables2 import RequestConfig
 
 from orgs import access
 from orgs.models import Organisation
+from unionportal.lib.formatting import fmt_date, fmt_int, fmt_pct, fmt_signed
 from unionportal.lib.parsing import parse_date
 
+from ..models import SocialPage
 from . import charts, selectors
-from .growth import (
-    export_rows,
-    fmt_date,
-    fmt_int,
-    fmt_pct,
-    fmt_signed,
-    ownership_sentence,
-    preset_period,
-    to_csv,
-    to_xlsx,
-)
-from .models import SocialPage
-from .report_filters import GrowthForm, PeriodForm
+from . import dashboard as overview
+from .exports import export_rows, to_csv, to_xlsx
+from .filters import GrowthForm, PeriodForm
+from .growth import ownership_sentence, preset_period
 from .tables import GrowthTable, growth_cells
 
 
@@ -243,17 +236,17 @@ def _cached(kind: str, scope_paths: Sequence[str] | None, parameters: tuple, com
     return cache.get_or_set(key, compute, settings.REPORT_CACHE_SECONDS)
 
 
-def _cached_dashboard(scope_paths: list[str] | None, on: dt.date) -> selectors.Dashboard:
+def _cached_dashboard(scope_paths: list[str] | None, on: dt.date) -> overview.Dashboard:
     target, silent_days = settings.SUBSCRIBER_TARGET_PER_TERRITORIAL_PAGE, settings.SILENT_PAGE_DAYS
     return _cached(
         "dashboard",
         scope_paths,
         (on.isoformat(), target, silent_days),
-        lambda: selectors.dashboard(scope_paths=scope_paths, today=on, target=target, silent_days=silent_days),
+        lambda: overview.dashboard(scope_paths=scope_paths, today=on, target=target, silent_days=silent_days),
     )
 
 
-def _leader(leader: selectors.Leader, text: str) -> dict:
+def _leader(leader: overview.Leader, text: str) -> dict:
     return {"label": leader.label, "organisation": leader.organisation, "network": leader.network, "text": text}
 
 
@@ -334,7 +327,7 @@ def reach(request: HttpRequest) -> HttpResponse:
     grouping = "org" if request.GET.get("grouping") == "org" else "territorial"
     today = timezone.localdate()
     rows = selectors.reach_report(scope_paths=scope_paths, on=today, grouping=grouping)
-    members = selectors.union_members(scope_paths)
+    members = overview.union_members(scope_paths)
     subscribers = sum(row.subscribers for row in rows)
     total = selectors.ReachRow(_("All together"), subscribers, members)
     return render(
@@ -384,7 +377,7 @@ def growth_charts(request: HttpRequest) -> HttpResponse:
                 SocialPage.objects.filter(access.path_filter(request.user)).select_related("organisation"),
                 pk=page_id,
             )
-        series = selectors.subscribers_series(
+        series = overview.subscribers_series(
             scope_paths=scope_paths, dates=_series_dates(today), page_ids=[page.pk] if page else None
         )
         title = (

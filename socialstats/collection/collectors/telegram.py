@@ -14,7 +14,7 @@ from collections.abc import Iterator
 import httpx
 from bs4 import BeautifulSoup
 
-from ..models import PageStatus
+from ...models import PageStatus
 from .base import (
     Collector,
     CollectorStopped,

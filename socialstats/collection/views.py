@@ -13,10 +13,10 @@ from django.views.decorators.http import require_POST
 
 from orgs.access import is_info_staff
 
-from . import collection_selectors as selectors
-from .collection import collection_start
-from .models import COLLECTED_NETWORKS, CollectionRun, RunStatus
-from .tasks import collect_network
+from ..models import COLLECTED_NETWORKS, CollectionRun, RunStatus
+from ..tasks import collect_network
+from . import selectors
+from .services import collection_start
 
 
 def _require_info_staff(request: HttpRequest) -> None:

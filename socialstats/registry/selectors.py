@@ -14,7 +14,7 @@ from orgs.access import EDIT_ROLES, path_filter
 from orgs.models import Organisation
 from orgs.selectors import organisation_export_names
 
-from .models import Network, PageStatus, PrintPublication, Snapshot, SocialPage, Website
+from ..models import Network, PageStatus, PrintPublication, Snapshot, SocialPage, Website
 
 EXPORT_COLUMNS = ["organisation", "network", "date", "subscribers", "page_url"]
 

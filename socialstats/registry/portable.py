@@ -28,8 +28,8 @@ from orgs.models import Organisation
 from orgs.selectors import ORG_EXPORT_COLUMNS, export_orgs, organisation_export_names
 from orgs.services import organisations_import
 
-from .models import PrintPublication, Snapshot, SocialPage, Website, WebsiteCheck, WebsiteStat
-from .services import (
+from ..models import SNAPSHOT_POST_FIELDS, PrintPublication, Snapshot, SocialPage, Website, WebsiteCheck, WebsiteStat
+from .imports import (
     pages_import,
     publications_import,
     snapshots_import,
@@ -54,13 +54,7 @@ SNAPSHOT_EXPORT_COLUMNS = [
     "date",
     "subscribers",
     "page_url",
-    "posts_30d",
-    "last_post_at",
-    "posts_counted",
-    "likes",
-    "comments",
-    "reposts",
-    "views",
+    *SNAPSHOT_POST_FIELDS,
     "source",
     "taken_at",
 ]
@@ -128,10 +122,7 @@ def _snapshot_rows(names: dict[int, str]) -> Iterable[list[str]]:
             _text(snapshot.date),
             _text(snapshot.subscribers),
             page.url,
-            *(
-                _text(getattr(snapshot, column))
-                for column in ("posts_30d", "last_post_at", "posts_counted", "likes", "comments", "reposts", "views")
-            ),
+            *(_text(getattr(snapshot, column)) for column in SNAPSHOT_POST_FIELDS),
             snapshot.source,
             _text(snapshot.taken_at),
         ]

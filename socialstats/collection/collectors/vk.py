@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import httpx
 
-from ..models import PageStatus
+from ...models import PageStatus
 from .base import (
     Collector,
     CollectorStopped,

@@ -16,7 +16,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from django.utils.translation import gettext as _
 
-from .models import Network
+from ..models import Network
 
 
 class LinkNotRecognised(ValueError):

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 
 import httpx
 
-from ..models import PageStatus
+from ...models import PageStatus
 from .base import (
     Collector,
     CollectorStopped,

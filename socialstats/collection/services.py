@@ -18,10 +18,9 @@ from django.utils import timezone
 
 from orgs.models import Organisation
 
-from .collectors import collector_for, missing_settings
-from .collectors.base import Collector, CollectorStopped, Outcome, PageRef, PageResult
-from .models import (
+from ..models import (
     COLLECTED_NETWORKS,
+    SNAPSHOT_METRIC_FIELDS,
     CollectionFailure,
     CollectionRun,
     PageStatus,
@@ -30,6 +29,8 @@ from .models import (
     SnapshotSource,
     SocialPage,
 )
+from .collectors import collector_for, missing_settings
+from .collectors.base import Collector, CollectorStopped, Outcome, PageRef, PageResult
 
 logger = logging.getLogger(__name__)
 
@@ -37,14 +38,7 @@ logger = logging.getLogger(__name__)
 TERMINAL_STATUSES = (PageStatus.DELETED, PageStatus.BANNED, PageStatus.NOT_FOUND)
 FLUSH_EVERY = 500  # results written per transaction (and progress counters updated)
 SNAPSHOT_FIELDS = [
-    "subscribers",
-    "posts_30d",
-    "last_post_at",
-    "posts_counted",
-    "likes",
-    "comments",
-    "reposts",
-    "views",
+    *SNAPSHOT_METRIC_FIELDS,
     "source",
     "taken_at",
     "recorded_by",

@@ -11,7 +11,9 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .growth import GrowthRow, fmt_date, fmt_int, fmt_pct, fmt_signed
+from unionportal.lib.formatting import fmt_date, fmt_int, fmt_pct, fmt_signed
+
+from .growth import GrowthRow
 
 NUM = {"td": {"class": "num"}, "th": {"class": "num"}}
 

@@ -20,7 +20,8 @@ from orgs import access
 from orgs.models import Organisation
 from unionportal.lib.uploads import stash_discard, stash_path, stash_upload
 
-from . import registry, services
+from ..models import PageStatus, PrintPublication, SnapshotSource, Website
+from . import imports, selectors, services
 from .filters import OrganisationScopeForm, PageFilter
 from .forms import (
     ImportConfirmForm,
@@ -34,8 +35,7 @@ from .forms import (
     WebsiteStatForm,
     WebsiteStatsImportUploadForm,
 )
-from .models import PageStatus, PrintPublication, SnapshotSource, Website
-from .registry_tables import PageTable, SnapshotTable
+from .tables import PageTable, SnapshotTable
 
 EXPORT_HEADER = ["organisation", "network", "url", "owner", "official", "status", "subscribers", "as_of"]
 
@@ -90,7 +90,7 @@ def _export(queryset, fmt: str) -> HttpResponse:
 @login_required
 def page_list(request: HttpRequest) -> HttpResponse:
     organisation, subtree = _scoped_organisation(request)
-    queryset = registry.page_list(request.user)
+    queryset = selectors.page_list(request.user)
     if organisation is not None:
         queryset = (
             queryset.filter(organisation__path__startswith=organisation.path)
@@ -123,8 +123,8 @@ def page_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def page_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    page = get_object_or_404(registry.viewable_pages(request.user).select_related("organisation"), pk=pk)
-    table = SnapshotTable(registry.page_history(page))
+    page = get_object_or_404(selectors.viewable_pages(request.user).select_related("organisation"), pk=pk)
+    table = SnapshotTable(selectors.page_history(page))
     RequestConfig(request, paginate={"per_page": 50}).configure(table)
     return render(
         request,
@@ -163,7 +163,7 @@ def page_add(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def page_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    page = get_object_or_404(registry.editable_pages(request.user).select_related("organisation"), pk=pk)
+    page = get_object_or_404(selectors.editable_pages(request.user).select_related("organisation"), pk=pk)
     form = PageEditForm(request.POST or None, initial={"url": page.url, "owner": page.owner, "title": page.title})
     if request.method == "POST" and form.is_valid():
         try:
@@ -179,7 +179,7 @@ def page_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def page_archive(request: HttpRequest, pk: int) -> HttpResponse:
     """GET asks for confirmation; POST archives an active page or brings an archived one back."""
-    page = get_object_or_404(registry.editable_pages(request.user).select_related("organisation"), pk=pk)
+    page = get_object_or_404(selectors.editable_pages(request.user).select_related("organisation"), pk=pk)
     archived = page.status == PageStatus.ARCHIVED
     if request.method == "POST":
         if archived:
@@ -197,7 +197,7 @@ def page_archive(request: HttpRequest, pk: int) -> HttpResponse:
 def page_official(request: HttpRequest, pk: int) -> HttpResponse:
     if not access.is_info_staff(request.user):
         raise Http404
-    page = get_object_or_404(registry.editable_pages(request.user), pk=pk)
+    page = get_object_or_404(selectors.editable_pages(request.user), pk=pk)
     services.page_official_set(page=page, official=request.POST.get("official") == "1", user=request.user)
     messages.success(request, _("The official mark is saved."))
     return redirect("socialstats:page_detail", pk=page.pk)
@@ -205,7 +205,7 @@ def page_official(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def snapshot_add(request: HttpRequest, pk: int) -> HttpResponse:
-    page = get_object_or_404(registry.editable_pages(request.user).select_related("organisation"), pk=pk)
+    page = get_object_or_404(selectors.editable_pages(request.user).select_related("organisation"), pk=pk)
     form = SnapshotForm(request.POST or None, initial={"date": timezone.localdate().strftime("%d.%m.%Y")})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -234,12 +234,12 @@ def snapshot_add(request: HttpRequest, pk: int) -> HttpResponse:
 def _run_import(kind: str, path, *, create_missing: bool, dry_run: bool, user):
     source, filename = path.read_bytes(), path.name
     if kind == "pages":
-        return services.pages_import(source=source, filename=filename, dry_run=dry_run)
+        return imports.pages_import(source=source, filename=filename, dry_run=dry_run)
     if kind == "snapshots":
-        return services.snapshots_import(
+        return imports.snapshots_import(
             source=source, filename=filename, create_pages=create_missing, dry_run=dry_run, user=user
         )
-    return services.website_stats_import(
+    return imports.website_stats_import(
         source=source, filename=filename, create_websites=create_missing, dry_run=dry_run, user=user
     )
 
@@ -277,7 +277,7 @@ def _import_view(request: HttpRequest, *, kind: str) -> HttpResponse:
             except ValidationError as error:
                 messages.error(request, " ".join(error.messages))
                 return redirect(f"socialstats:{kind}_import")
-            except services.ImportRejected as rejected:
+            except imports.ImportRejected as rejected:
                 return render(request, template, {"form": upload_form_class(), "errors": rejected.errors})
             stash_discard(user_id=user_id, token=token)
             messages.success(request, _("The file is imported."))
@@ -297,7 +297,7 @@ def _import_view(request: HttpRequest, *, kind: str) -> HttpResponse:
             )
         except ValidationError as error:
             form.add_error("file", error)
-        except services.ImportRejected as rejected:
+        except imports.ImportRejected as rejected:
             context["errors"] = rejected.errors
         else:
             context["preview"] = report
@@ -326,7 +326,7 @@ def website_stats_import(request: HttpRequest) -> HttpResponse:
 @login_required
 def organisation_resources(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = access.get_viewable_organisation_or_404(request.user, pk)
-    websites, publications = registry.organisation_resources(organisation)
+    websites, publications = selectors.organisation_resources(organisation)
     return render(
         request,
         "socialstats/resources_detail.html",

@@ -1,0 +1,1 @@
+"""Collection: collectors per network, runs, the nightly service and its views."""

@@ -1,0 +1,1 @@
+"""The registry: social pages, websites, print, link recognition, registry imports and exports."""

@@ -1,0 +1,1 @@
+"""Reports: growth, dashboard, engagement, reach, silent pages, charts, their views, filters and tables."""

@@ -1,0 +1,194 @@
+"""The dashboard: the overview cards, leaders, the subscribers-over-time series and the territorial trend."""
+
+from __future__ import annotations
+
+import datetime as dt
+import heapq
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.db.models import Count, Min, Q, Sum
+
+from orgs.models import Organisation, OrgKind
+
+from ..models import PageStatus, Snapshot, SocialPage
+from .facts import PageFact, growth_raw, page_facts, paths_q, silent_before, subscribers_on, to_date
+from .growth import linear_trend_date
+from .selectors import pages_by_id
+
+STEPLEN = Organisation.steplen
+
+
+def union_members(scope_paths: Sequence[str] | None) -> int | None:
+    """Members of the scope: the top organisations' own figures (the union's total includes its subtree)."""
+    roots = Organisation.objects.filter(paths_q(scope_paths))
+    top_depth = roots.aggregate(depth=Min("depth"))["depth"]
+    if top_depth is None:
+        return None
+    return roots.filter(depth=top_depth).aggregate(total=Sum("members_count"))["total"]
+
+
+def subscribers_series(
+    *, scope_paths: Sequence[str] | None, dates: Sequence[dt.date], page_ids: Sequence[int] | None = None
+) -> list[tuple[dt.date, int]]:
+    """Total subscribers at each date (latest snapshot on or before it): one query per date, fixed dates."""
+    points = []
+    for day in dates:
+        if page_ids is not None:
+            value = sum(subscribers for subscribers, _date in subscribers_on(page_ids, day).values())
+        else:
+            raw = growth_raw(scope_paths=scope_paths, a=day, b=day, dimensions=("network",))
+            value = sum(int(record[4] or 0) for record in raw)
+        points.append((day, value))
+    return points
+
+
+@dataclass
+class Leader:
+    label: str
+    organisation: str
+    network: str
+    value: float
+    page_id: int
+
+
+@dataclass
+class Dashboard:
+    today: dt.date
+    month_start: dt.date
+    pages: int
+    subscribers: int
+    month_change: int
+    average: float | None
+    territorial_pages: int
+    territorial_orgs: int
+    primary_pages: int
+    primary_orgs: int
+    youth_pages: int
+    other_pages: int
+    organisations_total: int
+    organisations_with_pages: int
+    silent: int
+    failing: int
+    leaders_subscribers: list[Leader]
+    leaders_growth: list[Leader]
+    leaders_engagement: list[Leader]
+    target: int
+    territorial_page_average: float | None
+    territorial_pages_at_target: int
+    trend_points: list[tuple[dt.date, float]]
+    target_date: dt.date | None
+
+    @property
+    def share_with_pages(self) -> float | None:
+        if not self.organisations_total:
+            return None
+        return self.organisations_with_pages * 100.0 / self.organisations_total
+
+
+def _top(facts: list[PageFact], value, limit: int = 5) -> list[tuple[float, int]]:
+    """(score, page id) of the `limit` best pages by `value`; pages without a score are left out."""
+    scored = ((value(fact), fact.page_id) for fact in facts)
+    return heapq.nsmallest(limit, ((-score, page_id) for score, page_id in scored if score is not None))
+
+
+def _leaders(top: list[tuple[float, int]], pages: dict[int, SocialPage]) -> list[Leader]:
+    leaders = []
+    for negative_score, page_id in top:
+        page = pages[page_id]
+        leaders.append(
+            Leader(
+                page.title or page.handle,
+                page.organisation.display_name,
+                page.get_network_display(),
+                -negative_score,
+                page.pk,
+            )
+        )
+    return leaders
+
+
+def dashboard(*, scope_paths: Sequence[str] | None, today: dt.date, target: int, silent_days: int) -> Dashboard:
+    """The overview: a constant number of queries whatever the number of pages."""
+    month_start = today.replace(day=1) - dt.timedelta(days=1)
+    facts = [fact for fact in page_facts(scope_paths=scope_paths, a=month_start, b=today) if fact.at_b is not None]
+    subscribers = sum(fact.at_b or 0 for fact in facts)
+    is_youth = [fact.owner == "youth_council" or fact.org_kind == OrgKind.YOUTH_COUNCIL for fact in facts]
+    territorial = [
+        fact for fact, youth in zip(facts, is_youth, strict=True) if not youth and fact.org_kind == OrgKind.TERRITORIAL
+    ]
+    primary = [
+        fact for fact, youth in zip(facts, is_youth, strict=True) if not youth and fact.org_kind == OrgKind.PRIMARY
+    ]
+    youth_pages = sum(is_youth)
+    cutoff = silent_before(today - dt.timedelta(days=silent_days))
+    silent = sum(1 for fact in facts if fact.last_post_at is None or fact.last_post_at < cutoff)
+    organisations = Organisation.objects.filter(paths_q(scope_paths), is_active=True)
+    counts = organisations.aggregate(
+        total=Count("pk"),
+        with_pages=Count(
+            "pk",
+            filter=Q(pk__in=SocialPage.objects.exclude(status=PageStatus.ARCHIVED).values("organisation_id")),
+        ),
+    )
+    failing = (
+        SocialPage.objects.filter(paths_q(scope_paths, "organisation__path"), consecutive_failures__gte=3)
+        .exclude(status=PageStatus.ARCHIVED)
+        .count()
+    )
+
+    def growth(fact: PageFact) -> float | None:
+        return fact.change if fact.at_a is not None else None
+
+    def engagement(fact: PageFact) -> float | None:
+        return fact.engagement
+
+    def size(fact: PageFact) -> float | None:
+        return fact.at_b
+
+    tops = [_top(facts, size), _top(facts, growth), _top(facts, engagement)]
+    pages = pages_by_id({page_id for top in tops for _score, page_id in top})
+    territorial_ids = [fact.page_id for fact in territorial]
+    territorial_average = sum(fact.at_b or 0 for fact in territorial) / len(territorial) if territorial else None
+    trend = _territorial_trend(territorial_ids, today - dt.timedelta(days=90), today)
+    return Dashboard(
+        today=today,
+        month_start=month_start,
+        pages=len(facts),
+        subscribers=subscribers,
+        month_change=sum(fact.change for fact in facts),
+        average=subscribers / len(facts) if facts else None,
+        territorial_pages=len(territorial),
+        territorial_orgs=len({fact.org_id for fact in territorial}),
+        primary_pages=len(primary),
+        primary_orgs=len({fact.org_id for fact in primary}),
+        youth_pages=youth_pages,
+        other_pages=len(facts) - len(territorial) - len(primary) - youth_pages,
+        organisations_total=counts["total"],
+        organisations_with_pages=counts["with_pages"],
+        silent=silent,
+        failing=failing,
+        leaders_subscribers=_leaders(tops[0], pages),
+        leaders_growth=_leaders(tops[1], pages),
+        leaders_engagement=_leaders(tops[2], pages),
+        target=target,
+        territorial_page_average=territorial_average,
+        territorial_pages_at_target=sum(1 for fact in territorial if (fact.at_b or 0) >= target),
+        trend_points=trend,
+        target_date=linear_trend_date([(day, round(value)) for day, value in trend], target) if trend else None,
+    )
+
+
+def _territorial_trend(page_ids: Sequence[int], since: dt.date, until: dt.date) -> list[tuple[dt.date, float]]:
+    """Average subscribers per territorial page, per day with snapshots (one query over those pages)."""
+    if not page_ids:
+        return []
+    rows = (
+        Snapshot.objects.filter(page_id__in=list(page_ids), date__gte=since, date__lte=until)
+        .order_by()
+        .values("date")
+        .annotate(total=Sum("subscribers"), pages=Count("page_id"))
+        .order_by("date")
+        .values_list("date", "total", "pages")
+    )
+    return [(to_date(day), total / pages) for day, total, pages in rows]

@@ -1,0 +1,373 @@
+"""Reads of the reports: growth in every grouping, the printed layout, silent pages, engagement, reach."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from django.db.models import Count
+from django.db.models.functions import Substr
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from orgs.models import Organisation, OrgKind
+
+from ..models import Network, PageStatus, SocialPage
+from .facts import (
+    PageFact,
+    growth_raw,
+    page_facts,
+    paths_q,
+    silent_before,
+    territorial_depth,
+    to_date,
+)
+from .growth import GrowthRow, is_stale, total_of
+
+STEPLEN = Organisation.steplen
+
+
+def growth_rows(
+    *,
+    scope_paths: Sequence[str] | None,
+    a: dt.date,
+    b: dt.date,
+    networks: Sequence[str] = (),
+    grouping: str = "page",
+    level: int | None = None,
+) -> list[GrowthRow]:
+    """Rows of the growth table for a grouping (page, org, territorial, network). A constant number of queries."""
+    dimensions = {
+        "page": ("page",),
+        "org": ("org",),
+        "territorial": ("level",),
+        "network": ("network",),
+        "territorial_network": ("level", "network"),
+    }[grouping]
+    if "level" in dimensions and level is None:
+        level = territorial_depth(scope_paths)
+    raw = growth_raw(scope_paths=scope_paths, a=a, b=b, networks=networks, dimensions=dimensions, level=level or 2)
+    network_labels = dict(Network.choices)
+    rows: list[GrowthRow] = []
+    for record in raw:
+        keys = record[: len(dimensions)]
+        pages, new_pages, at_a, at_b, date_a, date_b = record[len(dimensions) :]
+        date_a, date_b = to_date(date_a), to_date(date_b)
+        row = GrowthRow(
+            key=keys if len(keys) > 1 else keys[0],
+            label="",
+            pages=int(pages),
+            new_pages=int(new_pages or 0),
+            at_a=None if at_a is None else int(at_a),
+            at_b=None if at_b is None else int(at_b),
+            date_a=date_a,
+            date_b=date_b,
+            stale_a=is_stale(date_a, a),
+            stale_b=is_stale(date_b, b),
+        )
+        for name, value in zip(dimensions, keys, strict=True):
+            if name == "network":
+                row.network = str(network_labels.get(value, value))
+            elif name == "level":
+                row.path = value
+        rows.append(row)
+    _label_rows(rows, dimensions)
+    rows.sort(key=lambda row: (row.path, row.label.lower(), row.network))
+    return rows
+
+
+def _label_rows(rows: list[GrowthRow], dimensions: Sequence[str]) -> None:
+    """Names for the keys: one query per kind of key, whatever the number of rows."""
+    if "page" in dimensions:
+        pages = {
+            page.pk: page
+            for page in SocialPage.objects.filter(pk__in=[row.key for row in rows]).select_related("organisation")
+        }
+        for row in rows:
+            page = pages[row.key]
+            row.label = page.title or page.handle
+            row.network = page.get_network_display()
+            row.organisation = page.organisation.display_name
+            row.path = page.organisation.path
+            row.extra["url"] = page.url
+            row.extra["page_id"] = page.pk
+    elif "org" in dimensions:
+        organisations = Organisation.objects.in_bulk([row.key for row in rows])
+        for row in rows:
+            organisation = organisations[row.key]
+            row.label = row.organisation = organisation.display_name
+            row.path = organisation.path
+            row.extra["organisation_id"] = organisation.pk
+    elif "level" in dimensions:
+        organisations = {
+            organisation.path: organisation
+            for organisation in Organisation.objects.filter(path__in={row.path for row in rows})
+        }
+        for row in rows:
+            organisation = organisations.get(row.path)
+            row.label = row.organisation = organisation.display_name if organisation else row.path
+            row.extra["organisation_id"] = organisation.pk if organisation else None
+    else:
+        for row in rows:
+            row.label = row.network
+
+
+def primaries_count_by_path(scope_paths: Sequence[str] | None, level: int) -> dict[str, int]:
+    """Active primary organisations per ancestor at depth `level` (one query): the 002 layout's «Кол.ППО»."""
+    rows = (
+        Organisation.objects.filter(paths_q(scope_paths), kind=OrgKind.PRIMARY, is_active=True)
+        .annotate(prefix=Substr("path", 1, level * STEPLEN))
+        .order_by()
+        .values("prefix")
+        .annotate(n=Count("id"))
+        .values_list("prefix", "n")
+    )
+    return dict(rows)
+
+
+# Reports ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class GrowthReport:
+    a: dt.date
+    b: dt.date
+    grouping: str
+    rows: list[GrowthRow]
+    subtotals: list[GrowthRow]  # one per network, when the rows mix networks
+    total: GrowthRow
+    level: int  # depth of the territorial level under the scope
+
+
+def growth_report(
+    *,
+    scope_paths: Sequence[str] | None,
+    a: dt.date,
+    b: dt.date,
+    networks: Sequence[str] = (),
+    grouping: str = "page",
+    level: int | None = None,
+) -> GrowthReport:
+    """The growth table with its subtotals per network and the total: the page, the export and the command."""
+    if level is None:
+        level = territorial_depth(scope_paths)
+    rows = growth_rows(scope_paths=scope_paths, a=a, b=b, networks=networks, grouping=grouping, level=level)
+    subtotals: list[GrowthRow] = []
+    if grouping == "page":
+        by_network: dict[str, list[GrowthRow]] = {}
+        for row in rows:
+            by_network.setdefault(row.network, []).append(row)
+        if len(by_network) > 1:
+            subtotals = [
+                total_of(group, str(_("Subtotal: %(network)s") % {"network": network}), a=a, b=b, key=network)
+                for network, group in sorted(by_network.items())
+            ]
+            for subtotal, network in zip(subtotals, sorted(by_network), strict=True):
+                subtotal.network = network
+    return GrowthReport(a, b, grouping, rows, subtotals, total_of(rows, str(_("Total")), a=a, b=b), level)
+
+
+@dataclass
+class PrintedRow:
+    label: str
+    primaries: int
+    cells: dict[str, GrowthRow]  # network value → the row's numbers on that network
+
+
+@dataclass
+class PrintedLayout:
+    a: dt.date
+    b: dt.date
+    networks: list[tuple[str, str]]  # (value, label)
+    rows: list[PrintedRow]
+    totals: dict[str, GrowthRow]
+    primaries_total: int
+
+
+def printed_layout(
+    *, scope_paths: Sequence[str] | None, a: dt.date, b: dt.date, networks: Sequence[str] = ()
+) -> PrintedLayout:
+    """The 002 document's table: territorial organisations × (primaries, then per network A, B, growth)."""
+    level = territorial_depth(scope_paths)
+    raw = growth_raw(scope_paths=scope_paths, a=a, b=b, networks=networks, dimensions=("level", "network"), level=level)
+    territorials = list(
+        Organisation.objects.filter(paths_q(scope_paths), depth=level).exclude(kind=OrgKind.YOUTH_COUNCIL)
+    )
+    primaries = primaries_count_by_path(scope_paths, level)
+    by_path: dict[str, dict[str, GrowthRow]] = {}
+    present: set[str] = set()
+    for path, network, pages, new_pages, at_a, at_b, date_a, date_b in raw:
+        date_a, date_b = to_date(date_a), to_date(date_b)
+        by_path.setdefault(path, {})[network] = GrowthRow(
+            key=(path, network),
+            label=network,
+            pages=int(pages),
+            new_pages=int(new_pages or 0),
+            at_a=None if at_a is None else int(at_a),
+            at_b=None if at_b is None else int(at_b),
+            date_a=date_a,
+            date_b=date_b,
+            stale_a=is_stale(date_a, a),
+            stale_b=is_stale(date_b, b),
+        )
+        present.add(network)
+    chosen = [value for value, _label in Network.choices if value in (networks or present)]
+    labels = dict(Network.choices)
+    rows = []
+    known = {organisation.path for organisation in territorials}
+    # Pages above the territorial level (the union's own) get a row of their own, named after their owner.
+    extra_paths = [path for path in by_path if path not in known]
+    extra = {organisation.path: organisation for organisation in Organisation.objects.filter(path__in=extra_paths)}
+    for organisation in sorted(territorials, key=lambda org: org.path) + [extra[p] for p in sorted(extra)]:
+        cells = by_path.get(organisation.path, {})
+        rows.append(PrintedRow(organisation.display_name, primaries.get(organisation.path, 0), cells))
+    totals = {
+        network: total_of(
+            [row.cells[network] for row in rows if network in row.cells], str(labels[network]), a=a, b=b, key=network
+        )
+        for network in chosen
+    }
+    return PrintedLayout(
+        a, b, [(value, str(labels[value])) for value in chosen], rows, totals, sum(row.primaries for row in rows)
+    )
+
+
+@dataclass
+class SilentPage:
+    fact: PageFact
+    page: SocialPage
+    days_silent: int | None  # None: no post date known
+
+
+@dataclass
+class SilentGroup:
+    label: str
+    pages: list[SilentPage]
+
+
+def pages_by_id(ids: Iterable[int]) -> dict[int, SocialPage]:
+    return {
+        page.pk: page
+        for page in SocialPage.objects.filter(pk__in=list(ids)).select_related("organisation").order_by("pk")
+    }
+
+
+def territorial_names(paths: Iterable[str], level: int) -> dict[str, str]:
+    prefixes = {path[: level * STEPLEN] for path in paths}
+    return {
+        organisation.path: organisation.display_name for organisation in Organisation.objects.filter(path__in=prefixes)
+    }
+
+
+def silent_pages(
+    *, scope_paths: Sequence[str] | None, today: dt.date, days: int
+) -> tuple[list[SilentGroup], list[SocialPage]]:
+    """Pages with no post for more than `days` days, grouped by territorial organisation; and failing pages.
+
+    The last post date comes from each page's latest snapshot; pages never posting count as silent.
+    Constant number of queries.
+    """
+    facts = page_facts(scope_paths=scope_paths, a=today, b=today)
+    cutoff = silent_before(today - dt.timedelta(days=days))
+    silent = [
+        fact for fact in facts if fact.at_b is not None and (fact.last_post_at is None or fact.last_post_at < cutoff)
+    ]
+    pages = pages_by_id(fact.page_id for fact in silent)
+    level = territorial_depth(scope_paths)
+    names = territorial_names((fact.path for fact in silent), level)
+    groups: dict[str, list[SilentPage]] = {}
+    for fact in silent:
+        prefix = fact.path[: level * STEPLEN]
+        days_silent = (today - timezone.localdate(fact.last_post_at)).days if fact.last_post_at else None
+        groups.setdefault(prefix, []).append(SilentPage(fact, pages[fact.page_id], days_silent))
+    result = [
+        SilentGroup(
+            names.get(prefix, prefix),
+            sorted(items, key=lambda item: -(item.days_silent if item.days_silent is not None else 10**6)),
+        )
+        for prefix, items in sorted(groups.items())
+    ]
+    failing = list(
+        SocialPage.objects.filter(paths_q(scope_paths, "organisation__path"), consecutive_failures__gte=3)
+        .exclude(status=PageStatus.ARCHIVED)
+        .select_related("organisation")
+        .order_by("-consecutive_failures", "pk")
+    )
+    return result, failing
+
+
+@dataclass
+class EngagementRow:
+    fact: PageFact
+    page: SocialPage
+
+
+@dataclass
+class OrgEngagement:
+    label: str
+    pages: int
+    subscribers: int
+    engagement: float | None
+    engagement_by_views: float | None
+    posts_30d: float | None
+
+
+def _mean(values: list[float]) -> float | None:
+    return sum(values) / len(values) if values else None
+
+
+def engagement_report(
+    *, scope_paths: Sequence[str] | None, on: dt.date
+) -> tuple[list[EngagementRow], list[OrgEngagement]]:
+    """Each page's engagement from its latest snapshot, and the averages per organisation (pages' mean)."""
+    facts = [fact for fact in page_facts(scope_paths=scope_paths, a=on, b=on) if fact.at_b is not None]
+    pages = pages_by_id(fact.page_id for fact in facts)
+    rows = [EngagementRow(fact, pages[fact.page_id]) for fact in facts]
+    by_org: dict[int, list[PageFact]] = {}
+    for fact in facts:
+        by_org.setdefault(fact.org_id, []).append(fact)
+    organisations = Organisation.objects.in_bulk(list(by_org))
+    averages = [
+        OrgEngagement(
+            organisations[org_id].display_name,
+            len(group),
+            sum(fact.at_b or 0 for fact in group),
+            _mean([fact.engagement for fact in group if fact.engagement is not None]),
+            _mean([fact.engagement_by_views for fact in group if fact.engagement_by_views is not None]),
+            _mean([fact.posts_30d for fact in group if fact.posts_30d is not None]),
+        )
+        for org_id, group in by_org.items()
+    ]
+    averages.sort(key=lambda item: item.label.lower())
+    return rows, averages
+
+
+@dataclass
+class ReachRow:
+    label: str
+    subscribers: int
+    members: int | None
+
+    @property
+    def reach(self) -> float | None:
+        return self.subscribers * 100.0 / self.members if self.members else None
+
+
+def reach_report(*, scope_paths: Sequence[str] | None, on: dt.date, grouping: str = "territorial") -> list[ReachRow]:
+    """Subscribers on `on` as a share of union members: per organisation or per territorial organisation.
+
+    Members are the organisation's own `members_count` (the figure the union reports for it, subtree included).
+    """
+    rows = growth_rows(scope_paths=scope_paths, a=on, b=on, grouping="org" if grouping == "org" else "territorial")
+    if grouping == "org":
+        organisations = Organisation.objects.in_bulk([row.key for row in rows])
+    else:
+        organisations = {org.pk: org for org in Organisation.objects.filter(path__in=[row.path for row in rows])}
+        by_path = {org.path: org for org in organisations.values()}
+        organisations = {row.key: by_path.get(row.path) for row in rows}
+    result = []
+    for row in rows:
+        organisation = organisations.get(row.key)
+        result.append(ReachRow(row.label, row.at_b or 0, organisation.members_count if organisation else None))
+    return result
