@@ -29,16 +29,39 @@ class ContestCreateForm(forms.Form):
     period_end = forms.DateField(label=_("Period to"), widget=DateInput)
     normalise_jury = forms.BooleanField(label=_("Normalise each juror's scores (z-score)"), required=False)
 
+    SCOPE_KINDS = (OrgKind.FEDERATION, OrgKind.UNION, OrgKind.TERRITORIAL)
+
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        # Information officers organise any contest over their subtree; territorial admins only
+        # «Лучшая новость месяца» over theirs (the 002 document, point 4.4).
+        self.officer_scopes = access.organisations_for_roles(user, [Role.INFO_OFFICER]).filter(
+            kind__in=self.SCOPE_KINDS
+        )
         self.fields["scope"].queryset = (
-            access.organisations_for_roles(user, [Role.INFO_OFFICER])
-            .filter(kind__in=[OrgKind.FEDERATION, OrgKind.UNION, OrgKind.TERRITORIAL])
+            access.organisations_for_roles(user, [Role.INFO_OFFICER, Role.TERRITORIAL_ADMIN])
+            .filter(kind__in=self.SCOPE_KINDS)
             .order_by("path")
         )
+        if not self.officer_scopes.exists():
+            self.fields["template"].choices = [
+                (value, label) for value, label in ContestTemplate.choices if value == ContestTemplate.NEWS_OF_MONTH
+            ]
+            self.fields["level"].choices = [("", _("As in the template"))]
 
     def clean(self):
         data = super().clean()
+        scope = data.get("scope")
+        news_only = data.get("template") == ContestTemplate.NEWS_OF_MONTH and not data.get("level")
+        if scope is not None and not news_only and not self.officer_scopes.filter(pk=scope.pk).exists():
+            self.add_error(
+                "template",
+                _(
+                    "Over «%(scope)s» you may organise only «Лучшая новость месяца»: other contests are run by "
+                    "the information department."
+                )
+                % {"scope": scope.display_name},
+            )
         if data.get("template") == ContestTemplate.CUSTOM and not data.get("level"):
             self.add_error("level", _("Choose the participants of a custom contest."))
         if data.get("period_start") and data.get("period_end") and data["period_end"] < data["period_start"]:
@@ -90,8 +113,9 @@ class EntryAddForm(forms.Form):
 
     def __init__(self, *args, contest: Contest, **kwargs):
         super().__init__(*args, **kwargs)
+        kind = OrgKind.TERRITORIAL if contest.level == ParticipantLevel.TERRITORIAL else OrgKind.PRIMARY
         self.fields["organisation"].queryset = Organisation.objects.filter(
-            path__startswith=contest.scope.path, is_active=True
+            path__startswith=contest.scope.path, is_active=True, kind=kind
         ).order_by("path")
 
 

@@ -23,6 +23,7 @@ from .models import (
     ConflictKind,
     Contest,
     ContestStatus,
+    ContestTemplate,
     Criterion,
     Entry,
     Juror,
@@ -32,14 +33,23 @@ from .models import (
 
 
 def managed_contests(user) -> QuerySet[Contest]:
-    """Contests an information officer manages: those whose scope lies in their subtree."""
-    return Contest.objects.filter(access.path_filter(user, "scope__path", roles=[Role.INFO_OFFICER]))
+    """Contests a user organises: information officers any contest whose scope lies in their subtree;
+    territorial admins «Лучшая новость месяца» inside their own subtree (the 002 document, point 4.4)."""
+    as_officer = Contest.objects.filter(access.path_filter(user, "scope__path", roles=[Role.INFO_OFFICER]))
+    as_territorial = Contest.objects.filter(
+        access.path_filter(user, "scope__path", roles=[Role.TERRITORIAL_ADMIN]), template=ContestTemplate.NEWS_OF_MONTH
+    )
+    return Contest.objects.filter(Q(pk__in=as_officer.values("pk")) | Q(pk__in=as_territorial.values("pk")))
 
 
 def dashboard_contests(user) -> QuerySet[Contest]:
-    """Contests whose ranking the user sees: information officers and the presidium over the scope."""
-    return Contest.objects.filter(
+    """Contests whose ranking the user sees: information officers and the presidium over the scope, and
+    whoever organises the contest."""
+    over_scope = Contest.objects.filter(
         access.path_filter(user, "scope__path", roles=[Role.INFO_OFFICER, Role.PRESIDIUM])
+    )
+    return Contest.objects.filter(
+        Q(pk__in=over_scope.values("pk")) | Q(pk__in=managed_contests(user).values("pk"))
     ).select_related("scope")
 
 

@@ -137,13 +137,23 @@ def entries_generate(*, contest: Contest) -> int:
     return len(new)
 
 
+# The kind of organisation a contest between organisations admits (the template names the level).
+LEVEL_KINDS = {ParticipantLevel.TERRITORIAL: OrgKind.TERRITORIAL, ParticipantLevel.PRIMARY: OrgKind.PRIMARY}
+
+
 def entry_add(*, contest: Contest, organisation: Organisation) -> Entry:
-    """Add one organisation by hand (any kind, inside the contest's scope) before judging starts."""
+    """Add one organisation by hand before judging starts: active, inside the contest's scope and of the
+    contest's level (a primary or the union itself in a territorial contest is refused with the reason)."""
     _require_editable_entries(contest)
     if contest.level not in (ParticipantLevel.TERRITORIAL, ParticipantLevel.PRIMARY):
         raise ValidationError(_("Organisations are added by hand only to contests between organisations."))
     if not organisation.path.startswith(contest.scope.path):
         raise ValidationError(_("%(org)s is outside the contest's organisations.") % {"org": organisation.display_name})
+    if organisation.kind != LEVEL_KINDS[contest.level] or not organisation.is_active:
+        raise ValidationError(
+            _("«%(org)s» cannot take part: the participants of this contest are %(level)s.")
+            % {"org": organisation.display_name, "level": contest.get_level_display().lower()}
+        )
     entry, _created = Entry.objects.get_or_create(
         contest=contest,
         organisation=organisation,

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from news.models import NewsPhoto
 from orgs import access
+from orgs.models import Role
 
 from . import charts, results, selectors, services
 from .forms import (
@@ -47,13 +48,18 @@ def contest_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "contests/contest_list.html",
-        {"rows": rows, "can_create": access.is_info_staff(request.user)},
+        {"rows": rows, "can_create": _may_organise(request.user)},
     )
+
+
+def _may_organise(user) -> bool:
+    """Information officers, and territorial admins for «Лучшая новость месяца» of their subtree."""
+    return access.has_role(user, Role.INFO_OFFICER, Role.TERRITORIAL_ADMIN)
 
 
 @login_required
 def contest_create(request: HttpRequest) -> HttpResponse:
-    if not access.is_info_staff(request.user):
+    if not _may_organise(request.user):
         raise Http404
     form = ContestCreateForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -161,10 +167,12 @@ def entry_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
 def entry_remove(request: HttpRequest, pk: int, entry_id: int) -> HttpResponse:
+    """GET: a confirmation page; POST: remove the participant."""
     contest = _managed(request, pk)
-    get_object_or_404(contest.entries, pk=entry_id)
+    entry = get_object_or_404(contest.entries, pk=entry_id)
+    if request.method != "POST":
+        return render(request, "contests/remove_confirm.html", {"contest": contest, "what": entry.title})
     try:
         services.entry_remove(contest=contest, entry_id=entry_id)
     except ValidationError as error:
@@ -221,10 +229,13 @@ def conflict_set(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
 def juror_remove(request: HttpRequest, pk: int, juror_id: int) -> HttpResponse:
+    """GET: a confirmation page; POST: remove the juror (with their marks)."""
     contest = _managed(request, pk)
-    get_object_or_404(contest.jurors, pk=juror_id)
+    juror = get_object_or_404(contest.jurors.select_related("user"), pk=juror_id)
+    if request.method != "POST":
+        name = juror.user.get_full_name() or juror.user.username
+        return render(request, "contests/remove_confirm.html", {"contest": contest, "what": name, "juror": True})
     try:
         services.juror_remove(contest=contest, juror_id=juror_id)
     except ValidationError as error:
@@ -329,9 +340,21 @@ def resolution_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "contests/resolution_edit.html", {"contest": contest, "form": form, "ranking": ranking})
 
 
+def _published_for_documents(request: HttpRequest, pk: int):
+    """The resolution and the certificates: for the contest's dashboard (organisers, information officers,
+    the presidium over its scope), once the results are published."""
+    contest = get_object_or_404(selectors.dashboard_contests(request.user), pk=pk)
+    if contest.status != ContestStatus.PUBLISHED:
+        messages.error(request, _("The resolution and the certificates are issued once the results are published."))
+        return contest, redirect("contests:ranking", contest.pk)
+    return contest, None
+
+
 @login_required
 def resolution_docx(request: HttpRequest, pk: int) -> HttpResponse:
-    contest = _managed(request, pk)
+    contest, refusal = _published_for_documents(request, pk)
+    if refusal:
+        return refusal
     ranking = selectors.contest_ranking(contest)
     preamble = contest.resolution_preamble or results.default_preamble(
         ranking, selectors.resolution_figures(contest, ranking)
@@ -347,7 +370,9 @@ def resolution_docx(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def certificates_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    contest = _managed(request, pk)
+    contest, refusal = _published_for_documents(request, pk)
+    if refusal:
+        return refusal
     try:
         content = results.certificates_pdf(selectors.contest_ranking(contest))
     except ImproperlyConfigured:

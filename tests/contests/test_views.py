@@ -24,7 +24,6 @@ MANAGE_VIEWS = [
     "contests:edit",
     "contests:criteria",
     "contests:resolution",
-    "contests:resolution_docx",
 ]
 
 
@@ -233,13 +232,13 @@ def test_participants_see_their_own_breakdown_and_comments_only_after_publicatio
     assert client.get(url).status_code == 404
 
 
-def test_resolution_docx_table_equals_the_ranking(client, cast, scored):
+def test_resolution_docx_table_equals_the_ranking(client, cast, published):
     login(client, cast, "info_officer")
     client.post(
-        reverse("contests:resolution", args=[scored.contest.pk]),
+        reverse("contests:resolution", args=[published.contest.pk]),
         {"preamble": "Преамбула с цифрами.", "decisions": "1. Признать победителями ЗАО.\n2. Наградить ЗАО."},
     )
-    response = client.get(reverse("contests:resolution_docx", args=[scored.contest.pk]))
+    response = client.get(reverse("contests:resolution_docx", args=[published.contest.pk]))
     document = Document(io.BytesIO(response.content))
     texts = [paragraph.text for paragraph in document.paragraphs]
     assert texts[0] == "ПОСТАНОВЛЕНИЕ"
@@ -247,7 +246,7 @@ def test_resolution_docx_table_equals_the_ranking(client, cast, scored):
     assert "Преамбула с цифрами." in texts
     assert "1. Признать победителями ЗАО." in texts
     table = [[cell.text for cell in row.cells] for row in document.tables[0].rows]
-    ranking = selectors.contest_ranking(scored.contest)
+    ranking = selectors.contest_ranking(published.contest)
     assert table[0] == ["Место", "Участник", "Подписчики", "Оформление", "Итого"]
     assert [row[:2] for row in table[1:]] == [[str(row.place), row.title] for row in ranking.rows]
     assert [row[-1] for row in table[1:]] == ["27,00", "18,00", "7,67"]
@@ -270,9 +269,9 @@ def test_ranking_xlsx_lists_places_and_totals(client, cast, scored):
     assert [(row[0], row[1], row[-1]) for row in rows] == [(1, "ЗАО", 27.0), (2, "ВАО", 18.0), (3, "САО", 7.67)]
 
 
-def test_certificates_pdf_has_a_page_per_winner(client, cast, scored):
+def test_certificates_pdf_has_a_page_per_winner(client, cast, published):
     login(client, cast, "info_officer")
-    response = client.get(reverse("contests:certificates", args=[scored.contest.pk]))
+    response = client.get(reverse("contests:certificates", args=[published.contest.pk]))
     assert response.content.startswith(b"%PDF")
     assert response.content.count(b"/Type /Page\n") + response.content.count(b"/Type /Page ") >= 3 or (
         response.content.count(b"/Page") >= 3
@@ -338,14 +337,14 @@ def test_a_configured_certificate_font_is_used(settings, tmp_path):
     assert str(certificate_font()) in FONT_CANDIDATES or certificate_font().name == "DejaVuSans.ttf"
 
 
-def test_without_any_font_the_certificates_page_explains_and_redirects(client, cast, scored, settings, monkeypatch):
+def test_without_any_font_the_certificates_page_explains_and_redirects(client, cast, published, settings, monkeypatch):
     from contests import results
 
     monkeypatch.setattr(results, "FONT_CANDIDATES", [])
     monkeypatch.setitem(__import__("sys").modules, "matplotlib", None)
     settings.CONTESTS_CERTIFICATE_FONT = ""
     login(client, cast, "info_officer")
-    response = client.get(reverse("contests:certificates", args=[scored.contest.pk]), follow=True)
+    response = client.get(reverse("contests:certificates", args=[published.contest.pk]), follow=True)
     assert "CONTESTS_CERTIFICATE_FONT" in response.content.decode()
 
 
@@ -428,13 +427,29 @@ def test_an_organisation_of_the_scope_is_added_by_hand_and_one_outside_is_refuse
         title="Вручную", scope=tree.vao, level="primary", period_start=START, period_end=END
     )
     login(client, cast, "info_officer")
-    client.post(reverse("contests:entry_add", args=[draft.pk]), {"organisation": tree.vao.pk})
-    assert draft.entries.filter(organisation=tree.vao).exists()
+    draft.entries.filter(organisation=tree.vao_p1).delete()
+    client.post(reverse("contests:entry_add", args=[draft.pk]), {"organisation": tree.vao_p1.pk})
+    assert draft.entries.filter(organisation=tree.vao_p1).exists()
     client.post(reverse("contests:entry_add", args=[draft.pk]), {"organisation": tree.zao.pk})
     assert not draft.entries.filter(organisation=tree.zao).exists()
     outside = make_org("Чужая", parent=None, kind="union")
     client.post(reverse("contests:entry_add", args=[draft.pk]), {"organisation": outside.pk})
-    assert draft.entries.count() == 3  # two primaries of ВАО and ВАО itself
+    assert draft.entries.count() == 2  # the two primaries of ВАО
+
+
+def test_an_organisation_of_another_level_is_refused_with_the_reason(cast, tree):
+    primary_contest = services.contest_create(
+        title="Первички", scope=tree.vao, level="primary", period_start=START, period_end=END
+    )
+    with pytest.raises(ValidationError, match="не может участвовать"):
+        services.entry_add(contest=primary_contest, organisation=tree.vao)
+    territorial_contest = services.contest_create(
+        title="Территории", scope=tree.union, level="territorial", period_start=START, period_end=END
+    )
+    for organisation in (tree.union, tree.vao_p1):
+        with pytest.raises(ValidationError, match="не может участвовать"):
+            services.entry_add(contest=territorial_contest, organisation=organisation)
+    assert not territorial_contest.entries.filter(organisation__in=[tree.union, tree.vao_p1]).exists()
 
 
 def test_the_entry_add_service_refuses_an_organisation_outside_the_scope(cast, tree):
@@ -482,3 +497,97 @@ def test_published_results_mark_an_entry_under_the_minimum(client, cast, scored)
     assert f'data-entry="{scored.entries["ВАО"].pk}" class="short"' in page
     assert f'data-entry="{scored.entries["САО"].pk}" class="short"' not in page
     assert 'id="short-note"' in page
+
+
+DOCUMENTS = ["contests:resolution_docx", "contests:certificates"]
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("view", DOCUMENTS)
+def test_the_presidium_and_officers_download_the_documents_of_published_results(client, cast, published, role, view):
+    login(client, cast, role)
+    response = client.get(reverse(view, args=[published.contest.pk]))
+    assert response.status_code == (200 if role in ("info_officer", "presidium") else 404)
+
+
+@pytest.mark.parametrize("view", DOCUMENTS)
+def test_no_documents_before_the_results_are_published(client, cast, scored, view):
+    login(client, cast, "presidium")
+    response = client.get(reverse(view, args=[scored.contest.pk]), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("contests:ranking", args=[scored.contest.pk])
+    assert "после публикации итогов" in response.content.decode()
+    page = client.get(reverse("contests:ranking", args=[scored.contest.pk])).content.decode()
+    assert reverse(view, args=[scored.contest.pk]) not in page
+
+
+def test_removing_a_participant_or_a_juror_asks_first(client, cast, tree):
+    draft = services.contest_create(template="best_community", scope=tree.union, period_start=START, period_end=END)
+    juror = services.juror_assign(contest=draft, user=cast.juror)
+    entry = draft.entries.get(organisation=tree.vao)
+    login(client, cast, "info_officer")
+    for url in (
+        reverse("contests:entry_remove", args=[draft.pk, entry.pk]),
+        reverse("contests:juror_remove", args=[draft.pk, juror.pk]),
+    ):
+        page = client.get(url).content.decode()
+        assert 'id="confirm"' in page
+    assert draft.entries.filter(pk=entry.pk).exists() and draft.jurors.filter(pk=juror.pk).exists()
+    client.post(reverse("contests:entry_remove", args=[draft.pk, entry.pk]))
+    client.post(reverse("contests:juror_remove", args=[draft.pk, juror.pk]))
+    assert not draft.entries.filter(pk=entry.pk).exists() and not draft.jurors.filter(pk=juror.pk).exists()
+
+
+def test_a_draft_ranking_shows_an_empty_state_instead_of_a_chart(client, cast, tree):
+    draft = services.contest_create(template="best_community", scope=tree.union, period_start=START, period_end=END)
+    login(client, cast, "info_officer")
+    page = client.get(reverse("contests:ranking", args=[draft.pk])).content.decode()
+    assert 'id="no-points"' in page and "plotly-graph-div" not in page
+
+
+# Territorial admins run «Лучшая новость месяца» for their own subtree (the 002 document, point 4.4).
+
+
+def test_a_territorial_admin_creates_the_news_contest_of_their_territory(client, cast, tree):
+    login(client, cast, "territorial_admin")
+    form = client.get(reverse("contests:create")).context["form"]
+    assert [value for value, _label in form.fields["template"].choices] == ["news_of_month"]
+    assert list(form.fields["scope"].queryset) == [tree.vao]
+    response = client.post(
+        reverse("contests:create"),
+        {
+            "template": "news_of_month",
+            "scope": tree.vao.pk,
+            "level": "",
+            "period_start": "2018-03-01",
+            "period_end": "2018-03-31",
+        },
+    )
+    contest = Contest.objects.get()
+    assert response.status_code == 302 and (contest.scope, contest.level) == (tree.vao, "news")
+    assert client.get(reverse("contests:detail", args=[contest.pk])).status_code == 200
+    assert client.get(reverse("contests:ranking", args=[contest.pk])).status_code == 200
+
+
+def test_a_territorial_admin_cannot_run_other_contests_or_other_territories(client, cast, tree):
+    login(client, cast, "territorial_admin")
+    for data in (
+        {"template": "best_community", "scope": tree.vao.pk},
+        {"template": "news_of_month", "scope": tree.zao.pk},
+        {"template": "news_of_month", "scope": tree.union.pk},
+    ):
+        client.post(
+            reverse("contests:create"), {**data, "level": "", "period_start": "2018-03-01", "period_end": "2018-03-31"}
+        )
+    assert not Contest.objects.exists()
+    union_news = services.contest_create(template="news_of_month", scope=tree.union, period_start=START, period_end=END)
+    vao_community = services.contest_create(
+        template="best_community", scope=tree.vao, period_start=START, period_end=END
+    )
+    for contest in (union_news, vao_community):
+        assert client.get(reverse("contests:detail", args=[contest.pk])).status_code == 404
+
+
+@pytest.mark.parametrize("role", ["primary_admin", "presidium", "juror", "outsider"])
+def test_other_roles_do_not_create_contests(client, cast, role):
+    login(client, cast, role)
+    assert client.get(reverse("contests:create")).status_code == 404
