@@ -13,6 +13,9 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from unionportal.lib.russian import count_phrase, plural_form
+
+from .models import ParticipantLevel
 from .selectors import Ranking, ResolutionFigures
 
 MONTHS_GENITIVE = [
@@ -83,15 +86,43 @@ def russian_date(value) -> str:
     return f"{value.day} {MONTHS_GENITIVE[value.month - 1]} {value.year} года"
 
 
+# «от 1 первичной профсоюзной организации», «от 2 / 5 первичных профсоюзных организаций».
+PRIMARY_GENITIVE = (
+    "первичной профсоюзной организации",
+    "первичных профсоюзных организаций",
+    "первичных профсоюзных организаций",
+)
+
+
 def default_preamble(ranking: Ranking, figures: ResolutionFigures) -> str:
+    """The preamble's first paragraph with the figures, every number agreeing with its words
+    («21 участник принял участие», «1604 новых подписчика»). A news contest speaks of news items."""
     contest = ranking.contest
-    return (
-        f"В период с {contest.period_start:%d.%m.%Y} по {contest.period_end:%d.%m.%Y} проведён конкурс "
-        f"«{contest.title}». В конкурсе приняли участие {figures.participants} участников. "
-        f"За период конкурса сообщества участников получили {figures.subscribers_gained} новых подписчиков, "
-        f"было сделано {figures.publications} публикаций.\n"
-        "Итоги конкурса представлены в таблице."
+    period = (
+        f"В период с {contest.period_start:%d.%m.%Y} по {contest.period_end:%d.%m.%Y} "
+        f"проведён конкурс «{contest.title}»."
     )
+    count = figures.participants
+    if contest.level == ParticipantLevel.NEWS:
+        organisations = len({row.organisation_id for row in ranking.rows})
+        verb = plural_form(count, "рассмотрена", "рассмотрены", "рассмотрено")
+        body = (
+            f"На конкурс {verb} {count_phrase(count, 'новость', 'новости', 'новостей')} от "
+            + count_phrase(organisations, *PRIMARY_GENITIVE)
+            + "."
+        )
+    else:
+        took_part = plural_form(count, "принял", "приняли", "приняли")
+        gained = figures.subscribers_gained
+        published = figures.publications
+        body = (
+            f"{count_phrase(count, 'участник', 'участника', 'участников')} {took_part} участие в конкурсе. "
+            f"За период конкурса сообщества участников получили "
+            f"{count_phrase(gained, 'нового подписчика', 'новых подписчика', 'новых подписчиков')}, "
+            f"{plural_form(published, 'вышла', 'вышли', 'вышло')} "
+            f"{count_phrase(published, 'публикация', 'публикации', 'публикаций')}."
+        )
+    return f"{period} {body}\nИтоги конкурса представлены в таблице."
 
 
 def default_decisions(ranking: Ranking) -> str:

@@ -255,7 +255,7 @@ def test_resolution_docx_table_equals_the_ranking(client, cast, published):
 def test_resolution_draft_is_prefilled_with_figures_and_winners(client, cast, scored):
     login(client, cast, "info_officer")
     page = client.get(reverse("contests:resolution", args=[scored.contest.pk])).content.decode()
-    assert "приняли участие 3 участников" in page
+    assert "3 участника приняли участие в конкурсе" in page
     assert "новых подписчиков" in page
     assert "1. Признать победителями конкурса" in page
     assert "I место — ЗАО" in page
@@ -591,3 +591,38 @@ def test_a_territorial_admin_cannot_run_other_contests_or_other_territories(clie
 def test_other_roles_do_not_create_contests(client, cast, role):
     login(client, cast, role)
     assert client.get(reverse("contests:create")).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("number", "participants", "subscribers", "publications"),
+    [
+        (1, "1 участник принял участие", "1 нового подписчика", "вышла 1 публикация"),
+        (2, "2 участника приняли участие", "2 новых подписчика", "вышли 2 публикации"),
+        (5, "5 участников приняли участие", "5 новых подписчиков", "вышло 5 публикаций"),
+        (11, "11 участников приняли участие", "11 новых подписчиков", "вышло 11 публикаций"),
+        (21, "21 участник принял участие", "21 нового подписчика", "вышла 21 публикация"),
+        (1604, "1 604 участника приняли участие", "1 604 новых подписчика", "вышли 1 604 публикации"),
+    ],
+)
+def test_the_resolution_docx_agrees_every_number_with_its_words(
+    scored, number, participants, subscribers, publications
+):
+    from contests import results
+
+    ranking = selectors.contest_ranking(scored.contest)
+    figures = selectors.ResolutionFigures(participants=number, subscribers_gained=number, publications=number)
+    preamble = results.default_preamble(ranking, figures)
+    content = results.resolution_docx(ranking, preamble=preamble, decisions=results.default_decisions(ranking))
+    text = " ".join(paragraph.text for paragraph in Document(io.BytesIO(content)).paragraphs).replace("\u00a0", " ")
+    assert participants in text and subscribers in text and publications in text
+    assert "приняли участие 1" not in text and "участие в конкурсе приняли" not in text
+
+
+def test_the_news_contest_preamble_speaks_of_news_not_subscribers(scored):
+    from contests import results
+
+    scored.contest.level = "news"
+    ranking = selectors.contest_ranking(scored.contest)
+    text = results.default_preamble(ranking, selectors.ResolutionFigures(21, 0, 0))
+    assert "рассмотрена 21 новость от 3 первичных профсоюзных организаций" in text
+    assert "подписчик" not in text
