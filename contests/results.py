@@ -146,23 +146,12 @@ def _places_text(by_place: dict[int, list[str]]) -> str:
     return "; ".join(f"{words[place]} — {', '.join(names)}" for place, names in by_place.items() if names)
 
 
-def resolution_docx(ranking: Ranking, *, preamble: str, decisions: str, on=None) -> bytes:
-    """The presidium resolution in the form of the 002 document: heading, date, subject, preamble,
-    the ranking table, «постановляет:» and the numbered decisions."""
-    from docx import Document
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
+# A table wider than this goes to «Приложение № 1» on a landscape page (the 002 document's rule of thumb:
+# place, participant and up to four criteria fit across A4 portrait).
+INLINE_TABLE_COLUMNS = 6
 
-    on = on or timezone.localdate()
-    document = Document()
-    heading = document.add_paragraph()
-    heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    heading.add_run("ПОСТАНОВЛЕНИЕ").bold = True
-    document.add_paragraph(russian_date(on))
-    subject = document.add_paragraph()
-    subject.add_run(f"Об итогах конкурса «{ranking.contest.title}»").bold = True
-    for paragraph in preamble.splitlines():
-        if paragraph.strip():
-            document.add_paragraph(paragraph.strip())
+
+def _add_table(document, ranking: Ranking) -> None:
     header = ranking_header(ranking)
     table = document.add_table(rows=1, cols=len(header))
     table.style = "Table Grid"
@@ -172,12 +161,63 @@ def resolution_docx(ranking: Ranking, *, preamble: str, decisions: str, on=None)
         cells = table.add_row().cells
         for cell, text in zip(cells, values, strict=True):
             cell.text = text
+
+
+def resolution_docx(
+    ranking: Ranking, *, preamble: str, decisions: str, header_lines: list[str] | None = None, on=None
+) -> bytes:
+    """The presidium resolution in the form of the 002 document on A4: the organisations' names (root first),
+    «ПРЕЗИДИУМ КОМИТЕТА ПРОФСОЮЗА», «ПОСТАНОВЛЕНИЕ», the date and «№ __», the centred subject, the preamble,
+    the ranking table (inline, or as «Приложение № 1» on a landscape page when wider than six columns),
+    «Президиум … постановляет:», the numbered decisions and the chair's signature line."""
+    from docx import Document
+    from docx.enum.section import WD_ORIENT, WD_SECTION
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Mm
+
+    def centred(text: str, *, bold: bool = True) -> None:
+        paragraph = document.add_paragraph()
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        paragraph.add_run(text).bold = bold
+
+    on = on or timezone.localdate()
+    document = Document()
+    section = document.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.left_margin, section.right_margin = Mm(30), Mm(15)
+    section.top_margin = section.bottom_margin = Mm(20)
+    for line in header_lines or []:
+        centred(line.upper())
+    centred("ПРЕЗИДИУМ КОМИТЕТА ПРОФСОЮЗА")
+    centred("ПОСТАНОВЛЕНИЕ")
+    document.add_paragraph(russian_date(on))
+    document.add_paragraph("№ ____")
+    centred(f"Об итогах конкурса «{ranking.contest.title}»")
+    for paragraph in preamble.splitlines():
+        if paragraph.strip():
+            document.add_paragraph(paragraph.strip())
+    wide = len(ranking_header(ranking)) > INLINE_TABLE_COLUMNS
+    if wide:
+        document.add_paragraph("Итоги конкурса приведены в приложении № 1 к настоящему постановлению.")
+    else:
+        _add_table(document, ranking)
     document.add_paragraph("Учитывая вышеизложенное,")
     decides = document.add_paragraph()
-    decides.add_run("Президиум постановляет:").bold = True
+    decides.add_run("Президиум Комитета Профсоюза постановляет:").bold = True
     for paragraph in decisions.splitlines():
         if paragraph.strip():
             document.add_paragraph(paragraph.strip())
+    document.add_paragraph("")
+    document.add_paragraph("Председатель\t\t\t\t\t____________________")
+    if wide:
+        appendix = document.add_section(WD_SECTION.NEW_PAGE)
+        appendix.orientation = WD_ORIENT.LANDSCAPE
+        appendix.page_width, appendix.page_height = Mm(297), Mm(210)
+        note = document.add_paragraph()
+        note.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        note.add_run("Приложение № 1\nк постановлению Президиума\nот " + russian_date(on))
+        centred(f"Итоги конкурса «{ranking.contest.title}»")
+        _add_table(document, ranking)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()

@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404
 
 from news.models import NewsItem, NewsPhoto, NewsStatus
 from orgs import access
-from orgs.models import Role
+from orgs.models import Organisation, Role
 from socialstats.models import SocialPage, Website
 
 from . import scoring
@@ -435,6 +435,13 @@ def jury_evidence(entries: list[Entry]) -> dict[int, Evidence]:
 
 def juror_marks(juror: Juror) -> dict[tuple[int, int], JuryScore]:
     return {(score.entry_id, score.criterion_id): score for score in juror.scores.all()}
+
+
+def resolution_header(contest: Contest) -> list[str]:
+    """The resolution's heading lines: the names of the scope's ancestors and the scope, root first."""
+    paths = [*contest.scope.ancestor_paths, contest.scope.path]
+    names = dict(Organisation.objects.filter(path__in=paths).values_list("path", "name"))
+    return [names[path] for path in paths if path in names]
 
 
 @dataclass

@@ -360,7 +360,9 @@ def resolution_docx(request: HttpRequest, pk: int) -> HttpResponse:
         ranking, selectors.resolution_figures(contest, ranking)
     )
     decisions = contest.resolution_decisions or results.default_decisions(ranking)
-    content = results.resolution_docx(ranking, preamble=preamble, decisions=decisions)
+    content = results.resolution_docx(
+        ranking, preamble=preamble, decisions=decisions, header_lines=selectors.resolution_header(contest)
+    )
     response = HttpResponse(
         content, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document"
     )

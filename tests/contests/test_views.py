@@ -241,8 +241,12 @@ def test_resolution_docx_table_equals_the_ranking(client, cast, published):
     response = client.get(reverse("contests:resolution_docx", args=[published.contest.pk]))
     document = Document(io.BytesIO(response.content))
     texts = [paragraph.text for paragraph in document.paragraphs]
-    assert texts[0] == "ПОСТАНОВЛЕНИЕ"
+    assert texts[:5] == ["МГО ПРОФСОЮЗА", "ПРЕЗИДИУМ КОМИТЕТА ПРОФСОЮЗА", "ПОСТАНОВЛЕНИЕ", texts[3], "№ ____"]
+    section = document.sections[0]
+    assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)  # A4
     assert "Об итогах конкурса «Тестовый конкурс»" in texts
+    assert "Президиум Комитета Профсоюза постановляет:" in texts
+    assert any(text.startswith("Председатель") for text in texts)
     assert "Преамбула с цифрами." in texts
     assert "1. Признать победителями ЗАО." in texts
     table = [[cell.text for cell in row.cells] for row in document.tables[0].rows]
@@ -626,3 +630,25 @@ def test_the_news_contest_preamble_speaks_of_news_not_subscribers(scored):
     text = results.default_preamble(ranking, selectors.ResolutionFigures(21, 0, 0))
     assert "рассмотрена 21 новость от 3 первичных профсоюзных организаций" in text
     assert "подписчик" not in text
+
+
+def test_a_table_wider_than_six_columns_goes_to_a_landscape_appendix(published):
+    from contests import results
+
+    for number in range(3, 5):
+        Criterion.objects.create(
+            contest=published.contest, name=f"Критерий {number}", source=Metric.JURY, position=number
+        )
+    ranking = selectors.contest_ranking(published.contest)
+    assert len(results.ranking_header(ranking)) == 7
+    content = results.resolution_docx(ranking, preamble="П.", decisions="1. Р.", header_lines=["МГО Профсоюза"])
+    document = Document(io.BytesIO(content))
+    texts = [paragraph.text for paragraph in document.paragraphs]
+    appendix_note = next(text for text in texts if text.startswith("Приложение № 1"))
+    assert texts.index("Итоги конкурса приведены в приложении № 1 к настоящему постановлению.") < texts.index(
+        appendix_note
+    )
+    assert len(document.sections) == 2 and len(document.tables) == 1
+    landscape = document.sections[1]
+    assert (round(landscape.page_width.mm), round(landscape.page_height.mm)) == (297, 210)
+    assert [cell.text for cell in document.tables[0].rows[0].cells][-1] == "Итого"
