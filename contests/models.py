@@ -6,6 +6,7 @@ The rules (formulas, tie-breaks, normalisation) are in docs/contests.md and `con
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -75,6 +76,12 @@ class Contest(models.Model):
         default=False,
         help_text=_("Evens out strict and lenient jurors; see the rules."),
     )
+    min_jurors = models.PositiveSmallIntegerField(
+        _("minimum jurors per entry"),
+        default=1,
+        validators=[MinValueValidator(1)],
+        help_text=_("Closing judging with an entry scored by fewer jurors asks for confirmation."),
+    )
     nominations = models.TextField(_("nominations"), blank=True, help_text=_("One per line: «Nomination — winner»"))
     resolution_preamble = models.TextField(_("resolution preamble"), blank=True)
     resolution_decisions = models.TextField(_("resolution decisions"), blank=True)
@@ -108,6 +115,9 @@ class Criterion(models.Model):
     weight = models.DecimalField(_("weight"), max_digits=6, decimal_places=2, default=1)
     max_points = models.DecimalField(_("maximum points"), max_digits=6, decimal_places=2, default=10)
     source = models.CharField(_("source"), max_length=30, choices=Metric.choices, default=Metric.JURY)
+    description = models.TextField(
+        _("description for the jury"), blank=True, help_text=_("What to look at and what each end of the scale means.")
+    )
     rule = models.CharField(
         _("points rule"),
         max_length=10,
@@ -185,6 +195,8 @@ class AutoScore(models.Model):
 class Juror(models.Model):
     contest = models.ForeignKey(Contest, on_delete=models.CASCADE, related_name="jurors")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="contest_juries")
+    # Set by the juror's «Отправить оценки»: their marks are locked until the organiser reopens them.
+    submitted_at = models.DateTimeField(_("marks submitted"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("juror")
@@ -218,3 +230,41 @@ class JuryScore(models.Model):
 
     def __str__(self) -> str:
         return f"{self.juror_id}/{self.entry_id}/{self.criterion_id}: {self.points}"
+
+
+class ConflictKind(models.TextChoices):
+    DECLARED = "declared", _("Conflict declared by the organiser")
+    LIFTED = "lifted", _("Conflict lifted by the organiser")
+    RECUSED = "recused", _("Juror recused")
+
+
+class JurorConflict(models.Model):
+    """A conflict of interest decided by a person for one juror × entry, over the one derived from roles.
+
+    «declared» and «recused» keep the juror from scoring the entry; «lifted» lets them score an entry
+    their roles would otherwise exclude. Kept in the audit trail (settings.AUDITLOG_INCLUDE_TRACKING_MODELS).
+    """
+
+    juror = models.ForeignKey(Juror, on_delete=models.CASCADE, related_name="conflicts")
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="juror_conflicts")
+    kind = models.CharField(_("decision"), max_length=10, choices=ConflictKind.choices)
+    reason = models.TextField(_("reason"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("conflict of interest")
+        verbose_name_plural = _("conflicts of interest")
+        constraints = [
+            # One decision per juror and entry: declaring again or lifting replaces it.
+            models.UniqueConstraint(fields=["juror", "entry"], name="jurorconflict_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.juror} / {self.entry}: {self.get_kind_display()}"
+
+    @property
+    def excludes(self) -> bool:
+        return self.kind != ConflictKind.LIFTED

@@ -14,7 +14,9 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from unionportal.lib.cells import xlsx_row
+from unionportal.lib.russian import count_phrase, plural_form
 
+from .models import ParticipantLevel
 from .selectors import Ranking, ResolutionFigures
 
 MONTHS_GENITIVE = [
@@ -45,7 +47,7 @@ def ranking_table(ranking: Ranking) -> list[list[str]]:
     """The ranking as text cells: place, participant, weighted points per criterion, total."""
     return [
         [
-            str(row.place),
+            str(row.place) if row.place else "—",
             row.title,
             *[_number(row.weighted.get(criterion.pk, 0.0)) for criterion in ranking.criteria],
             _number(row.total),
@@ -71,7 +73,7 @@ def ranking_xlsx(ranking: Ranking) -> bytes:
             xlsx_row(
                 sheet,
                 [
-                    row.place,
+                    row.place or None,
                     row.title,
                     *[round(row.weighted.get(criterion.pk, 0.0), 2) for criterion in ranking.criteria],
                     round(row.total, 2),
@@ -88,19 +90,47 @@ def russian_date(value) -> str:
     return f"{value.day} {MONTHS_GENITIVE[value.month - 1]} {value.year} года"
 
 
+# «от 1 первичной профсоюзной организации», «от 2 / 5 первичных профсоюзных организаций».
+PRIMARY_GENITIVE = (
+    "первичной профсоюзной организации",
+    "первичных профсоюзных организаций",
+    "первичных профсоюзных организаций",
+)
+
+
 def default_preamble(ranking: Ranking, figures: ResolutionFigures) -> str:
+    """The preamble's first paragraph with the figures, every number agreeing with its words
+    («21 участник принял участие», «1604 новых подписчика»). A news contest speaks of news items."""
     contest = ranking.contest
-    return (
-        f"В период с {contest.period_start:%d.%m.%Y} по {contest.period_end:%d.%m.%Y} проведён конкурс "
-        f"«{contest.title}». В конкурсе приняли участие {figures.participants} участников. "
-        f"За период конкурса сообщества участников получили {figures.subscribers_gained} новых подписчиков, "
-        f"было сделано {figures.publications} публикаций.\n"
-        "Итоги конкурса представлены в таблице."
+    period = (
+        f"В период с {contest.period_start:%d.%m.%Y} по {contest.period_end:%d.%m.%Y} "
+        f"проведён конкурс «{contest.title}»."
     )
+    count = figures.participants
+    if contest.level == ParticipantLevel.NEWS:
+        organisations = len({row.organisation_id for row in ranking.rows})
+        verb = plural_form(count, "рассмотрена", "рассмотрены", "рассмотрено")
+        body = (
+            f"На конкурс {verb} {count_phrase(count, 'новость', 'новости', 'новостей')} от "
+            + count_phrase(organisations, *PRIMARY_GENITIVE)
+            + "."
+        )
+    else:
+        took_part = plural_form(count, "принял", "приняли", "приняли")
+        gained = figures.subscribers_gained
+        published = figures.publications
+        body = (
+            f"{count_phrase(count, 'участник', 'участника', 'участников')} {took_part} участие в конкурсе. "
+            f"За период конкурса сообщества участников получили "
+            f"{count_phrase(gained, 'нового подписчика', 'новых подписчика', 'новых подписчиков')}, "
+            f"{plural_form(published, 'вышла', 'вышли', 'вышло')} "
+            f"{count_phrase(published, 'публикация', 'публикации', 'публикаций')}."
+        )
+    return f"{period} {body}\nИтоги конкурса представлены в таблице."
 
 
 def default_decisions(ranking: Ranking) -> str:
-    winners = [row for row in ranking.rows if row.place <= 3]
+    winners = [row for row in ranking.rows if row.is_winner]
     by_place = {place: [row.title for row in winners if row.place == place] for place in (1, 2, 3)}
     lines = []
     if by_place[1]:
@@ -120,23 +150,12 @@ def _places_text(by_place: dict[int, list[str]]) -> str:
     return "; ".join(f"{words[place]} — {', '.join(names)}" for place, names in by_place.items() if names)
 
 
-def resolution_docx(ranking: Ranking, *, preamble: str, decisions: str, on=None) -> bytes:
-    """The presidium resolution in the form of the 002 document: heading, date, subject, preamble,
-    the ranking table, «постановляет:» and the numbered decisions."""
-    from docx import Document
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
+# A table wider than this goes to «Приложение № 1» on a landscape page (the 002 document's rule of thumb:
+# place, participant and up to four criteria fit across A4 portrait).
+INLINE_TABLE_COLUMNS = 6
 
-    on = on or timezone.localdate()
-    document = Document()
-    heading = document.add_paragraph()
-    heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    heading.add_run("ПОСТАНОВЛЕНИЕ").bold = True
-    document.add_paragraph(russian_date(on))
-    subject = document.add_paragraph()
-    subject.add_run(f"Об итогах конкурса «{ranking.contest.title}»").bold = True
-    for paragraph in preamble.splitlines():
-        if paragraph.strip():
-            document.add_paragraph(paragraph.strip())
+
+def _add_table(document, ranking: Ranking) -> None:
     header = ranking_header(ranking)
     table = document.add_table(rows=1, cols=len(header))
     table.style = "Table Grid"
@@ -146,12 +165,63 @@ def resolution_docx(ranking: Ranking, *, preamble: str, decisions: str, on=None)
         cells = table.add_row().cells
         for cell, text in zip(cells, values, strict=True):
             cell.text = text
+
+
+def resolution_docx(
+    ranking: Ranking, *, preamble: str, decisions: str, header_lines: list[str] | None = None, on=None
+) -> bytes:
+    """The presidium resolution in the form of the 002 document on A4: the organisations' names (root first),
+    «ПРЕЗИДИУМ КОМИТЕТА ПРОФСОЮЗА», «ПОСТАНОВЛЕНИЕ», the date and «№ __», the centred subject, the preamble,
+    the ranking table (inline, or as «Приложение № 1» on a landscape page when wider than six columns),
+    «Президиум … постановляет:», the numbered decisions and the chair's signature line."""
+    from docx import Document
+    from docx.enum.section import WD_ORIENT, WD_SECTION
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Mm
+
+    def centred(text: str, *, bold: bool = True) -> None:
+        paragraph = document.add_paragraph()
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        paragraph.add_run(text).bold = bold
+
+    on = on or timezone.localdate()
+    document = Document()
+    section = document.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.left_margin, section.right_margin = Mm(30), Mm(15)
+    section.top_margin = section.bottom_margin = Mm(20)
+    for line in header_lines or []:
+        centred(line.upper())
+    centred("ПРЕЗИДИУМ КОМИТЕТА ПРОФСОЮЗА")
+    centred("ПОСТАНОВЛЕНИЕ")
+    document.add_paragraph(russian_date(on))
+    document.add_paragraph("№ ____")
+    centred(f"Об итогах конкурса «{ranking.contest.title}»")
+    for paragraph in preamble.splitlines():
+        if paragraph.strip():
+            document.add_paragraph(paragraph.strip())
+    wide = len(ranking_header(ranking)) > INLINE_TABLE_COLUMNS
+    if wide:
+        document.add_paragraph("Итоги конкурса приведены в приложении № 1 к настоящему постановлению.")
+    else:
+        _add_table(document, ranking)
     document.add_paragraph("Учитывая вышеизложенное,")
     decides = document.add_paragraph()
-    decides.add_run("Президиум постановляет:").bold = True
+    decides.add_run("Президиум Комитета Профсоюза постановляет:").bold = True
     for paragraph in decisions.splitlines():
         if paragraph.strip():
             document.add_paragraph(paragraph.strip())
+    document.add_paragraph("")
+    document.add_paragraph("Председатель\t\t\t\t\t____________________")
+    if wide:
+        appendix = document.add_section(WD_SECTION.NEW_PAGE)
+        appendix.orientation = WD_ORIENT.LANDSCAPE
+        appendix.page_width, appendix.page_height = Mm(297), Mm(210)
+        note = document.add_paragraph()
+        note.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        note.add_run("Приложение № 1\nк постановлению Президиума\nот " + russian_date(on))
+        centred(f"Итоги конкурса «{ranking.contest.title}»")
+        _add_table(document, ranking)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
@@ -200,7 +270,7 @@ def certificates_pdf(ranking: Ranking, *, on=None) -> bytes:
     pdf = canvas.Canvas(buffer, pagesize=(width, height))
     pdf.setTitle(f"Дипломы — {ranking.contest.title}")
     roman = {1: "I", 2: "II", 3: "III"}
-    for row in [row for row in ranking.rows if row.place <= 3]:
+    for row in [row for row in ranking.rows if row.is_winner]:
         pdf.setFont("CertificateFont", 40)
         pdf.drawCentredString(width / 2, height - 130, "ДИПЛОМ")
         pdf.setFont("CertificateFont", 24)

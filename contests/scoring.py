@@ -67,6 +67,22 @@ def jury_points(scores: list[tuple[int, int, float]], *, max_points: float, norm
     return {entry: statistics.fmean(values) for entry, values in per_entry.items()}
 
 
+def comparable_total(weighted: dict[int, float], *, possible: dict[int, float], unscored: set[int]) -> float | None:
+    """The entry's total on the full scale when some jury criteria had no eligible score.
+
+    A criterion nobody could (or did) score is left out rather than counted as 0, and the rest is
+    scaled up to the full scale: total = Σ weighted over scored criteria × Σ possible ÷ Σ possible over
+    scored criteria, where possible = weight × maximum points. With nothing left out this is the plain sum.
+    None when every criterion was left out: such an entry has no total to rank by.
+    """
+    kept = [criterion for criterion in possible if criterion not in unscored]
+    kept_possible = sum(possible[criterion] for criterion in kept)
+    if kept_possible <= 0:
+        return None if unscored else 0.0
+    total = sum(weighted.get(criterion, 0.0) for criterion in kept)
+    return total * sum(possible.values()) / kept_possible
+
+
 @dataclass
 class Row:
     """One participant's line of the ranking."""
@@ -79,6 +95,21 @@ class Row:
     values: dict[int, float | None] = field(default_factory=dict)  # criterion id → raw metric value
     total: float = 0.0
     jury_total: float = 0.0
+    unscored: list[int] = field(default_factory=list)  # jury criteria nobody eligible scored (left out)
+    scorers: int = 0  # eligible jurors who gave this entry at least one score
+    missing_marks: int = 0  # marks eligible jurors have not given yet
+    under_minimum: bool = False  # fewer scorers than the contest's minimum
+    unranked: bool = False  # nothing could be scored: listed after the ranked entries without a place
+
+    @property
+    def is_winner(self) -> bool:
+        return 1 <= self.place <= 3
+
+    @property
+    def short_of_jury(self) -> bool:
+        """Marked in published results: fewer jurors than the minimum, or marks missing."""
+        return self.under_minimum or self.missing_marks > 0 or bool(self.unscored)
+
     engagement: float | None = None
     place: int = 0
     shared: bool = False
@@ -86,7 +117,8 @@ class Row:
 
 def assign_places(rows: list[Row]) -> list[Row]:
     """Order by total, then jury total, then engagement (all descending); rows equal on all three
-    share a place (1, 2, 2, 4). Totals are compared rounded to 0.001 so float noise does not split a tie."""
+    share a place (1, 2, 2, 4). Totals are compared rounded to 0.001 so float noise does not split a tie.
+    Unranked rows (nothing could be scored) come last with place 0, never below a scored entry's place."""
 
     def key(row: Row) -> tuple[float, float, float]:
         return (
@@ -95,8 +127,13 @@ def assign_places(rows: list[Row]) -> list[Row]:
             round(row.engagement, 6) if row.engagement is not None else -1.0,
         )
 
-    ordered = sorted(rows, key=lambda row: (tuple(-part for part in key(row)), row.title))
+    unranked = sorted((row for row in rows if row.unranked), key=lambda row: row.title)
+    ordered = sorted(
+        (row for row in rows if not row.unranked), key=lambda row: (tuple(-part for part in key(row)), row.title)
+    )
     previous = None
+    for row in unranked:
+        row.place = 0
     for index, row in enumerate(ordered, start=1):
         if previous is not None and key(previous) == key(row):
             row.place = previous.place
@@ -104,4 +141,4 @@ def assign_places(rows: list[Row]) -> list[Row]:
         else:
             row.place = index
         previous = row
-    return ordered
+    return ordered + unranked

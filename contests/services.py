@@ -10,19 +10,23 @@ from django.db import transaction
 from django.template.defaultfilters import floatformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from orgs.models import Organisation, OrgKind
 from socialstats.models import SocialPage
+from unionportal.lib.audit import audit_update
 
 from . import metrics, scoring, selectors
 from .models import (
     AutoScore,
+    ConflictKind,
     Contest,
     ContestStatus,
     ContestTemplate,
     Criterion,
     Entry,
     Juror,
+    JurorConflict,
     JuryScore,
     Metric,
     ParticipantLevel,
@@ -133,13 +137,23 @@ def entries_generate(*, contest: Contest) -> int:
     return len(new)
 
 
+# The kind of organisation a contest between organisations admits (the template names the level).
+LEVEL_KINDS = {ParticipantLevel.TERRITORIAL: OrgKind.TERRITORIAL, ParticipantLevel.PRIMARY: OrgKind.PRIMARY}
+
+
 def entry_add(*, contest: Contest, organisation: Organisation) -> Entry:
-    """Add one organisation by hand (any kind, inside the contest's scope) before judging starts."""
+    """Add one organisation by hand before judging starts: active, inside the contest's scope and of the
+    contest's level (a primary or the union itself in a territorial contest is refused with the reason)."""
     _require_editable_entries(contest)
     if contest.level not in (ParticipantLevel.TERRITORIAL, ParticipantLevel.PRIMARY):
         raise ValidationError(_("Organisations are added by hand only to contests between organisations."))
     if not organisation.path.startswith(contest.scope.path):
         raise ValidationError(_("%(org)s is outside the contest's organisations.") % {"org": organisation.display_name})
+    if organisation.kind != LEVEL_KINDS[contest.level] or not organisation.is_active:
+        raise ValidationError(
+            _("«%(org)s» cannot take part: the participants of this contest are %(level)s.")
+            % {"org": organisation.display_name, "level": contest.get_level_display().lower()}
+        )
     entry, _created = Entry.objects.get_or_create(
         contest=contest,
         organisation=organisation,
@@ -217,7 +231,29 @@ def auto_scores_freeze(*, contest: Contest) -> int:
     return len(rows)
 
 
-def contest_close(*, contest: Contest) -> None:
+class JuryGapsError(ValidationError):
+    """Closing judging while entries are under the minimum of jurors or miss marks: needs confirmation."""
+
+    def __init__(self, gaps: list[selectors.EntryCoverage]):
+        self.gaps = gaps
+        names = ", ".join(f"«{item.title}»" for item in gaps)
+        super().__init__(
+            ngettext(
+                "%(count)s entry is under the minimum of jurors or misses marks: %(names)s. Confirm to close.",
+                "%(count)s entries are under the minimum of jurors or miss marks: %(names)s. Confirm to close.",
+                len(gaps),
+            )
+            % {"count": len(gaps), "names": names}
+        )
+
+
+def contest_close(*, contest: Contest, confirm_gaps: bool = False) -> None:
+    """Close judging. With entries under the contest's minimum of jurors or with missing marks this
+    raises JuryGapsError naming them, unless the organiser confirmed (`confirm_gaps`)."""
+    if not confirm_gaps and contest.status == ContestStatus.JUDGING:
+        gaps = selectors.coverage_gaps(contest)
+        if gaps:
+            raise JuryGapsError(gaps)
     _transition(contest, ContestStatus.JUDGING, ContestStatus.CLOSED)
 
 
@@ -244,6 +280,8 @@ def jury_scores_save(*, juror: Juror, entry: Entry, marks: dict[int, dict]) -> i
     contest.status = Contest.objects.select_for_update().values_list("status", flat=True).get(pk=contest.pk)
     if contest.status != ContestStatus.JUDGING:
         raise ValidationError(_("Scores are accepted only while the contest is being judged."))
+    if juror.submitted_at is not None:
+        raise ValidationError(_("Your marks are submitted: ask the organiser to reopen them."))
     if entry.contest_id != contest.pk:
         raise ValidationError(_("This entry belongs to another contest."))
     criteria = {criterion.pk: criterion for criterion in contest.criteria.all() if criterion.is_jury}
@@ -291,6 +329,97 @@ def jury_scores_save(*, juror: Juror, entry: Entry, marks: dict[int, dict]) -> i
             defaults={"points": points, "abstained": abstain, "comment": comment},
         )
     return len(checked)
+
+
+def _require_open_jury(contest: Contest) -> None:
+    if contest.status in (ContestStatus.CLOSED, ContestStatus.PUBLISHED):
+        raise ValidationError(_("The jury of a closed contest cannot change."))
+
+
+def _clean_reason(reason: str) -> str:
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(_("Give the reason: it is kept in the history of changes."))
+    if "\x00" in reason:
+        raise ValidationError(_("The reason contains a null character."))
+    return reason
+
+
+@transaction.atomic
+def conflict_declare(*, juror: Juror, entry: Entry, reason: str, by) -> JurorConflict:
+    """The organiser declares a conflict of interest: the juror no longer scores the entry (marks already
+    given stop counting, they are kept)."""
+    _require_open_jury(juror.contest)
+    if entry.contest_id != juror.contest_id:
+        raise ValidationError(_("This entry belongs to another contest."))
+    conflict, _created = JurorConflict.objects.update_or_create(
+        juror=juror,
+        entry=entry,
+        defaults={"kind": ConflictKind.DECLARED, "reason": _clean_reason(reason), "created_by": by},
+    )
+    return conflict
+
+
+@transaction.atomic
+def conflict_lift(*, juror: Juror, entry: Entry, reason: str, by) -> None:
+    """The organiser lifts a conflict: a declared one or a recusal is withdrawn; one that follows from the
+    juror's roles is overridden (kept as «lifted» with the reason). Refused when there is no conflict."""
+    _require_open_jury(juror.contest)
+    if entry.contest_id != juror.contest_id:
+        raise ValidationError(_("This entry belongs to another contest."))
+    reason = _clean_reason(reason)
+    decision = JurorConflict.objects.filter(juror=juror, entry=entry).first()
+    derived = selectors.derived_conflict(juror, entry)
+    if decision is not None and decision.excludes:
+        if derived:
+            decision.kind, decision.reason, decision.created_by = ConflictKind.LIFTED, reason, by
+            decision.save()
+        else:
+            decision.delete()
+        return
+    if not derived or decision is not None:
+        raise ValidationError(
+            _("%(juror)s has no conflict of interest with «%(entry)s».") % {"juror": juror, "entry": entry.title}
+        )
+    JurorConflict.objects.create(juror=juror, entry=entry, kind=ConflictKind.LIFTED, reason=reason, created_by=by)
+
+
+def juror_recuse(*, juror: Juror, entry: Entry, reason: str) -> JurorConflict:
+    """The juror steps aside from an entry they were offered, with a reason."""
+    if juror.contest.status != ContestStatus.JUDGING:
+        raise ValidationError(_("You can recuse only while the contest is being judged."))
+    if juror.submitted_at is not None:
+        raise ValidationError(_("Your marks are submitted: ask the organiser to reopen them."))
+    conflict, _created = JurorConflict.objects.update_or_create(
+        juror=juror,
+        entry=entry,
+        defaults={"kind": ConflictKind.RECUSED, "reason": _clean_reason(reason), "created_by": juror.user},
+    )
+    return conflict
+
+
+def juror_submit(*, juror: Juror) -> None:
+    """«Отправить оценки»: lock the juror's marks (a conditional update: a second click changes nothing)."""
+    if juror.contest.status != ContestStatus.JUDGING:
+        raise ValidationError(_("Scores are accepted only while the contest is being judged."))
+    changed = Juror.objects.filter(pk=juror.pk, submitted_at=None).update(submitted_at=timezone.now())
+    if not changed:
+        raise ValidationError(_("Your marks are already submitted."))
+    juror.refresh_from_db()
+    # The conditional update bypasses the model signals: the audit trail gets the change explicitly.
+    audit_update(juror, before={"submitted_at": None}, after={"submitted_at": juror.submitted_at})
+
+
+def juror_reopen(*, juror: Juror) -> None:
+    """The organiser gives one juror their marks back to change (the others stay locked)."""
+    if Contest.objects.get(pk=juror.contest_id).status != ContestStatus.JUDGING:
+        raise ValidationError(_("Reopen judging first: marks change only while the contest is being judged."))
+    submitted_at = juror.submitted_at
+    changed = Juror.objects.exclude(submitted_at=None).filter(pk=juror.pk).update(submitted_at=None)
+    if not changed:
+        raise ValidationError(_("%(juror)s has not submitted their marks.") % {"juror": juror})
+    juror.refresh_from_db()
+    audit_update(juror, before={"submitted_at": submitted_at}, after={"submitted_at": None})
 
 
 def resolution_save(*, contest: Contest, preamble: str, decisions: str) -> None:

@@ -18,14 +18,17 @@ from django.views.decorators.http import require_POST
 
 from news.models import NewsPhoto
 from orgs import access
+from orgs.models import Role
 
 from . import charts, results, selectors, services
 from .forms import (
+    ConflictForm,
     ContestCreateForm,
     ContestEditForm,
     CriterionFormSet,
     EntryAddForm,
     JurorAddForm,
+    RecuseForm,
     ResolutionForm,
 )
 from .models import ContestStatus, Juror
@@ -45,13 +48,18 @@ def contest_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "contests/contest_list.html",
-        {"rows": rows, "can_create": access.is_info_staff(request.user)},
+        {"rows": rows, "can_create": _may_organise(request.user)},
     )
+
+
+def _may_organise(user) -> bool:
+    """Information officers, and territorial admins for «Лучшая новость месяца» of their subtree."""
+    return access.has_role(user, Role.INFO_OFFICER, Role.TERRITORIAL_ADMIN)
 
 
 @login_required
 def contest_create(request: HttpRequest) -> HttpResponse:
-    if not access.is_info_staff(request.user):
+    if not _may_organise(request.user):
         raise Http404
     form = ContestCreateForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -82,6 +90,7 @@ def _managed(request: HttpRequest, pk: int):
 @login_required
 def contest_detail(request: HttpRequest, pk: int) -> HttpResponse:
     contest = _managed(request, pk)
+    state = selectors.jury_state(contest)
     return render(
         request,
         "contests/contest_detail.html",
@@ -89,7 +98,10 @@ def contest_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "contest": contest,
             "criteria": contest.criteria.all(),
             "entries": contest.entries.select_related("organisation", "page").order_by("title"),
-            "progress": selectors.jury_progress(contest),
+            "progress": state.progress(),
+            "coverage": state.coverage(),
+            "conflicts": selectors.contest_conflicts(contest),
+            "conflict_form": ConflictForm(contest=contest),
             "juror_form": JurorAddForm(contest=contest),
             "entry_form": EntryAddForm(contest=contest)
             if contest.entries_editable and contest.level in ("territorial", "primary")
@@ -155,10 +167,12 @@ def entry_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
 def entry_remove(request: HttpRequest, pk: int, entry_id: int) -> HttpResponse:
+    """GET: a confirmation page; POST: remove the participant."""
     contest = _managed(request, pk)
-    get_object_or_404(contest.entries, pk=entry_id)
+    entry = get_object_or_404(contest.entries, pk=entry_id)
+    if request.method != "POST":
+        return render(request, "contests/remove_confirm.html", {"contest": contest, "what": entry.title})
     try:
         services.entry_remove(contest=contest, entry_id=entry_id)
     except ValidationError as error:
@@ -183,9 +197,45 @@ def juror_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def juror_remove(request: HttpRequest, pk: int, juror_id: int) -> HttpResponse:
+def juror_reopen(request: HttpRequest, pk: int, juror_id: int) -> HttpResponse:
     contest = _managed(request, pk)
-    get_object_or_404(contest.jurors, pk=juror_id)
+    juror = get_object_or_404(contest.jurors.select_related("contest", "user"), pk=juror_id)
+    try:
+        services.juror_reopen(juror=juror)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, _("%(juror)s can change their marks again.") % {"juror": juror})
+    return redirect("contests:detail", contest.pk)
+
+
+@login_required
+@require_POST
+def conflict_set(request: HttpRequest, pk: int) -> HttpResponse:
+    contest = _managed(request, pk)
+    form = ConflictForm(request.POST, contest=contest)
+    if not form.is_valid():
+        messages.error(request, _("Choose a juror and a participant and give the reason."))
+        return redirect(f"{reverse('contests:detail', args=[contest.pk])}#conflicts")
+    data = form.cleaned_data
+    action = services.conflict_declare if data["action"] == ConflictForm.DECLARE else services.conflict_lift
+    try:
+        action(juror=data["juror"], entry=data["entry"], reason=data["reason"], by=request.user)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, _("Saved."))
+    return redirect(f"{reverse('contests:detail', args=[contest.pk])}#conflicts")
+
+
+@login_required
+def juror_remove(request: HttpRequest, pk: int, juror_id: int) -> HttpResponse:
+    """GET: a confirmation page; POST: remove the juror (with their marks)."""
+    contest = _managed(request, pk)
+    juror = get_object_or_404(contest.jurors.select_related("user"), pk=juror_id)
+    if request.method != "POST":
+        name = juror.user.get_full_name() or juror.user.username
+        return render(request, "contests/remove_confirm.html", {"contest": contest, "what": name, "juror": True})
     try:
         services.juror_remove(contest=contest, juror_id=juror_id)
     except ValidationError as error:
@@ -203,19 +253,35 @@ TRANSITIONS = {
 
 
 @login_required
-@require_POST
 def contest_transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """GET: a confirmation page (closing judging names the entries short of jurors or marks).
+    POST: the change; closing with such entries needs `confirm=yes` from that page."""
     contest = _managed(request, pk)
     service = TRANSITIONS.get(action)
     if service is None:
         raise Http404
-    try:
-        service(contest=contest)
-    except ValidationError as error:
-        messages.error(request, _error_text(error))
-    else:
-        messages.success(request, _("Status: %(status)s.") % {"status": contest.get_status_display()})
-    return redirect("contests:detail", contest.pk)
+    gaps: list[selectors.EntryCoverage] = []
+    if request.method == "POST":
+        try:
+            if action == "close":
+                services.contest_close(contest=contest, confirm_gaps=request.POST.get("confirm") == "yes")
+            else:
+                service(contest=contest)
+        except services.JuryGapsError as error:
+            gaps = error.gaps
+        except ValidationError as error:
+            messages.error(request, _error_text(error))
+            return redirect("contests:detail", contest.pk)
+        else:
+            messages.success(request, _("Status: %(status)s.") % {"status": contest.get_status_display()})
+            return redirect("contests:detail", contest.pk)
+    elif action == "close":
+        gaps = selectors.coverage_gaps(contest)
+    return render(
+        request,
+        "contests/contest_confirm.html",
+        {"contest": contest, "action": action, "gaps": gaps},
+    )
 
 
 def _chart_data(ranking: selectors.Ranking) -> tuple[list[str], list[tuple[str, list[float]]]]:
@@ -230,9 +296,11 @@ def _chart_data(ranking: selectors.Ranking) -> tuple[list[str], list[tuple[str, 
 @login_required
 def contest_ranking(request: HttpRequest, pk: int) -> HttpResponse:
     contest = get_object_or_404(selectors.dashboard_contests(request.user), pk=pk)
-    ranking = selectors.contest_ranking(contest)
+    state = selectors.jury_state(contest)
+    ranking = selectors.contest_ranking(contest, state)
     participants, series = _chart_data(ranking)
-    chart = charts.to_html(charts.totals_by_criterion(participants, series)) if ranking.rows else ""
+    has_points = any(row.total for row in ranking.rows)  # a draft or unjudged contest: an empty state, no chart
+    chart = charts.to_html(charts.totals_by_criterion(participants, series)) if has_points else ""
     return render(
         request,
         "contests/contest_ranking.html",
@@ -240,7 +308,7 @@ def contest_ranking(request: HttpRequest, pk: int) -> HttpResponse:
             "contest": contest,
             "ranking": ranking,
             "chart": chart,
-            "progress": selectors.jury_progress(contest),
+            "progress": state.progress(),
             "can_manage": selectors.managed_contests(request.user).filter(pk=contest.pk).exists(),
         },
     )
@@ -272,15 +340,29 @@ def resolution_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "contests/resolution_edit.html", {"contest": contest, "form": form, "ranking": ranking})
 
 
+def _published_for_documents(request: HttpRequest, pk: int):
+    """The resolution and the certificates: for the contest's dashboard (organisers, information officers,
+    the presidium over its scope), once the results are published."""
+    contest = get_object_or_404(selectors.dashboard_contests(request.user), pk=pk)
+    if contest.status != ContestStatus.PUBLISHED:
+        messages.error(request, _("The resolution and the certificates are issued once the results are published."))
+        return contest, redirect("contests:ranking", contest.pk)
+    return contest, None
+
+
 @login_required
 def resolution_docx(request: HttpRequest, pk: int) -> HttpResponse:
-    contest = _managed(request, pk)
+    contest, refusal = _published_for_documents(request, pk)
+    if refusal:
+        return refusal
     ranking = selectors.contest_ranking(contest)
     preamble = contest.resolution_preamble or results.default_preamble(
         ranking, selectors.resolution_figures(contest, ranking)
     )
     decisions = contest.resolution_decisions or results.default_decisions(ranking)
-    content = results.resolution_docx(ranking, preamble=preamble, decisions=decisions)
+    content = results.resolution_docx(
+        ranking, preamble=preamble, decisions=decisions, header_lines=selectors.resolution_header(contest)
+    )
     response = HttpResponse(
         content, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document"
     )
@@ -290,7 +372,9 @@ def resolution_docx(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def certificates_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    contest = _managed(request, pk)
+    contest, refusal = _published_for_documents(request, pk)
+    if refusal:
+        return refusal
     try:
         content = results.certificates_pdf(selectors.contest_ranking(contest))
     except ImproperlyConfigured:
@@ -320,8 +404,14 @@ def jury_board(request: HttpRequest, pk: int) -> HttpResponse:
     criteria = [criterion for criterion in juror.contest.criteria.all() if criterion.is_jury]
     marks = selectors.juror_marks(juror)
     news = selectors.entry_news_items(entries)
+    evidence = selectors.jury_evidence(entries)
     rows = [
-        (entry, news.get(entry.pk), [(criterion, marks.get((entry.pk, criterion.pk))) for criterion in criteria])
+        (
+            entry,
+            news.get(entry.pk),
+            evidence[entry.pk],
+            [(criterion, marks.get((entry.pk, criterion.pk))) for criterion in criteria],
+        )
         for entry in entries
     ]
     done = sum(1 for entry in entries for criterion in criteria if (entry.pk, criterion.pk) in marks)
@@ -330,12 +420,47 @@ def jury_board(request: HttpRequest, pk: int) -> HttpResponse:
         "contests/jury_board.html",
         {
             "contest": juror.contest,
+            "juror": juror,
             "rows": rows,
             "criteria": criteria,
             "done": done,
             "expected": len(entries) * len(criteria),
+            "missing": len(entries) * len(criteria) - done,
+            "recusals": selectors.juror_recusals(juror),
+            "recuse_form": RecuseForm(),
         },
     )
+
+
+@login_required
+@require_POST
+def jury_recuse(request: HttpRequest, pk: int, entry_id: int) -> HttpResponse:
+    juror = _juror(request, pk)
+    entry = get_object_or_404(selectors.scorable_entries(juror), pk=entry_id)
+    form = RecuseForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the reason for your recusal from «%(entry)s».") % {"entry": entry.title})
+        return redirect(f"{reverse('contests:jury', args=[juror.contest_id])}#entry-{entry.pk}")
+    try:
+        services.juror_recuse(juror=juror, entry=entry, reason=form.cleaned_data["reason"])
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, _("You recused from «%(entry)s».") % {"entry": entry.title})
+    return redirect("contests:jury", juror.contest_id)
+
+
+@login_required
+@require_POST
+def jury_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    juror = _juror(request, pk)
+    try:
+        services.juror_submit(juror=juror)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, _("Your marks are submitted and locked. Thank you!"))
+    return redirect("contests:jury", juror.contest_id)
 
 
 @login_required

@@ -91,6 +91,8 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
     "news.NewsItem",
     "contests.Contest",
     "contests.JuryScore",
+    "contests.Juror",
+    "contests.JurorConflict",
 )
 
 ROOT_URLCONF = "unionportal.urls"

@@ -97,3 +97,11 @@ def scored(fixed) -> Fixed:
     ):
         score(fixed, juror, entry, points)
     return fixed
+
+
+@pytest.fixture
+def published(scored) -> Fixed:
+    """The scored contest with its results published (documents are issued only then)."""
+    services.contest_close(contest=scored.contest, confirm_gaps=True)
+    services.contest_publish(contest=scored.contest)
+    return scored

@@ -8,6 +8,8 @@ from django.core.exceptions import ValidationError
 from contests import scoring, selectors, services
 from contests.metrics import entry_metrics
 from contests.models import ContestStatus, Metric, PointsRule
+from orgs.models import Role
+from tests.factories import assign
 
 from .conftest import END, make_page, score, snap
 
@@ -107,6 +109,7 @@ def test_normalisation_setting_changes_the_jury_points(fixed):
 def test_equal_totals_fall_back_to_the_jury_total(fixed):
     # ЗАО: 20 automatic + 0 jury; ВАО: 10 automatic + 10 jury → equal totals, ВАО wins on the jury total.
     score(fixed, "juror_youth", "ВАО", 10)
+    score(fixed, "juror_youth", "ЗАО", 0)
     ranking = selectors.contest_ranking(fixed.contest)
     assert [(row.title, row.place) for row in ranking.rows][:2] == [("ВАО", 1), ("ЗАО", 2)]
 
@@ -153,9 +156,9 @@ def test_rank_rule_is_applied_when_judging_starts(tree, cast):
 def test_status_changes_only_forwards_and_only_once(fixed):
     with pytest.raises(ValidationError):
         services.contest_start_judging(contest=fixed.contest)
-    services.contest_close(contest=fixed.contest)
+    services.contest_close(contest=fixed.contest, confirm_gaps=True)
     with pytest.raises(ValidationError):
-        services.contest_close(contest=fixed.contest)
+        services.contest_close(contest=fixed.contest, confirm_gaps=True)
     services.contest_publish(contest=fixed.contest)
     fixed.contest.refresh_from_db()
     assert fixed.contest.status == ContestStatus.PUBLISHED
@@ -192,3 +195,86 @@ def test_scores_are_refused_once_judging_is_closed(scored):
 def test_entries_cannot_change_after_judging_starts(fixed):
     with pytest.raises(ValidationError):
         services.entries_generate(contest=fixed.contest)
+
+
+def test_a_criterion_nobody_scored_is_left_out_and_the_rest_scaled_to_the_full_scale():
+    # Criteria 1 (automatic, possible 20) and 2 (jury, possible 10): 15 of the 20 possible → 15 × 30 / 20.
+    possible = {1: 20.0, 2: 10.0}
+    assert scoring.comparable_total({1: 15.0, 2: 0.0}, possible=possible, unscored={2}) == pytest.approx(22.5)
+    assert scoring.comparable_total({1: 15.0, 2: 4.0}, possible=possible, unscored=set()) == pytest.approx(19.0)
+    assert scoring.comparable_total({2: 0.0}, possible={2: 10.0}, unscored={2}) is None
+
+
+def test_an_entry_no_juror_may_score_is_not_ranked_below_the_scored_ones(fixed):
+    # Only the ВАО juror scores: ВАО has no eligible juror. Before the fairness rule its jury criterion
+    # counted 0 and ВАО (10 automatic) finished last; now its 10 of 20 automatic points scale to 15 of 30.
+    score(fixed, "juror", "ЗАО", 2)
+    score(fixed, "juror", "САО", 2)
+    fixed.jurors["juror_zao"].delete()
+    fixed.jurors["juror_youth"].delete()
+    ranking = selectors.contest_ranking(fixed.contest)
+    rows = {row.title: row for row in ranking.rows}
+    assert rows["ВАО"].total == pytest.approx(15.0)
+    assert rows["ВАО"].unscored == [fixed.design.pk]
+    assert rows["ВАО"].under_minimum and rows["ВАО"].short_of_jury
+    assert rows["САО"].total == pytest.approx(7.0)  # 5 automatic + 2 jury
+    assert rows["ВАО"].place < rows["САО"].place
+    assert not rows["ЗАО"].short_of_jury
+
+
+def test_a_jury_only_entry_nobody_could_score_is_listed_without_a_place(fixed):
+    fixed.subscribers.delete()
+    score(fixed, "juror", "ЗАО", 2)
+    score(fixed, "juror", "САО", 1)
+    fixed.jurors["juror_zao"].delete()
+    fixed.jurors["juror_youth"].delete()
+    ranking = selectors.contest_ranking(fixed.contest)
+    assert [(row.title, row.place) for row in ranking.rows] == [("ЗАО", 1), ("САО", 2), ("ВАО", 0)]
+    assert ranking.rows[-1].unranked
+
+
+def test_the_mean_uses_only_scores_of_jurors_who_may_score_the_entry(fixed, tree):
+    score(fixed, "juror_zao", "ВАО", 6)
+    score(fixed, "juror_youth", "ВАО", 10)
+    # juror_youth turns out to hold a role at ВАО: their score no longer counts, it is not a zero either.
+    assign(fixed.users["juror_youth"], Role.PRESIDIUM, tree.vao)
+    ranking = selectors.contest_ranking(fixed.contest)
+    assert ranking.row_for(fixed.entries["ВАО"].pk).points[fixed.design.pk] == 6.0
+
+
+def test_coverage_counts_eligible_jurors_scorers_and_missing_marks(scored):
+    scored.contest.min_jurors = 3
+    coverage = {item.title: item for item in selectors.jury_coverage(scored.contest)}
+    # ВАО and ЗАО each have one conflicted juror; САО none.
+    assert (coverage["ВАО"].eligible, coverage["ВАО"].scorers, coverage["ВАО"].missing) == (2, 2, 0)
+    assert (coverage["САО"].eligible, coverage["САО"].scorers, coverage["САО"].missing) == (3, 3, 0)
+    assert coverage["ВАО"].under_minimum and not coverage["САО"].under_minimum
+    assert [item.title for item in selectors.coverage_gaps(scored.contest)] == ["ВАО", "ЗАО"]
+
+
+def test_an_abstention_is_a_mark_given_but_not_a_score(fixed):
+    services.jury_scores_save(
+        juror=fixed.jurors["juror"], entry=fixed.entries["САО"], marks={fixed.design.pk: {"abstain": True}}
+    )
+    coverage = {item.title: item for item in selectors.jury_coverage(fixed.contest)}
+    assert (coverage["САО"].marks_given, coverage["САО"].scorers, coverage["САО"].missing) == (1, 0, 2)
+
+
+def test_closing_judging_with_gaps_asks_for_confirmation_and_names_the_entries(scored):
+    scored.contest.min_jurors = 3
+    scored.contest.save()
+    with pytest.raises(services.JuryGapsError) as raised:
+        services.contest_close(contest=scored.contest)
+    assert [item.title for item in raised.value.gaps] == ["ВАО", "ЗАО"]
+    assert "«ВАО», «ЗАО»" in raised.value.messages[0]
+    scored.contest.refresh_from_db()
+    assert scored.contest.status == ContestStatus.JUDGING
+    services.contest_close(contest=scored.contest, confirm_gaps=True)
+    assert scored.contest.status == ContestStatus.CLOSED
+
+
+def test_closing_a_fully_covered_contest_needs_no_confirmation(scored):
+    scored.contest.min_jurors = 2
+    scored.contest.save()
+    services.contest_close(contest=scored.contest)
+    assert scored.contest.status == ContestStatus.CLOSED

@@ -24,7 +24,6 @@ MANAGE_VIEWS = [
     "contests:edit",
     "contests:criteria",
     "contests:resolution",
-    "contests:resolution_docx",
 ]
 
 
@@ -199,7 +198,7 @@ def test_create_page_is_404_for_non_officers(client, cast):
 
 def test_status_buttons_move_the_contest_and_unknown_actions_answer_404(client, cast, fixed):
     login(client, cast, "info_officer")
-    client.post(reverse("contests:transition", args=[fixed.contest.pk, "close"]))
+    client.post(reverse("contests:transition", args=[fixed.contest.pk, "close"]), {"confirm": "yes"})
     fixed.contest.refresh_from_db()
     assert fixed.contest.status == ContestStatus.CLOSED
     assert client.post(reverse("contests:transition", args=[fixed.contest.pk, "explode"])).status_code == 404
@@ -233,21 +232,25 @@ def test_participants_see_their_own_breakdown_and_comments_only_after_publicatio
     assert client.get(url).status_code == 404
 
 
-def test_resolution_docx_table_equals_the_ranking(client, cast, scored):
+def test_resolution_docx_table_equals_the_ranking(client, cast, published):
     login(client, cast, "info_officer")
     client.post(
-        reverse("contests:resolution", args=[scored.contest.pk]),
+        reverse("contests:resolution", args=[published.contest.pk]),
         {"preamble": "Преамбула с цифрами.", "decisions": "1. Признать победителями ЗАО.\n2. Наградить ЗАО."},
     )
-    response = client.get(reverse("contests:resolution_docx", args=[scored.contest.pk]))
+    response = client.get(reverse("contests:resolution_docx", args=[published.contest.pk]))
     document = Document(io.BytesIO(response.content))
     texts = [paragraph.text for paragraph in document.paragraphs]
-    assert texts[0] == "ПОСТАНОВЛЕНИЕ"
+    assert texts[:5] == ["МГО ПРОФСОЮЗА", "ПРЕЗИДИУМ КОМИТЕТА ПРОФСОЮЗА", "ПОСТАНОВЛЕНИЕ", texts[3], "№ ____"]
+    section = document.sections[0]
+    assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)  # A4
     assert "Об итогах конкурса «Тестовый конкурс»" in texts
+    assert "Президиум Комитета Профсоюза постановляет:" in texts
+    assert any(text.startswith("Председатель") for text in texts)
     assert "Преамбула с цифрами." in texts
     assert "1. Признать победителями ЗАО." in texts
     table = [[cell.text for cell in row.cells] for row in document.tables[0].rows]
-    ranking = selectors.contest_ranking(scored.contest)
+    ranking = selectors.contest_ranking(published.contest)
     assert table[0] == ["Место", "Участник", "Подписчики", "Оформление", "Итого"]
     assert [row[:2] for row in table[1:]] == [[str(row.place), row.title] for row in ranking.rows]
     assert [row[-1] for row in table[1:]] == ["27,00", "18,00", "7,67"]
@@ -256,7 +259,7 @@ def test_resolution_docx_table_equals_the_ranking(client, cast, scored):
 def test_resolution_draft_is_prefilled_with_figures_and_winners(client, cast, scored):
     login(client, cast, "info_officer")
     page = client.get(reverse("contests:resolution", args=[scored.contest.pk])).content.decode()
-    assert "приняли участие 3 участников" in page
+    assert "3 участника приняли участие в конкурсе" in page
     assert "новых подписчиков" in page
     assert "1. Признать победителями конкурса" in page
     assert "I место — ЗАО" in page
@@ -270,9 +273,9 @@ def test_ranking_xlsx_lists_places_and_totals(client, cast, scored):
     assert [(row[0], row[1], row[-1]) for row in rows] == [(1, "ЗАО", 27.0), (2, "ВАО", 18.0), (3, "САО", 7.67)]
 
 
-def test_certificates_pdf_has_a_page_per_winner(client, cast, scored):
+def test_certificates_pdf_has_a_page_per_winner(client, cast, published):
     login(client, cast, "info_officer")
-    response = client.get(reverse("contests:certificates", args=[scored.contest.pk]))
+    response = client.get(reverse("contests:certificates", args=[published.contest.pk]))
     assert response.content.startswith(b"%PDF")
     assert response.content.count(b"/Type /Page\n") + response.content.count(b"/Type /Page ") >= 3 or (
         response.content.count(b"/Page") >= 3
@@ -338,14 +341,14 @@ def test_a_configured_certificate_font_is_used(settings, tmp_path):
     assert str(certificate_font()) in FONT_CANDIDATES or certificate_font().name == "DejaVuSans.ttf"
 
 
-def test_without_any_font_the_certificates_page_explains_and_redirects(client, cast, scored, settings, monkeypatch):
+def test_without_any_font_the_certificates_page_explains_and_redirects(client, cast, published, settings, monkeypatch):
     from contests import results
 
     monkeypatch.setattr(results, "FONT_CANDIDATES", [])
     monkeypatch.setitem(__import__("sys").modules, "matplotlib", None)
     settings.CONTESTS_CERTIFICATE_FONT = ""
     login(client, cast, "info_officer")
-    response = client.get(reverse("contests:certificates", args=[scored.contest.pk]), follow=True)
+    response = client.get(reverse("contests:certificates", args=[published.contest.pk]), follow=True)
     assert "CONTESTS_CERTIFICATE_FONT" in response.content.decode()
 
 
@@ -428,13 +431,29 @@ def test_an_organisation_of_the_scope_is_added_by_hand_and_one_outside_is_refuse
         title="Вручную", scope=tree.vao, level="primary", period_start=START, period_end=END
     )
     login(client, cast, "info_officer")
-    client.post(reverse("contests:entry_add", args=[draft.pk]), {"organisation": tree.vao.pk})
-    assert draft.entries.filter(organisation=tree.vao).exists()
+    draft.entries.filter(organisation=tree.vao_p1).delete()
+    client.post(reverse("contests:entry_add", args=[draft.pk]), {"organisation": tree.vao_p1.pk})
+    assert draft.entries.filter(organisation=tree.vao_p1).exists()
     client.post(reverse("contests:entry_add", args=[draft.pk]), {"organisation": tree.zao.pk})
     assert not draft.entries.filter(organisation=tree.zao).exists()
     outside = make_org("Чужая", parent=None, kind="union")
     client.post(reverse("contests:entry_add", args=[draft.pk]), {"organisation": outside.pk})
-    assert draft.entries.count() == 3  # two primaries of ВАО and ВАО itself
+    assert draft.entries.count() == 2  # the two primaries of ВАО
+
+
+def test_an_organisation_of_another_level_is_refused_with_the_reason(cast, tree):
+    primary_contest = services.contest_create(
+        title="Первички", scope=tree.vao, level="primary", period_start=START, period_end=END
+    )
+    with pytest.raises(ValidationError, match="не может участвовать"):
+        services.entry_add(contest=primary_contest, organisation=tree.vao)
+    territorial_contest = services.contest_create(
+        title="Территории", scope=tree.union, level="territorial", period_start=START, period_end=END
+    )
+    for organisation in (tree.union, tree.vao_p1):
+        with pytest.raises(ValidationError, match="не может участвовать"):
+            services.entry_add(contest=territorial_contest, organisation=organisation)
+    assert not territorial_contest.entries.filter(organisation__in=[tree.union, tree.vao_p1]).exists()
 
 
 def test_the_entry_add_service_refuses_an_organisation_outside_the_scope(cast, tree):
@@ -464,3 +483,191 @@ def test_the_juror_picker_offers_only_jurors_within_the_contests_scope(client, c
     assert not contest.jurors.filter(user=juror_zao).exists()
     client.post(reverse("contests:juror_add", args=[contest.pk]), {"user": juror_school.pk})
     assert contest.jurors.filter(user=juror_school).exists()
+def test_closing_judging_with_unscored_entries_shows_them_and_waits_for_confirmation(client, cast, fixed):
+    login(client, cast, "info_officer")
+    url = reverse("contests:transition", args=[fixed.contest.pk, "close"])
+    page = client.get(url).content.decode()
+    assert 'id="coverage-gaps"' in page
+    assert all(title in page for title in ("ВАО", "ЗАО", "САО"))
+    response = client.post(url)
+    assert response.status_code == 200 and 'id="coverage-gaps"' in response.content.decode()
+    fixed.contest.refresh_from_db()
+    assert fixed.contest.status == ContestStatus.JUDGING
+    client.post(url, {"confirm": "yes"})
+    fixed.contest.refresh_from_db()
+    assert fixed.contest.status == ContestStatus.CLOSED
+
+
+@pytest.mark.parametrize("role", ["territorial_admin", "presidium", "juror", "outsider"])
+def test_only_the_organiser_sees_the_confirmation_page(client, cast, fixed, role):
+    login(client, cast, role)
+    assert client.get(reverse("contests:transition", args=[fixed.contest.pk, "close"])).status_code == 404
+
+
+def test_the_organiser_sees_the_coverage_table(client, cast, scored):
+    login(client, cast, "info_officer")
+    page = client.get(reverse("contests:detail", args=[scored.contest.pk])).content.decode()
+    assert 'id="coverage"' in page
+
+
+def test_published_results_mark_an_entry_under_the_minimum(client, cast, scored):
+    scored.contest.min_jurors = 3
+    scored.contest.save()
+    services.contest_close(contest=scored.contest, confirm_gaps=True)
+    services.contest_publish(contest=scored.contest)
+    login(client, cast, "info_officer")
+    page = client.get(reverse("contests:ranking", args=[scored.contest.pk])).content.decode()
+    assert f'data-entry="{scored.entries["ВАО"].pk}" class="short"' in page
+    assert f'data-entry="{scored.entries["САО"].pk}" class="short"' not in page
+    assert 'id="short-note"' in page
+
+
+DOCUMENTS = ["contests:resolution_docx", "contests:certificates"]
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("view", DOCUMENTS)
+def test_the_presidium_and_officers_download_the_documents_of_published_results(client, cast, published, role, view):
+    login(client, cast, role)
+    response = client.get(reverse(view, args=[published.contest.pk]))
+    assert response.status_code == (200 if role in ("info_officer", "presidium") else 404)
+
+
+@pytest.mark.parametrize("view", DOCUMENTS)
+def test_no_documents_before_the_results_are_published(client, cast, scored, view):
+    login(client, cast, "presidium")
+    response = client.get(reverse(view, args=[scored.contest.pk]), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("contests:ranking", args=[scored.contest.pk])
+    assert "после публикации итогов" in response.content.decode()
+    page = client.get(reverse("contests:ranking", args=[scored.contest.pk])).content.decode()
+    assert reverse(view, args=[scored.contest.pk]) not in page
+
+
+def test_removing_a_participant_or_a_juror_asks_first(client, cast, tree):
+    draft = services.contest_create(template="best_community", scope=tree.union, period_start=START, period_end=END)
+    juror = services.juror_assign(contest=draft, user=cast.juror)
+    entry = draft.entries.get(organisation=tree.vao)
+    login(client, cast, "info_officer")
+    for url in (
+        reverse("contests:entry_remove", args=[draft.pk, entry.pk]),
+        reverse("contests:juror_remove", args=[draft.pk, juror.pk]),
+    ):
+        page = client.get(url).content.decode()
+        assert 'id="confirm"' in page
+    assert draft.entries.filter(pk=entry.pk).exists() and draft.jurors.filter(pk=juror.pk).exists()
+    client.post(reverse("contests:entry_remove", args=[draft.pk, entry.pk]))
+    client.post(reverse("contests:juror_remove", args=[draft.pk, juror.pk]))
+    assert not draft.entries.filter(pk=entry.pk).exists() and not draft.jurors.filter(pk=juror.pk).exists()
+
+
+def test_a_draft_ranking_shows_an_empty_state_instead_of_a_chart(client, cast, tree):
+    draft = services.contest_create(template="best_community", scope=tree.union, period_start=START, period_end=END)
+    login(client, cast, "info_officer")
+    page = client.get(reverse("contests:ranking", args=[draft.pk])).content.decode()
+    assert 'id="no-points"' in page and "plotly-graph-div" not in page
+
+
+# Territorial admins run «Лучшая новость месяца» for their own subtree (the 002 document, point 4.4).
+
+
+def test_a_territorial_admin_creates_the_news_contest_of_their_territory(client, cast, tree):
+    login(client, cast, "territorial_admin")
+    form = client.get(reverse("contests:create")).context["form"]
+    assert [value for value, _label in form.fields["template"].choices] == ["news_of_month"]
+    assert list(form.fields["scope"].queryset) == [tree.vao]
+    response = client.post(
+        reverse("contests:create"),
+        {
+            "template": "news_of_month",
+            "scope": tree.vao.pk,
+            "level": "",
+            "period_start": "2018-03-01",
+            "period_end": "2018-03-31",
+        },
+    )
+    contest = Contest.objects.get()
+    assert response.status_code == 302 and (contest.scope, contest.level) == (tree.vao, "news")
+    assert client.get(reverse("contests:detail", args=[contest.pk])).status_code == 200
+    assert client.get(reverse("contests:ranking", args=[contest.pk])).status_code == 200
+
+
+def test_a_territorial_admin_cannot_run_other_contests_or_other_territories(client, cast, tree):
+    login(client, cast, "territorial_admin")
+    for data in (
+        {"template": "best_community", "scope": tree.vao.pk},
+        {"template": "news_of_month", "scope": tree.zao.pk},
+        {"template": "news_of_month", "scope": tree.union.pk},
+    ):
+        client.post(
+            reverse("contests:create"), {**data, "level": "", "period_start": "2018-03-01", "period_end": "2018-03-31"}
+        )
+    assert not Contest.objects.exists()
+    union_news = services.contest_create(template="news_of_month", scope=tree.union, period_start=START, period_end=END)
+    vao_community = services.contest_create(
+        template="best_community", scope=tree.vao, period_start=START, period_end=END
+    )
+    for contest in (union_news, vao_community):
+        assert client.get(reverse("contests:detail", args=[contest.pk])).status_code == 404
+
+
+@pytest.mark.parametrize("role", ["primary_admin", "presidium", "juror", "outsider"])
+def test_other_roles_do_not_create_contests(client, cast, role):
+    login(client, cast, role)
+    assert client.get(reverse("contests:create")).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("number", "participants", "subscribers", "publications"),
+    [
+        (1, "1 участник принял участие", "1 нового подписчика", "вышла 1 публикация"),
+        (2, "2 участника приняли участие", "2 новых подписчика", "вышли 2 публикации"),
+        (5, "5 участников приняли участие", "5 новых подписчиков", "вышло 5 публикаций"),
+        (11, "11 участников приняли участие", "11 новых подписчиков", "вышло 11 публикаций"),
+        (21, "21 участник принял участие", "21 нового подписчика", "вышла 21 публикация"),
+        (1604, "1 604 участника приняли участие", "1 604 новых подписчика", "вышли 1 604 публикации"),
+    ],
+)
+def test_the_resolution_docx_agrees_every_number_with_its_words(
+    scored, number, participants, subscribers, publications
+):
+    from contests import results
+
+    ranking = selectors.contest_ranking(scored.contest)
+    figures = selectors.ResolutionFigures(participants=number, subscribers_gained=number, publications=number)
+    preamble = results.default_preamble(ranking, figures)
+    content = results.resolution_docx(ranking, preamble=preamble, decisions=results.default_decisions(ranking))
+    text = " ".join(paragraph.text for paragraph in Document(io.BytesIO(content)).paragraphs).replace("\u00a0", " ")
+    assert participants in text and subscribers in text and publications in text
+    assert "приняли участие 1" not in text and "участие в конкурсе приняли" not in text
+
+
+def test_the_news_contest_preamble_speaks_of_news_not_subscribers(scored):
+    from contests import results
+
+    scored.contest.level = "news"
+    ranking = selectors.contest_ranking(scored.contest)
+    text = results.default_preamble(ranking, selectors.ResolutionFigures(21, 0, 0))
+    assert "рассмотрена 21 новость от 3 первичных профсоюзных организаций" in text
+    assert "подписчик" not in text
+
+
+def test_a_table_wider_than_six_columns_goes_to_a_landscape_appendix(published):
+    from contests import results
+
+    for number in range(3, 5):
+        Criterion.objects.create(
+            contest=published.contest, name=f"Критерий {number}", source=Metric.JURY, position=number
+        )
+    ranking = selectors.contest_ranking(published.contest)
+    assert len(results.ranking_header(ranking)) == 7
+    content = results.resolution_docx(ranking, preamble="П.", decisions="1. Р.", header_lines=["МГО Профсоюза"])
+    document = Document(io.BytesIO(content))
+    texts = [paragraph.text for paragraph in document.paragraphs]
+    appendix_note = next(text for text in texts if text.startswith("Приложение № 1"))
+    assert texts.index("Итоги конкурса приведены в приложении № 1 к настоящему постановлению.") < texts.index(
+        appendix_note
+    )
+    assert len(document.sections) == 2 and len(document.tables) == 1
+    landscape = document.sections[1]
+    assert (round(landscape.page_width.mm), round(landscape.page_height.mm)) == (297, 210)
+    assert [cell.text for cell in document.tables[0].rows[0].cells][-1] == "Итого"
