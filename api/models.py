@@ -32,3 +32,29 @@ class ApiToken(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+class Widget(models.Model):
+    """An organisation's public card of its numbers, for its own website: off until an editor turns it on."""
+
+    organisation = models.OneToOneField(
+        "orgs.Organisation", verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="widget"
+    )
+    is_enabled = models.BooleanField(_("published"), default=False)
+    # Origins (https://site.example) whose pages may read the JSON from the browser (CORS), one per line.
+    allowed_origins = models.TextField(_("sites allowed to embed it"), blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("public widget")
+        verbose_name_plural = _("public widgets")
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id}: {'on' if self.is_enabled else 'off'}"
+
+    @property
+    def origins(self) -> list[str]:
+        return [line.strip() for line in self.allowed_origins.splitlines() if line.strip()]

@@ -1,17 +1,21 @@
-"""Writes of the API app: create, revoke and touch personal tokens."""
+"""Writes of the API app: create, revoke and touch personal tokens; an organisation's public widget."""
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
 import secrets
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from .models import ApiToken
+from orgs.models import Organisation
+
+from .models import ApiToken, Widget
 
 # last_used_at is written at most this often per token, not on every request.
 TOUCH_EVERY = dt.timedelta(minutes=1)
@@ -54,3 +58,32 @@ def token_touch(*, token: ApiToken) -> None:
     if token.last_used_at is None or now - token.last_used_at >= TOUCH_EVERY:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
         token.last_used_at = now
+
+
+def clean_origins(text: str) -> str:
+    """One origin per line (scheme://host[:port]); a line that is not one is named in the error."""
+    origins = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        line = line.strip().rstrip("/")
+        if not line:
+            continue
+        parts = urlsplit(line)
+        if parts.scheme not in ("http", "https") or not parts.hostname or parts.path or parts.query:
+            raise ValidationError(
+                _("Line %(number)s «%(line)s» is not a site address like https://union.example.org.")
+                % {"number": number, "line": line}
+            )
+        origins.append(f"{parts.scheme}://{parts.netloc}".lower())
+    return "\n".join(dict.fromkeys(origins))
+
+
+@transaction.atomic
+def widget_save(*, organisation: Organisation, is_enabled: bool, allowed_origins: str, by) -> Widget:
+    origins = clean_origins(allowed_origins)
+    widget, _created = Widget.objects.select_for_update().get_or_create(organisation=organisation)
+    widget.is_enabled = is_enabled
+    widget.allowed_origins = origins
+    widget.updated_by = by
+    widget.full_clean()
+    widget.save()
+    return widget

@@ -2,7 +2,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from . import token_views, views
+from . import token_views, views, widget_views
 
 app_name = "api"
 
@@ -18,6 +18,10 @@ urlpatterns = [
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     path("tokens/", token_views.token_list, name="tokens"),
     path("tokens/<int:pk>/revoke/", token_views.token_revoke, name="token_revoke"),
+    # The public widget (opt-in per organisation) and its settings.
+    path("widget/<int:pk>.json", widget_views.widget_json, name="widget_json"),
+    path("widget/<int:pk>/", widget_views.widget_card, name="widget_card"),
+    path("widget/<int:pk>/settings/", widget_views.widget_settings, name="widget_settings"),
     path("v1/growth/", views.GrowthView.as_view(), name="growth"),
     path("v1/news-completeness/", views.NewsCompletenessView.as_view(), name="news_completeness"),
     path("v1/contests/<int:pk>/results/", views.ContestResultsView.as_view(), name="contest_results"),
