@@ -12,7 +12,9 @@ from socialstats.models import Snapshot, SocialPage
 
 
 class OrganisationSerializer(serializers.ModelSerializer):
-    parent_id = serializers.IntegerField(allow_null=True, read_only=True, help_text="The parent's id; null at a root.")
+    parent_id = serializers.IntegerField(
+        allow_null=True, read_only=True, help_text="The parent's id; null at the top of your scope."
+    )
     display_name = serializers.CharField(read_only=True)
 
     class Meta:

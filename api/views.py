@@ -62,7 +62,10 @@ class OrganisationViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         steplen = Organisation.steplen
-        parent = Organisation.objects.filter(path=Substr(OuterRef("path"), 1, Length(OuterRef("path")) - steplen))
+        # The parent within the scope: the top organisations of a user's scope have none (null), as in the tree page.
+        parent = access.viewable_organisations(self.request.user).filter(
+            path=Substr(OuterRef("path"), 1, Length(OuterRef("path")) - steplen)
+        )
         return (
             access.viewable_organisations(self.request.user)
             .annotate(parent_id=Subquery(parent.values("pk")[:1]))

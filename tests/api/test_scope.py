@@ -55,6 +55,12 @@ def test_organisations_carry_their_parent_so_the_tree_can_be_rebuilt(api_as, tre
     assert rows[tree.vao.pk]["depth"] == 2
 
 
+def test_the_top_of_a_narrower_scope_has_no_parent_so_nothing_above_it_shows(api_as, tree):
+    rows = {row["id"]: row for row in api_as("territorial_admin").get("/api/v1/organisations/").json()["results"]}
+    assert rows[tree.vao.pk]["parent_id"] is None
+    assert rows[tree.vao_p2.pk]["parent_id"] == tree.vao.pk
+
+
 def test_organisations_filter_by_subtree(api_as, tree):
     body = api_as("info_officer").get("/api/v1/organisations/", {"within": tree.zao.pk}).json()
     assert {row["name"] for row in body["results"]} == _names(tree, "zao", "zao_p1")
