@@ -36,11 +36,15 @@ INSTALLED_APPS = [
     "treebeard",
     "axes",
     "auditlog",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI's files as static files (no CDN)
     "unionportal",
     "orgs",
     "socialstats",
     "news",
     "contests",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -243,6 +247,34 @@ NEWS_PHOTO_MAX_BYTES = env.int("NEWS_PHOTO_MAX_BYTES", default=10 * 1024 * 1024)
 # Contests (contests/results.py): a TTF with Cyrillic for the PDF certificates. Empty: the system's
 # DejaVu Sans, or matplotlib's copy when installed; nothing is downloaded (docs/configuration.md).
 CONTESTS_CERTIFICATE_FONT = env.str("CONTESTS_CERTIFICATE_FONT", default="")
+
+# --- The read-only JSON API (api/, docs/api.md) -----------------------------------------------------
+# Personal tokens (`Authorization: Token <key>`) or the portal's session; every endpoint is read-only and sees
+# exactly its user's scope. Each token (or signed-in user) gets API_THROTTLE_RATE requests, counted in Django's
+# cache (per process without a CACHES setting).
+API_THROTTLE_RATE = env.str("API_THROTTLE_RATE", default="600/hour")
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.TokenRateThrottle"],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "UnionPortal API",
+    "DESCRIPTION": "Read-only data of the union's information work, in the token owner's scope (docs/api.md).",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
 
 # --- Background work -------------------------------------------------------------------------------
 # Celery: without CELERY_BROKER_URL, tasks run synchronously in the calling process.

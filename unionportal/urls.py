@@ -44,5 +44,6 @@ urlpatterns = [
     path("stats/", include("socialstats.urls")),
     path("news/", include("news.urls")),
     path("contests/", include("contests.urls")),
+    path("api/", include("api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -12,7 +12,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-APPS = ["orgs", "socialstats", "news", "contests"]
+APPS = ["orgs", "socialstats", "news", "contests", "api"]
 
 
 class Command(BaseCommand):
