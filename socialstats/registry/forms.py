@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from orgs.forms import ImportUploadForm
 from unionportal.lib.parsing import parse_count
+from unionportal.lib.widgets import date_field
 
 from ..models import PageOwner, PrintPublication, WebsiteCheck
 
@@ -47,16 +48,14 @@ class PageEditForm(forms.Form):
 
 
 class SnapshotForm(forms.Form):
-    date = forms.DateField(label=_("Date"), input_formats=["%d.%m.%Y", "%Y-%m-%d"], help_text=_("31.12.2017"))
+    date = date_field(label=_("Date"))
     subscribers = CountField(label=_("Subscribers"), required=True)
     posts_30d = CountField(label=_("Posts in the last 30 days"))
     likes = CountField(label=_("Likes (last 10 posts)"))
     comments = CountField(label=_("Comments (last 10 posts)"))
     reposts = CountField(label=_("Reposts (last 10 posts)"))
     views = CountField(label=_("Views (last 10 posts)"))
-    last_post_date = forms.DateField(
-        label=_("Date of the last post"), required=False, input_formats=["%d.%m.%Y", "%Y-%m-%d"]
-    )
+    last_post_date = date_field(label=_("Date of the last post"), required=False)
 
 
 class PagesImportUploadForm(ImportUploadForm):
@@ -92,8 +91,8 @@ class WebsiteForm(forms.Form):
 
 
 class WebsiteStatForm(forms.Form):
-    period_start = forms.DateField(label=_("From"), input_formats=["%d.%m.%Y", "%Y-%m-%d"])
-    period_end = forms.DateField(label=_("To"), input_formats=["%d.%m.%Y", "%Y-%m-%d"])
+    period_start = date_field(label=_("From"))
+    period_end = date_field(label=_("To"))
     materials = CountField(label=_("Published materials"))
     visitors = CountField(label=_("Visitors"))
     views = CountField(label=_("Views"))
