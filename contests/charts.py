@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
+from unionportal.lib import charts
+
 
 def totals_by_criterion(
     participants: list[str], series: list[tuple[str, list[float]]], *, title: str = ""
@@ -23,4 +25,4 @@ def totals_by_criterion(
 
 
 def to_html(figure: go.Figure) -> str:
-    return figure.to_html(full_html=False, include_plotlyjs=False, config={"displaylogo": False})
+    return charts.render(figure)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
+from unionportal.lib import charts
+
 
 def reporting_rate_trend(
     labels: list[str], rates: list[float | None], on_time: list[float | None], names: tuple[str, str]
@@ -18,4 +20,4 @@ def reporting_rate_trend(
         legend={"orientation": "h"},
         separators=", ",
     )
-    return figure.to_html(full_html=False, include_plotlyjs=False, config={"displayModeBar": False})
+    return charts.render(figure, config={"displayModeBar": False})

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 import plotly.graph_objects as go
 
+from unionportal.lib import charts
 from unionportal.lib.formatting import fmt_int
 
 _LAYOUT = {
@@ -66,4 +67,4 @@ def engagement_scatter(points: Sequence[tuple[str, int, float]], *, title: str) 
 
 
 def render(figure: go.Figure) -> str:
-    return figure.to_html(full_html=False, include_plotlyjs=False, config={"displaylogo": False})
+    return charts.render(figure)
