@@ -86,7 +86,17 @@ class SocialPage(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_network_display()}: {self.title or self.handle}"
+        return f"{self.get_network_display()}: {self.display_name}"
+
+    @property
+    def display_name(self) -> str:
+        """What every page, table, chart and export calls this page: its title, else its screen name,
+        else (an imported page whose link is not known yet) the network and the organisation."""
+        if self.title:
+            return self.title
+        if self.handle:
+            return self.handle
+        return f"{self.get_network_display()} · {self.organisation.display_name}"
 
 
 class SnapshotSource(models.TextChoices):

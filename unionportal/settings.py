@@ -54,6 +54,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
+    # Russian 403/404 pages in the portal's layout also under DEBUG (unionportal/errors.py).
+    "unionportal.errors.PortalErrorPagesMiddleware",
     # Login throttling; must come last (django-axes).
     "axes.middleware.AxesMiddleware",
 ]

@@ -98,7 +98,7 @@ def _leaders(top: list[tuple[float, int]], pages: dict[int, SocialPage]) -> list
         page = pages[page_id]
         leaders.append(
             Leader(
-                page.title or page.handle,
+                page.display_name,
                 page.organisation.display_name,
                 page.get_network_display(),
                 -negative_score,

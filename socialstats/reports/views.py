@@ -283,7 +283,7 @@ def engagement(request: HttpRequest) -> HttpResponse:
     rows, averages = selectors.engagement_report(scope_paths=scope_paths, on=timezone.localdate())
     rows.sort(key=lambda row: -(row.fact.engagement or -1))
     scatter = [
-        (row.page.title or row.page.handle, row.fact.at_b, row.fact.engagement)
+        (row.page.display_name, row.fact.at_b, row.fact.engagement)
         for row in rows
         if row.fact.engagement is not None and row.fact.at_b
     ]
@@ -292,7 +292,7 @@ def engagement(request: HttpRequest) -> HttpResponse:
     )
     page_rows = [
         {
-            "title": row.page.title or row.page.handle,
+            "title": row.page.display_name,
             "network": row.page.get_network_display(),
             "organisation": row.page.organisation.display_name,
             "subscribers": fmt_int(row.fact.at_b),
@@ -381,7 +381,7 @@ def growth_charts(request: HttpRequest) -> HttpResponse:
             scope_paths=scope_paths, dates=_series_dates(today), page_ids=[page.pk] if page else None
         )
         title = (
-            _("Subscribers of %(name)s") % {"name": page.title or page.handle}
+            _("Subscribers of %(name)s") % {"name": page.display_name}
             if page
             else _("Subscribers of %(name)s") % {"name": scope.display_name if scope else _("all organisations")}
         )
