@@ -22,6 +22,11 @@ class Network(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+# Networks the union no longer runs (Facebook and Instagram are blocked in Russia since 2022): their last
+# figures are history. Current totals leave them out unless a person asks for them.
+HISTORY_NETWORKS = (Network.FACEBOOK, Network.INSTAGRAM)
+CURRENT_NETWORKS = tuple(network for network in Network.values if network not in HISTORY_NETWORKS)
+
 # Networks with an API the nightly job collects; the others keep imported and manual history only.
 COLLECTED_NETWORKS = (Network.VK, Network.TELEGRAM, Network.OK)
 

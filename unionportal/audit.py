@@ -117,7 +117,11 @@ def history_rows(model: type[models.Model], entries: list[LogEntry]) -> list[His
         )
         for name, values in (entry.changes_dict or {}).items():
             model_field = fields.get(name)
-            if model_field is None or getattr(model_field, "auto_now", False):
+            if (
+                model_field is None
+                or getattr(model_field, "auto_now", False)
+                or getattr(model_field, "auto_now_add", False)
+            ):
                 continue  # bookkeeping (reverse relations, timestamps Django sets): nothing a person changed
             before, after = [*values, None, None][:2]
             label = str(model_field.verbose_name)

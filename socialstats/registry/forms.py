@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from orgs.forms import ImportUploadForm
@@ -46,6 +47,11 @@ class PageEditForm(forms.Form):
     owner = forms.ChoiceField(label=_("Run by"), choices=PageOwner.choices)
     title = forms.CharField(label=_("Title"), max_length=300, required=False)
 
+    def __init__(self, *args, link_required: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A page imported without its link can still get a title or owner before someone finds the link.
+        self.fields["url"].required = link_required
+
 
 class SnapshotForm(forms.Form):
     date = date_field(label=_("Date"))
@@ -56,6 +62,19 @@ class SnapshotForm(forms.Form):
     reposts = CountField(label=_("Reposts (last 10 posts)"))
     views = CountField(label=_("Views (last 10 posts)"))
     last_post_date = date_field(label=_("Date of the last post"), required=False)
+    clear_blank = forms.BooleanField(
+        label=_("Clear the values I left empty"),
+        required=False,
+        help_text=_(
+            "When this day already has a snapshot, the fields left empty keep its values unless this is ticked."
+        ),
+    )
+
+    def clean_date(self):
+        day = self.cleaned_data["date"]
+        if day > timezone.localdate():
+            raise forms.ValidationError(_("The date is in the future: enter what was already measured."))
+        return day
 
 
 class PagesImportUploadForm(ImportUploadForm):

@@ -57,3 +57,6 @@ class SnapshotTable(tables.Table):
         order_by = ("-date",)
         per_page = 50
         empty_text = _("No snapshots yet.")
+
+    def render_recorded_by(self, value) -> str:
+        return value.get_full_name() or value.username

@@ -23,7 +23,7 @@ from orgs.models import Organisation
 from unionportal.lib.formatting import fmt_date, fmt_int, fmt_pct, fmt_signed
 from unionportal.lib.parsing import parse_date
 
-from ..models import SocialPage
+from ..models import CURRENT_NETWORKS, HISTORY_NETWORKS, Network, SocialPage
 from . import charts, selectors
 from . import dashboard as overview
 from .exports import export_rows, to_csv, to_xlsx
@@ -166,7 +166,18 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     """The overview: union-wide for information staff and the presidium, the user's own scope for others."""
     scope_paths, scope = _scope(request, _int(request.GET.get("scope")))
     on = _date(request.GET.get("on")) or timezone.localdate()
-    summary = _cached_dashboard(scope_paths, on)
+    include_history = request.GET.get("history") == "1"
+    summary = _cached_dashboard(scope_paths, on, include_history)
+    series = _cached(
+        "dashboard-series",
+        scope_paths,
+        (on.isoformat(), include_history),
+        lambda: overview.subscribers_series(
+            scope_paths=scope_paths,
+            dates=_series_dates(on, months=6),  # one query per date: half a year here, a year on «Charts»
+            networks=() if include_history else CURRENT_NETWORKS,
+        ),
+    )
     trend_chart = (
         charts.render(
             charts.subscribers_over_time(
@@ -216,6 +227,15 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "scope": scope,
             "trend_chart": trend_chart,
             "trend_rows": trend_rows,
+            "on": on,
+            "include_history": include_history,
+            "history_networks": ", ".join(str(Network(network).label) for network in HISTORY_NETWORKS),
+            "series_chart": charts.render(
+                charts.subscribers_over_time(series, title=_("Subscribers over the last 6 months"))
+            )
+            if any(value for _day, value in series)
+            else "",
+            "series_rows": [(fmt_date(day), fmt_int(value)) for day, value in series],
         },
     )
 
@@ -236,18 +256,30 @@ def _cached(kind: str, scope_paths: Sequence[str] | None, parameters: tuple, com
     return cache.get_or_set(key, compute, settings.REPORT_CACHE_SECONDS)
 
 
-def _cached_dashboard(scope_paths: list[str] | None, on: dt.date) -> overview.Dashboard:
+def _cached_dashboard(scope_paths: list[str] | None, on: dt.date, include_history: bool) -> overview.Dashboard:
     target, silent_days = settings.SUBSCRIBER_TARGET_PER_TERRITORIAL_PAGE, settings.SILENT_PAGE_DAYS
     return _cached(
         "dashboard",
         scope_paths,
-        (on.isoformat(), target, silent_days),
-        lambda: overview.dashboard(scope_paths=scope_paths, today=on, target=target, silent_days=silent_days),
+        (on.isoformat(), target, silent_days, include_history),
+        lambda: overview.dashboard(
+            scope_paths=scope_paths,
+            today=on,
+            target=target,
+            silent_days=silent_days,
+            include_history=include_history,
+        ),
     )
 
 
 def _leader(leader: overview.Leader, text: str) -> dict:
-    return {"label": leader.label, "organisation": leader.organisation, "network": leader.network, "text": text}
+    return {
+        "label": leader.label,
+        "organisation": leader.organisation,
+        "network": leader.network,
+        "text": text,
+        "page_id": leader.page_id,
+    }
 
 
 def _date(value: str | None) -> dt.date | None:

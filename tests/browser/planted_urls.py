@@ -18,7 +18,7 @@ def _html(body: str, head: str = "") -> HttpResponse:
 def index(request):
     links = "".join(
         f'<li><a href="/planted/{name}/">{name}</a></li>'
-        for name in ("crash", "console", "chart", "date", "wide", "english", "form/edit")
+        for name in ("crash", "console", "chart", "date", "wide", "table", "english", "form/edit")
     )
     return _html(f"<h1>Проверка</h1><ul>{links}<li><a href='/planted/missing/'>нет такой</a></li></ul>")
 
@@ -43,6 +43,11 @@ def wide(request):
     return _html('<div style="width:800px">Широкая строка</div>')
 
 
+def table(request):
+    cells = "".join(f"<td>{n}</td>" for n in range(40))
+    return _html(f'<div style="overflow-x:auto"><table><tr><td>Организация</td>{cells}</tr></table></div>')
+
+
 def english(request):
     return _html("<p>28 active pages in your organisations.</p>")
 
@@ -60,6 +65,7 @@ urlpatterns = [
     path("planted/chart/", chart),
     path("planted/date/", date),
     path("planted/wide/", wide),
+    path("planted/table/", table),
     path("planted/english/", english),
     path("planted/form/edit/", form),
     *portal_urlpatterns,

@@ -14,13 +14,17 @@ Faults, by kind (`Finding.kind`):
 
 Pages are deduplicated by URL pattern (numbers replaced by {id}, query keys without values), so the run stays
 bounded; links are checked for up to LINK_SAMPLES distinct URLs per pattern, so a single out-of-scope id
-among many still shows. Every visited page is saved as a screenshot at both widths.
+among many still shows. Each role's pages are checked at the desktop width; each page's phone layout once,
+by the first role that reaches it. Every visit is saved as a screenshot (JPEG) under screens_dir/<user>/.
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
 import re
+import sys
+import time
 from collections import Counter, deque
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,7 +34,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
-LINK_SAMPLES = 4
+LINK_SAMPLES = 3
 MAX_DEPTH = 2  # the menu (1) and the pages it links to (2)
 MAX_PAGES = 80  # a safety net per user; the demo needs far fewer
 
@@ -156,6 +160,8 @@ ALLOWED_WORDS = frozenset(
         "www",
     ]
 )
+# A word standing alone in a table cell that is a raw internal value (an action code, Python's None).
+SUSPECT_WORDS = frozenset({"create", "update", "delete", "none", "undefined", "nan", "true", "false"})
 LATIN_PHRASE = re.compile(r"[A-Za-z][A-Za-z']+(?:[\s:,.\-]+[A-Za-z][A-Za-z']+)*")
 RAW_INTERNAL = re.compile(r"\b[a-z_]+\.[A-Z][A-Za-z]+\.(None|\w+)\b|\b(None|True|False)\b")
 
@@ -208,6 +214,12 @@ class AuditResult:
         self.screenshots += other.screenshots
 
 
+def _trace(line: str) -> None:
+    """Progress for a person watching (AUDIT_VERBOSE=1); pytest captures ordinary output."""
+    if os.environ.get("AUDIT_VERBOSE"):
+        print(line, file=sys.__stderr__, flush=True)
+
+
 def url_pattern(url: str) -> str:
     parts = urlsplit(url)
     path = re.sub(r"/\d+(?=/|$|\.)", "/{id}", parts.path)
@@ -246,6 +258,20 @@ _DATES_JS = """
   .map(i => (i.name || i.id) + "=" + i.getAttribute("value"))
 """
 _WIDTH_JS = "() => [document.documentElement.scrollWidth, window.innerWidth]"
+# Tables that scroll inside their own box: each row's first cell must stay in view (position: sticky).
+_SCROLLED_TABLES_JS = """
+() => Array.from(document.querySelectorAll("table")).filter(table => {
+  let box = table.parentElement;
+  while (box && box !== document.body) {
+    const style = getComputedStyle(box);
+    if (["auto", "scroll"].includes(style.overflowX) && box.scrollWidth > box.clientWidth + 1) break;
+    box = box.parentElement;
+  }
+  if (!box || box === document.body || table.offsetParent === null) return false;
+  return Array.from(table.rows).some(row => row.cells.length > 1 &&
+    getComputedStyle(row.cells[0]).position !== "sticky");
+}).map(table => table.id || table.className || "table")
+"""
 _LINKS_JS = """
 () => Array.from(document.querySelectorAll("a[href]"))
   .filter(a => a.offsetParent !== null || a.closest("nav"))
@@ -259,12 +285,15 @@ def english_phrases(texts: list[str]) -> list[str]:
         for match in RAW_INTERNAL.finditer(text):
             found.append(match.group(0))
         for match in LATIN_PHRASE.finditer(text):
-            words = [word.lower() for word in re.findall(r"[A-Za-z']+", match.group(0))]
-            words = [word for word in words if word not in ALLOWED_WORDS]
-            if (len(words) >= 2 and any(word in ENGLISH_WORDS for word in words)) or (
-                len(words) == 1 and words[0] in {"create", "update", "delete", "none", "undefined", "nan"}
-            ):
-                found.append(match.group(0))
+            # A list such as «organisation, network, url» names a file's columns; a phrase has its words
+            # side by side («active pages in your organisations»).
+            for segment in re.split(r"[,;:]", match.group(0)):
+                words = [word.lower() for word in re.findall(r"[A-Za-z']+", segment)]
+                words = [word for word in words if word not in ALLOWED_WORDS]
+                phrase = len(words) >= 2 and any(word in ENGLISH_WORDS for word in words)
+                raw_value = len(words) == 1 and words[0] in SUSPECT_WORDS and len(re.findall(r"\w+", text)) == 1
+                if phrase or raw_value:
+                    found.append(segment.strip())
     return found
 
 
@@ -273,31 +302,39 @@ class ScreenAudit:
         self.browser = browser
         self.base_url = base_url.rstrip("/")
         self.screens_dir = screens_dir
+        # The phone layout of a page is checked once, by the first role that reaches it: layouts do not
+        # depend on the role, and this keeps the run within minutes. Links and texts are checked per role.
+        self.phone_done: set[str] = set()
 
     # -- one user ---------------------------------------------------------------------------------------
     def audit_user(self, username: str, password: str, *, start: str = "/") -> AuditResult:
         result = AuditResult()
         desktop = self._context(DESKTOP, username, password)
         phone = self._context(PHONE, username, password)
+        started = time.monotonic()
         try:
             self._crawl(desktop, phone, username, start, result)
         finally:
-            desktop.close()
-            phone.close()
+            desktop.context.close()
+            phone.context.close()
+        _trace(f"{username}: {time.monotonic() - started:.0f} s, {result.summary()}")
         return result
 
     def _context(self, viewport: dict, username: str, password: str):
         phone = viewport["width"] < 600
         context = self.browser.new_context(locale="ru-RU", viewport=viewport, is_mobile=phone, has_touch=phone)
-        context.set_default_timeout(15_000)
+        context.set_default_timeout(30_000)
         page = context.new_page()
         page.goto(f"{self.base_url}/accounts/login/")
         page.fill("#id_username", username)
         page.fill("#id_password", password)
         page.click("button[type=submit]")
         page.wait_for_load_state()
-        page.close()
-        return context
+        # One tab per width for the whole crawl; its console errors are collected per visit.
+        page.audit_errors = []
+        page.on("console", lambda message: page.audit_errors.append(message.text) if message.type == "error" else None)
+        page.on("pageerror", lambda error: page.audit_errors.append(str(error)))
+        return page
 
     def _crawl(self, desktop, phone, username: str, start: str, result: AuditResult) -> None:
         queue: deque[tuple[str, int]] = deque([(self.base_url + start, 0)])
@@ -306,14 +343,16 @@ class ScreenAudit:
         checked_links: dict[str, int] = {}
         while queue and result.pages < MAX_PAGES:
             url, depth = queue.popleft()
-            pattern = url_pattern(url)
+            pattern = url_pattern(url).split("?")[0]  # one visit per page; its sortings and filters are links
             if pattern in visited:
                 continue
             visited.add(pattern)
             links = self._visit(desktop, url, DESKTOP["width"], username, pattern, result)
             if links is None:
                 continue
-            self._visit(phone, url, PHONE["width"], username, pattern, result)
+            if pattern not in self.phone_done:
+                self.phone_done.add(pattern)
+                self._visit(phone, url, PHONE["width"], username, pattern, result)
             if EDIT_PATH.search(urlsplit(url).path):
                 self._submit_unchanged(desktop, url, result)
             for link in links:
@@ -330,12 +369,14 @@ class ScreenAudit:
                     checked_links[link] = self._check_link(desktop, link, url, result)
                 status = checked_links.get(link)
                 downloadable = DOWNLOAD_PATH.search(urlsplit(path).path)
-                if depth < MAX_DEPTH and status == 200 and not downloadable and link_pattern not in visited:
+                # Edit forms one step further: a detail page at the last depth links to its form.
+                reach = MAX_DEPTH + 1 if EDIT_PATH.search(urlsplit(path).path) else MAX_DEPTH
+                if depth < reach and status == 200 and not downloadable and link_pattern.split("?")[0] not in visited:
                     queue.append((link, depth + 1))
 
-    def _check_link(self, context, link: str, shown_on: str, result: AuditResult) -> int:
+    def _check_link(self, page, link: str, shown_on: str, result: AuditResult) -> int:
         result.links += 1
-        response = context.request.get(link, max_redirects=5, fail_on_status_code=False)
+        response = page.context.request.get(link, max_redirects=5, fail_on_status_code=False)
         status = response.status
         if status >= 500:
             result.findings.append(Finding("server_error", link, 0, f"{status}, linked from {shown_on}"))
@@ -347,13 +388,15 @@ class ScreenAudit:
             return -1  # a download: checked, never visited
         return status
 
-    def _visit(self, context, url: str, width: int, username: str, pattern: str, result: AuditResult):
-        page = context.new_page()
-        errors: list[str] = []
-        page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
-        page.on("pageerror", lambda error: errors.append(str(error)))
+    def _visit(self, page, url: str, width: int, username: str, pattern: str, result: AuditResult):
+        started = time.monotonic()
+        page.audit_errors = errors = []
         try:
-            response = page.goto(url, wait_until="load")
+            try:
+                response = page.goto(url, wait_until="load")
+            except PlaywrightTimeout:
+                result.findings.append(Finding("server_error", url, width, "no answer in 30 s"))
+                return None
             status = response.status if response else 0
             if status >= 500:
                 result.findings.append(Finding("server_error", url, width, str(status)))
@@ -375,41 +418,44 @@ class ScreenAudit:
                 inner_width = width
                 if scroll_width > inner_width + 1:
                     result.findings.append(Finding("too_wide", url, width, f"{scroll_width}px > {inner_width}px"))
+                for table in page.evaluate(_SCROLLED_TABLES_JS):
+                    result.findings.append(Finding("too_wide", url, width, f"{table} scrolls away its first column"))
             else:
                 for phrase in sorted(set(english_phrases(page.evaluate(_VISIBLE_TEXT_JS)))):
                     result.findings.append(Finding("english", url, width, phrase))
             for error in errors:
                 result.findings.append(Finding("js_error", url, width, error[:200]))
             if self.screens_dir is not None:
-                target = self.screens_dir / username / f"{_slug(pattern)}-{width}.png"
+                target = self.screens_dir / username / f"{_slug(pattern)}-{width}.jpg"
                 target.parent.mkdir(parents=True, exist_ok=True)
-                page.screenshot(path=str(target), full_page=True)
+                page.screenshot(path=str(target), full_page=True, type="jpeg", quality=70)
                 result.screenshots += 1
             return page.evaluate(_LINKS_JS) if width >= 600 else []
         finally:
-            page.close()
+            _trace(f"  {width} {url} {time.monotonic() - started:.1f} s")
 
-    def _submit_unchanged(self, context, url: str, result: AuditResult) -> None:
+    def _submit_unchanged(self, page, url: str, result: AuditResult) -> None:
         """Submit the page's main form as it stands; it must save (a redirect or no error shown)."""
-        page = context.new_page()
-        try:
-            page.goto(url, wait_until="load")
-            form = page.locator("main form[method=post], main form[method=POST]").filter(
-                has=page.locator("button[type=submit], input[type=submit], button:not([type])")
-            )
-            if form.count() == 0:
-                return
-            result.forms += 1
-            target = form.first
-            button = target.locator("button[type=submit], input[type=submit], button:not([type])").last
-            with page.expect_navigation(wait_until="load"):
-                button.click()
-            errors = page.locator(".errorlist, .errornote, .form-errors")
-            if errors.count() and errors.first.is_visible():
-                result.findings.append(
-                    Finding("form_not_saved", url, DESKTOP["width"], errors.first.inner_text()[:200])
-                )
-            elif page.url == url and not page.locator(".messages .success").count():
-                result.findings.append(Finding("form_not_saved", url, DESKTOP["width"], "no redirect, no message"))
-        finally:
-            page.close()
+        page.goto(url, wait_until="load")
+        form = page.locator("main form[method=post], main form[method=POST]").filter(
+            has=page.locator("button[type=submit], input[type=submit], button:not([type])")
+        )
+        if form.count() == 0:
+            return
+        result.forms += 1
+        target = form.first
+        refused = target.evaluate(
+            "form => Array.from(form.elements).filter(e => e.willValidate && !e.checkValidity()).map(e => e.name)"
+        )
+        if refused:
+            detail = "the browser refuses it unchanged: " + ", ".join(refused)
+            result.findings.append(Finding("form_not_saved", url, DESKTOP["width"], detail))
+            return
+        button = target.locator("button[type=submit], input[type=submit], button:not([type])").last
+        with page.expect_navigation(wait_until="load"):
+            button.click()
+        errors = page.locator(".errorlist, .errornote, .form-errors")
+        if errors.count() and errors.first.is_visible():
+            result.findings.append(Finding("form_not_saved", url, DESKTOP["width"], errors.first.inner_text()[:200]))
+        elif page.url == url and not page.locator(".messages .success").count():
+            result.findings.append(Finding("form_not_saved", url, DESKTOP["width"], "no redirect, no message"))
