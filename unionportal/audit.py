@@ -119,10 +119,14 @@ def history_rows(model: type[models.Model], entries: list[LogEntry]) -> list[His
             model_field = fields.get(name)
             if (
                 model_field is None
+                or model_field.primary_key
+                or model_field._verbose_name is None
                 or getattr(model_field, "auto_now", False)
                 or getattr(model_field, "auto_now_add", False)
             ):
-                continue  # bookkeeping (reverse relations, timestamps Django sets): nothing a person changed
+                # Bookkeeping — reverse relations, ids, timestamps Django sets, fields without a label
+                # (collection health): nothing a person changed or can read.
+                continue
             before, after = [*values, None, None][:2]
             label = str(model_field.verbose_name)
             row.changes.append(

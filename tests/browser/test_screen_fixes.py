@@ -37,8 +37,8 @@ def test_contest_edit_form_shows_its_dates_and_saves_unchanged(page, live_server
     page.goto(f"{live_server.url}/contests/{contest.pk}/edit/")
     assert page.input_value("#id_period_start") == "2026-01-01"
     assert page.input_value("#id_period_end") == "2026-03-31"
-    page.click("main form button[type=submit]")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.click("main form button[type=submit]")
     assert page.locator(".errorlist").count() == 0
     contest.refresh_from_db()
     assert (contest.period_start, contest.period_end) == (dt.date(2026, 1, 1), dt.date(2026, 3, 31))
@@ -51,6 +51,7 @@ def test_dashboard_and_growth_charts_draw_their_svg_without_console_errors(page,
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
     login(page, live_server, "info")
+    page.set_default_timeout(60_000)  # plotly.min.js is 4 MB, served by the test server
     for path in ("/stats/dashboard/", "/stats/growth/charts/"):
         page.goto(f"{live_server.url}{path}")
         page.wait_for_selector(".chart svg", state="attached")
@@ -67,12 +68,12 @@ def test_home_page_counts_active_pages_in_russian(page, live_server, cast, tree)
 
 
 def test_history_speaks_russian_with_field_labels_and_local_time(page, live_server, cast, tree):
-    social_page = _page_with_history(tree.vao, "vao-news", {timezone.localdate(): 10}, title="Старое имя")
+    social_page = _page_with_history(tree.vao, "vao_news", {timezone.localdate(): 10}, title="Старое имя")
     login(page, live_server, "tpo")  # territorial admins read the history of their own scope
     page.goto(f"{live_server.url}/stats/pages/{social_page.pk}/edit/")
     page.fill("#id_title", "Новое имя")
-    page.click("main form button[type=submit]")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.click("main form button[type=submit]")
     page.goto(f"{live_server.url}/stats/pages/{social_page.pk}/")
     page.click("text=История изменений")
     text = page.inner_text("main")
