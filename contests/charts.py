@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from unionportal.lib.charts import figure_html
+from unionportal.lib import charts
 
 
 def totals_by_criterion(
@@ -25,4 +25,4 @@ def totals_by_criterion(
 
 
 def to_html(figure: go.Figure) -> str:
-    return figure_html(figure, config={"displaylogo": False})
+    return charts.render(figure)

@@ -5,12 +5,9 @@ from django.utils.translation import gettext_lazy as _
 
 from orgs import access
 from orgs.models import Organisation, OrgKind, Role
+from unionportal.lib.widgets import DateInput
 
 from .models import Contest, ContestTemplate, Criterion, ParticipantLevel
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 class ContestCreateForm(forms.Form):

@@ -116,7 +116,7 @@ def entries_generate(*, contest: Contest) -> int:
                 contest=contest,
                 organisation=page.organisation,
                 page=page,
-                title=f"{page.organisation.display_name}: {page.title or page.handle}",
+                title=f"{page.organisation.display_name}: {page.display_name}",
             )
             for page in pages.order_by("organisation__name", "pk")
             if page.pk not in taken

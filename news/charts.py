@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from unionportal.lib.charts import figure_html
+from unionportal.lib import charts
 
 
 def reporting_rate_trend(
@@ -20,4 +20,4 @@ def reporting_rate_trend(
         legend={"orientation": "h"},
         separators=", ",
     )
-    return figure_html(figure, config={"displayModeBar": False})
+    return charts.render(figure, config={"displayModeBar": False})

@@ -6,6 +6,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from unionportal.lib.widgets import DateInput
+
 from .photos import photo_check, photo_header, photos_total_check
 
 
@@ -50,9 +52,7 @@ class NewsItemForm(forms.Form):
     organisation = forms.TypedChoiceField(label=_("Organisation"), coerce=int)
     title = forms.CharField(label=_("Title"), max_length=200)
     text = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 8}))
-    event_date = forms.DateField(
-        label=_("Date of the event"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    event_date = forms.DateField(label=_("Date of the event"), required=False, widget=DateInput)
     reporting_month = forms.TypedChoiceField(label=_("Reporting month"), coerce=str)
     links = forms.CharField(
         label=_("Links"), required=False, widget=forms.Textarea(attrs={"rows": 2}), help_text=_("One link per line.")

@@ -8,6 +8,7 @@ from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Substr
 
 from unionportal.lib.importing import header_key
+from unionportal.lib.search import text_contains
 
 from .access import scope_paths, viewable_organisations
 from .models import Organisation, OrganisationAlias, OrgKind, RoleAssignment
@@ -79,7 +80,7 @@ def organisation_search(user, query: str) -> QuerySet[Organisation]:
     query = query.strip()
     queryset = viewable_organisations(user)
     if query:
-        queryset = queryset.filter(Q(name__icontains=query) | Q(short_name__icontains=query))
+        queryset = queryset.filter(text_contains(["name", "short_name"], query))
     return queryset
 
 
@@ -165,9 +166,9 @@ def user_search(people: QuerySet, query: str, *, limit: int = 20) -> list:
     query = query.strip()
     if len(query) < 2:
         return []
-    condition = Q(username__icontains=query) | Q(email__icontains=query)
+    condition = text_contains(["username", "email"], query)
     for word in query.split():
-        condition |= Q(first_name__icontains=word) | Q(last_name__icontains=word)
+        condition |= text_contains(["first_name", "last_name"], word)
     return list(people.filter(condition, is_active=True).order_by("last_name", "username")[:limit])
 
 

@@ -65,6 +65,14 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     selectors.with_primaries_total([organisation])
     ancestors = selectors.ancestors_by_path([organisation])
     breadcrumbs = [ancestors[path] for path in organisation.ancestor_paths if path in ancestors]
+    # Ancestors outside the user's scope are named but not linked: their page would answer 404.
+    linkable = set(
+        access.viewable_organisations(request.user)
+        .filter(pk__in=[crumb.pk for crumb in breadcrumbs])
+        .values_list("pk", flat=True)
+    )
+    for crumb in breadcrumbs:
+        crumb.linkable = crumb.pk in linkable
     children = selectors.tree_children(request.user, organisation)
     roles = organisation.roles.select_related("user").order_by("role", "user__username")
     return render(

@@ -23,6 +23,11 @@ class Network(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+# Networks the union no longer runs (Facebook and Instagram are blocked in Russia since 2022): their last
+# figures are history. Current totals leave them out unless a person asks for them.
+HISTORY_NETWORKS = (Network.FACEBOOK, Network.INSTAGRAM)
+CURRENT_NETWORKS = tuple(network for network in Network.values if network not in HISTORY_NETWORKS)
+
 # Networks with an API the nightly job collects; the others keep imported and manual history only.
 COLLECTED_NETWORKS = (Network.VK, Network.TELEGRAM, Network.MAX, Network.OK)
 
@@ -90,7 +95,17 @@ class SocialPage(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_network_display()}: {self.title or self.handle}"
+        return f"{self.get_network_display()}: {self.display_name}"
+
+    @property
+    def display_name(self) -> str:
+        """What every page, table, chart and export calls this page: its title, else its screen name,
+        else (an imported page whose link is not known yet) the network and the organisation."""
+        if self.title:
+            return self.title
+        if self.handle:
+            return self.handle
+        return f"{self.get_network_display()} · {self.organisation.display_name}"
 
 
 class SnapshotSource(models.TextChoices):

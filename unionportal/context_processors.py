@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from orgs import access
+from orgs.models import Role
 
 
 def navigation(request) -> dict[str, object]:
@@ -10,5 +11,6 @@ def navigation(request) -> dict[str, object]:
         return {}
     return {
         "nav_is_info_staff": access.is_info_staff(user),
+        "nav_reads_history": access.has_role(user, Role.INFO_OFFICER, Role.TERRITORIAL_ADMIN),
         "nav_roles": access.user_roles(user),
     }

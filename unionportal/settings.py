@@ -59,6 +59,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
+    # Russian 403/404 pages in the portal's layout also under DEBUG (unionportal/errors.py).
+    "unionportal.errors.PortalErrorPagesMiddleware",
     # Login throttling; must come last (django-axes).
     "axes.middleware.AxesMiddleware",
 ]
@@ -222,7 +224,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 # Email: the console in development; SMTP settings from the environment in production.
 EMAIL_CONFIG = env.email("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
-DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="UnionPortal <noreply@localhost>")
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="ПрофПортал <noreply@localhost>")
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
 # --- Product settings --------------------------------------------------------------------------------

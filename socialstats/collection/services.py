@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from orgs.models import Organisation
 
@@ -57,6 +58,10 @@ def _pages(run: CollectionRun):
     return pages
 
 
+def _not_configured(missing: list[str]) -> str:
+    return _("Not configured: set %(settings)s.") % {"settings": ", ".join(missing)}
+
+
 def collection_start(
     *, network: str, for_date: dt.date | None = None, scope_id: int | None = None, trigger: str = "manual"
 ) -> CollectionRun:
@@ -68,7 +73,7 @@ def collection_start(
     if missing:
         run.status = RunStatus.SKIPPED
         run.finished_at = run.started_at
-        run.message = f"Not configured: set {', '.join(missing)}."
+        run.message = _not_configured(missing)
     run.save()
     return run
 
@@ -210,7 +215,7 @@ def collection_run(*, run_id: int, collector: Collector | None = None) -> Collec
         return run
     collector = collector or collector_for(run.network)
     if collector is None:
-        _finish(run, RunStatus.SKIPPED, f"Not configured: set {', '.join(missing_settings(run.network))}.")
+        _finish(run, RunStatus.SKIPPED, _not_configured(missing_settings(run.network)))
         return CollectionRun.objects.get(pk=run.pk)
     pages = _prepare(run)
     pending: list[PageResult] = []
@@ -229,7 +234,9 @@ def collection_run(*, run_id: int, collector: Collector | None = None) -> Collec
         _finish(run, RunStatus.FAILED, _with_summary(str(stop), collector))
     except Exception as error:
         logger.exception("collection of %s failed", run.network)
-        _finish(run, RunStatus.FAILED, f"Stopped by an unexpected error: {error.__class__.__name__}")
+        _finish(
+            run, RunStatus.FAILED, _("Stopped by an unexpected error: %(error)s") % {"error": error.__class__.__name__}
+        )
         raise
     else:
         _analytics(run)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from unionportal.lib.query import MAX_ID
+from unionportal.lib.search import text_contains
 
 from ..models import Network, PageOwner, PageStatus, SocialPage
 
@@ -39,10 +40,7 @@ class PageFilter(django_filters.FilterSet):
         if not value:
             return queryset
         return queryset.filter(
-            Q(title__icontains=value)
-            | Q(handle__icontains=value)
-            | Q(organisation__name__icontains=value)
-            | Q(organisation__short_name__icontains=value)
+            text_contains(["title", "handle", "organisation__name", "organisation__short_name"], value)
         )
 
     def filter_official(self, queryset: QuerySet[SocialPage], name: str, value: str) -> QuerySet[SocialPage]:

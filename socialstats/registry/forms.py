@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from orgs.forms import ImportUploadForm
 from unionportal.lib.parsing import parse_count
+from unionportal.lib.widgets import date_field
 
 from ..models import PageOwner, PrintPublication, WebsiteCheck
 
@@ -45,18 +47,34 @@ class PageEditForm(forms.Form):
     owner = forms.ChoiceField(label=_("Run by"), choices=PageOwner.choices)
     title = forms.CharField(label=_("Title"), max_length=300, required=False)
 
+    def __init__(self, *args, link_required: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A page imported without its link can still get a title or owner before someone finds the link.
+        self.fields["url"].required = link_required
+
 
 class SnapshotForm(forms.Form):
-    date = forms.DateField(label=_("Date"), input_formats=["%d.%m.%Y", "%Y-%m-%d"], help_text=_("31.12.2017"))
+    date = date_field(label=_("Date"))
     subscribers = CountField(label=_("Subscribers"), required=True)
     posts_30d = CountField(label=_("Posts in the last 30 days"))
     likes = CountField(label=_("Likes (last 10 posts)"))
     comments = CountField(label=_("Comments (last 10 posts)"))
     reposts = CountField(label=_("Reposts (last 10 posts)"))
     views = CountField(label=_("Views (last 10 posts)"))
-    last_post_date = forms.DateField(
-        label=_("Date of the last post"), required=False, input_formats=["%d.%m.%Y", "%Y-%m-%d"]
+    last_post_date = date_field(label=_("Date of the last post"), required=False)
+    clear_blank = forms.BooleanField(
+        label=_("Clear the values I left empty"),
+        required=False,
+        help_text=_(
+            "When this day already has a snapshot, the fields left empty keep its values unless this is ticked."
+        ),
     )
+
+    def clean_date(self):
+        day = self.cleaned_data["date"]
+        if day > timezone.localdate():
+            raise forms.ValidationError(_("The date is in the future: enter what was already measured."))
+        return day
 
 
 class PagesImportUploadForm(ImportUploadForm):
@@ -113,8 +131,8 @@ class WebsiteForm(forms.Form):
 
 
 class WebsiteStatForm(forms.Form):
-    period_start = forms.DateField(label=_("From"), input_formats=["%d.%m.%Y", "%Y-%m-%d"])
-    period_end = forms.DateField(label=_("To"), input_formats=["%d.%m.%Y", "%Y-%m-%d"])
+    period_start = date_field(label=_("From"))
+    period_end = date_field(label=_("To"))
     materials = CountField(label=_("Published materials"))
     visitors = CountField(label=_("Visitors"))
     views = CountField(label=_("Views"))

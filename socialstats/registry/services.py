@@ -16,6 +16,7 @@ from orgs.models import Organisation
 from ..analytics.services import analytics_update
 from ..models import (
     SNAPSHOT_METRIC_FIELDS,
+    SNAPSHOT_POST_FIELDS,
     Network,
     PageOwner,
     PageStatus,
@@ -83,7 +84,16 @@ def page_add(
 
 @transaction.atomic
 def page_update(*, page: SocialPage, url: str, owner: str, title: str = "") -> SocialPage:
-    """Change a page's link, owner or title. A new link may not point at another registered page."""
+    """Change a page's link, owner or title. A new link may not point at another registered page.
+
+    A page whose link is not known yet (created by a snapshot import) keeps it unknown when `url` is empty."""
+    if not url.strip():
+        if page.url:
+            raise ValidationError(_("Give the page's link."))
+        page.owner, page.title = owner, title.strip()
+        page.full_clean()
+        page.save()
+        return page
     link = page_recognise(url)
     existing = page_existing(link, exclude_pk=page.pk)
     if existing is not None:
@@ -167,11 +177,19 @@ def snapshot_record(
     comments: int | None = None,
     reposts: int | None = None,
     views: int | None = None,
+    keep_blank: bool = False,
 ) -> tuple[Snapshot, bool]:
     """Upsert the page's snapshot of `date`: the same day again replaces its values, never adds a row.
 
+    With `keep_blank`, metrics given as None keep the values that day already has (a person re-entering
+    only the subscriber count does not wipe the likes and comments collected earlier).
     Returns (snapshot, created). The database's (page, date) constraint backs this up under races.
     """
+    if date > timezone.localdate():
+        raise ValidationError(
+            _("The date %(date)s is in the future: a snapshot records what was already measured.")
+            % {"date": date.strftime("%d.%m.%Y")}
+        )
     values = {
         "subscribers": subscribers,
         "posts_30d": posts_30d,
@@ -189,6 +207,11 @@ def snapshot_record(
         value = values[name]
         if isinstance(value, int) and value < 0:
             raise ValidationError(_("%(field)s cannot be negative.") % {"field": name})
+    if keep_blank:
+        existing = Snapshot.objects.filter(page=page, date=date).values(*SNAPSHOT_POST_FIELDS).first() or {}
+        for name in SNAPSHOT_POST_FIELDS:
+            if values[name] is None and existing.get(name) is not None:
+                values[name] = existing[name]
     with transaction.atomic():
         snapshot, created = Snapshot.objects.update_or_create(page=page, date=date, defaults=values)
         analytics_update(page_ids=[page.pk], since=date)

@@ -58,6 +58,8 @@ class SnapshotTable(tables.Table):
         per_page = 50
         empty_text = _("No snapshots yet.")
 
+    def render_recorded_by(self, value) -> str:
+        return value.get_full_name() or value.username
 
 NUMBER = "{% load formatting %}{{ value|num }}"
 

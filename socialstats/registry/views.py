@@ -166,7 +166,11 @@ def page_add(request: HttpRequest) -> HttpResponse:
 @login_required
 def page_edit(request: HttpRequest, pk: int) -> HttpResponse:
     page = get_object_or_404(selectors.editable_pages(request.user).select_related("organisation"), pk=pk)
-    form = PageEditForm(request.POST or None, initial={"url": page.url, "owner": page.owner, "title": page.title})
+    form = PageEditForm(
+        request.POST or None,
+        initial={"url": page.url, "owner": page.owner, "title": page.title},
+        link_required=bool(page.url),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.page_update(page=page, **form.cleaned_data)
@@ -208,16 +212,22 @@ def page_official(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def snapshot_add(request: HttpRequest, pk: int) -> HttpResponse:
     page = get_object_or_404(selectors.editable_pages(request.user).select_related("organisation"), pk=pk)
-    form = SnapshotForm(request.POST or None, initial={"date": timezone.localdate().strftime("%d.%m.%Y")})
+    form = SnapshotForm(request.POST or None, initial={"date": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+        data = dict(form.cleaned_data)
+        keep_blank = not data.pop("clear_blank")
         last_post = data.pop("last_post_date")
         last_post_at = (
             timezone.make_aware(dt.datetime.combine(last_post, dt.time(12, 0))) if last_post is not None else None
         )
         try:
             _snapshot, created = services.snapshot_record(
-                page=page, source=SnapshotSource.MANUAL, recorded_by=request.user, last_post_at=last_post_at, **data
+                page=page,
+                source=SnapshotSource.MANUAL,
+                recorded_by=request.user,
+                last_post_at=last_post_at,
+                keep_blank=keep_blank,
+                **data,
             )
         except ValidationError as error:
             form.add_error(None, error)

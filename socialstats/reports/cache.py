@@ -80,13 +80,17 @@ def printed_layout_cached(
     )
 
 
-def dashboard_cached(*, scope_paths: Sequence[str] | None, on: dt.date) -> overview.Dashboard:
+def dashboard_cached(
+    *, scope_paths: Sequence[str] | None, on: dt.date, include_history: bool = False
+) -> overview.Dashboard:
     target, silent_days = settings.SUBSCRIBER_TARGET_PER_TERRITORIAL_PAGE, settings.SILENT_PAGE_DAYS
     return report_cached(
         "dashboard",
         scope_paths,
-        (on.isoformat(), target, silent_days),
-        lambda: overview.dashboard(scope_paths=scope_paths, today=on, target=target, silent_days=silent_days),
+        (on.isoformat(), target, silent_days, include_history),
+        lambda: overview.dashboard(
+            scope_paths=scope_paths, today=on, target=target, silent_days=silent_days, include_history=include_history
+        ),
     )
 
 

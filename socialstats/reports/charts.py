@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 import plotly.graph_objects as go
 
-from unionportal.lib.charts import figure_html
+from unionportal.lib import charts
 from unionportal.lib.formatting import fmt_int
 
 _LAYOUT = {
@@ -67,4 +67,4 @@ def engagement_scatter(points: Sequence[tuple[str, int, float]], *, title: str) 
 
 
 def render(figure: go.Figure) -> str:
-    return figure_html(figure, config={"displaylogo": False})
+    return charts.render(figure)

@@ -11,13 +11,16 @@ from django.db.models import Count, Min, Q, Sum
 
 from orgs.models import Organisation, OrgKind
 
-from ..models import PageStatus, Snapshot, SocialPage
+from ..models import CURRENT_NETWORKS, PageStatus, Snapshot, SocialPage
 from .facts import PageFact, page_facts, paths_q, silent_before, subscribers_on, to_date
 from .growth import linear_trend_date
 from .rollup import growth_figures
 from .selectors import pages_by_id
 
 STEPLEN = Organisation.steplen
+# A page's growth this month counts only when its start value was measured at most this long before the
+# month began; an older value would pass years of growth off as this month's.
+RECENT_START_DAYS = 31
 
 
 def union_members(scope_paths: Sequence[str] | None) -> int | None:
@@ -30,7 +33,11 @@ def union_members(scope_paths: Sequence[str] | None) -> int | None:
 
 
 def subscribers_series(
-    *, scope_paths: Sequence[str] | None, dates: Sequence[dt.date], page_ids: Sequence[int] | None = None
+    *,
+    scope_paths: Sequence[str] | None,
+    dates: Sequence[dt.date],
+    page_ids: Sequence[int] | None = None,
+    networks: Sequence[str] = (),
 ) -> list[tuple[dt.date, int]]:
     """Total subscribers at each date (latest snapshot on or before it): one query per date, fixed dates."""
     points = []
@@ -39,7 +46,7 @@ def subscribers_series(
             value = sum(subscribers for subscribers, _date in subscribers_on(page_ids, day).values())
         else:
             raw = growth_figures(scope_paths=scope_paths, a=day, b=day, dimensions=("network",))
-            value = sum(int(record[4] or 0) for record in raw)
+            value = sum(int(record[4] or 0) for record in raw if not networks or record[0] in networks)
         points.append((day, value))
     return points
 
@@ -60,6 +67,9 @@ class Dashboard:
     pages: int
     subscribers: int
     month_change: int
+    month_counted_pages: int  # pages whose start value is recent enough to count (RECENT_START_DAYS)
+    month_from: dt.date | None  # the earliest start value counted
+    include_history: bool
     average: float | None
     territorial_pages: int
     territorial_orgs: int
@@ -99,7 +109,7 @@ def _leaders(top: list[tuple[float, int]], pages: dict[int, SocialPage]) -> list
         page = pages[page_id]
         leaders.append(
             Leader(
-                page.title or page.handle,
+                page.display_name,
                 page.organisation.display_name,
                 page.get_network_display(),
                 -negative_score,
@@ -109,10 +119,26 @@ def _leaders(top: list[tuple[float, int]], pages: dict[int, SocialPage]) -> list
     return leaders
 
 
-def dashboard(*, scope_paths: Sequence[str] | None, today: dt.date, target: int, silent_days: int) -> Dashboard:
-    """The overview: a constant number of queries whatever the number of pages."""
+def dashboard(
+    *,
+    scope_paths: Sequence[str] | None,
+    today: dt.date,
+    target: int,
+    silent_days: int,
+    include_history: bool = False,
+) -> Dashboard:
+    """The overview as of `today`: a constant number of queries whatever the number of pages.
+
+    Networks that are history (models.HISTORY_NETWORKS) are left out unless `include_history`."""
     month_start = today.replace(day=1) - dt.timedelta(days=1)
-    facts = [fact for fact in page_facts(scope_paths=scope_paths, a=month_start, b=today) if fact.at_b is not None]
+    networks = () if include_history else CURRENT_NETWORKS
+    facts = [
+        fact
+        for fact in page_facts(scope_paths=scope_paths, a=month_start, b=today, networks=networks)
+        if fact.at_b is not None
+    ]
+    recent_since = month_start - dt.timedelta(days=RECENT_START_DAYS)
+    month_facts = [fact for fact in facts if fact.date_a is not None and fact.date_a >= recent_since]
     subscribers = sum(fact.at_b or 0 for fact in facts)
     is_youth = [fact.owner == "youth_council" or fact.org_kind == OrgKind.YOUTH_COUNCIL for fact in facts]
     territorial = [
@@ -125,12 +151,9 @@ def dashboard(*, scope_paths: Sequence[str] | None, today: dt.date, target: int,
     cutoff = silent_before(today - dt.timedelta(days=silent_days))
     silent = sum(1 for fact in facts if fact.last_post_at is None or fact.last_post_at < cutoff)
     organisations = Organisation.objects.filter(paths_q(scope_paths), is_active=True)
+    # «With at least one page» as of `today`: the organisations of the pages counted above.
     counts = organisations.aggregate(
-        total=Count("pk"),
-        with_pages=Count(
-            "pk",
-            filter=Q(pk__in=SocialPage.objects.exclude(status=PageStatus.ARCHIVED).values("organisation_id")),
-        ),
+        total=Count("pk"), with_pages=Count("pk", filter=Q(pk__in={fact.org_id for fact in facts}))
     )
     failing = (
         SocialPage.objects.filter(paths_q(scope_paths, "organisation__path"), consecutive_failures__gte=3)
@@ -139,7 +162,7 @@ def dashboard(*, scope_paths: Sequence[str] | None, today: dt.date, target: int,
     )
 
     def growth(fact: PageFact) -> float | None:
-        return fact.change if fact.at_a is not None else None
+        return fact.change if fact.date_a is not None and fact.date_a >= recent_since else None
 
     def engagement(fact: PageFact) -> float | None:
         return fact.engagement
@@ -157,7 +180,10 @@ def dashboard(*, scope_paths: Sequence[str] | None, today: dt.date, target: int,
         month_start=month_start,
         pages=len(facts),
         subscribers=subscribers,
-        month_change=sum(fact.change for fact in facts),
+        month_change=sum(fact.change for fact in month_facts),
+        month_counted_pages=len(month_facts),
+        month_from=min((fact.date_a for fact in month_facts), default=None),
+        include_history=include_history,
         average=subscribers / len(facts) if facts else None,
         territorial_pages=len(territorial),
         territorial_orgs=len({fact.org_id for fact in territorial}),

@@ -86,7 +86,7 @@ def _label_rows(rows: list[GrowthRow], dimensions: Sequence[str]) -> None:
         }
         for row in rows:
             page = pages[row.key]
-            row.label = page.title or page.handle
+            row.label = page.display_name
             row.network = page.get_network_display()
             row.organisation = page.organisation.display_name
             row.path = page.organisation.path

@@ -9,7 +9,7 @@ from __future__ import annotations
 import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from unionportal.lib.formatting import fmt_date, fmt_int, fmt_pct, fmt_signed
 
@@ -41,14 +41,20 @@ def _with_date(value, date, stale: bool):
     return fmt_int(value)
 
 
+PHONE_HIDDEN = {"th": {"class": "phone-hidden"}, "td": {"class": "phone-hidden"}}
+
+
 class GrowthTable(tables.Table):
     label = tables.Column(verbose_name=gettext_lazy("Row"), accessor="label_html", order_by=("label",))
-    network = tables.Column(verbose_name=gettext_lazy("Network"))
-    organisation = tables.Column(verbose_name=gettext_lazy("Organisation"))
+    # On a phone the row's label (which names the page's network and organisation) and the numbers stay.
+    network = tables.Column(verbose_name=gettext_lazy("Network"), attrs=PHONE_HIDDEN)
+    organisation = tables.Column(verbose_name=gettext_lazy("Organisation"), attrs=PHONE_HIDDEN)
     pages = tables.Column(verbose_name=gettext_lazy("Pages"), accessor="pages_text", order_by=("pages",), attrs=NUM)
     at_a = tables.Column(verbose_name=gettext_lazy("At A"), accessor="at_a_html", order_by=("at_a",), attrs=NUM)
     at_b = tables.Column(verbose_name=gettext_lazy("At B"), accessor="at_b_html", order_by=("at_b",), attrs=NUM)
-    change = tables.Column(verbose_name=gettext_lazy("Change"), accessor="change_text", order_by=("change",), attrs=NUM)
+    change = tables.Column(
+        verbose_name=pgettext_lazy("difference", "Change"), accessor="change_text", order_by=("change",), attrs=NUM
+    )
     change_pct = tables.Column(
         verbose_name=gettext_lazy("Change, %"), accessor="change_pct_text", order_by=("change_pct",), attrs=NUM
     )

@@ -21,10 +21,10 @@ from unionportal.lib.formatting import fmt_date, fmt_int, fmt_pct, fmt_signed
 from unionportal.lib.query import paginate_table, query_date, query_id
 
 from ..health import networks_not_answering
-from ..models import SocialPage
+from ..models import CURRENT_NETWORKS, HISTORY_NETWORKS, Network, SocialPage
 from . import charts, selectors
 from . import dashboard as overview
-from .cache import dashboard_cached, growth_report_cached, printed_layout_cached
+from .cache import dashboard_cached, growth_report_cached, printed_layout_cached, report_cached
 from .exports import export_rows, to_csv, to_xlsx
 from .filters import GrowthForm, PeriodForm
 from .growth import ownership_sentence, preset_period
@@ -155,7 +155,18 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     """The overview: union-wide for information staff and the presidium, the user's own scope for others."""
     scope_paths, scope = _scope(request, _int(request.GET.get("scope")))
     on = _date(request.GET.get("on")) or timezone.localdate()
-    summary = dashboard_cached(scope_paths=scope_paths, on=on)
+    include_history = request.GET.get("history") == "1"
+    summary = dashboard_cached(scope_paths=scope_paths, on=on, include_history=include_history)
+    series = report_cached(
+        "dashboard-series",
+        scope_paths,
+        (on.isoformat(), include_history),
+        lambda: overview.subscribers_series(
+            scope_paths=scope_paths,
+            dates=_series_dates(on, months=6),  # one query per date: half a year here, a year on «Charts»
+            networks=() if include_history else CURRENT_NETWORKS,
+        ),
+    )
     trend_chart = (
         charts.render(
             charts.subscribers_over_time(
@@ -206,12 +217,27 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "trend_chart": trend_chart,
             "trend_rows": trend_rows,
             "not_answering": networks_not_answering(),
+            "on": on,
+            "include_history": include_history,
+            "history_networks": ", ".join(str(Network(network).label) for network in HISTORY_NETWORKS),
+            "series_chart": charts.render(
+                charts.subscribers_over_time(series, title=_("Subscribers over the last 6 months"))
+            )
+            if any(value for _day, value in series)
+            else "",
+            "series_rows": [(fmt_date(day), fmt_int(value)) for day, value in series],
         },
     )
 
 
 def _leader(leader: overview.Leader, text: str) -> dict:
-    return {"label": leader.label, "organisation": leader.organisation, "network": leader.network, "text": text}
+    return {
+        "label": leader.label,
+        "organisation": leader.organisation,
+        "network": leader.network,
+        "text": text,
+        "page_id": leader.page_id,
+    }
 
 
 def _date(value: str | None) -> dt.date | None:
@@ -241,7 +267,7 @@ def engagement(request: HttpRequest) -> HttpResponse:
     rows, averages = selectors.engagement_report(scope_paths=scope_paths, on=timezone.localdate())
     rows.sort(key=lambda row: -(row.fact.engagement or -1))
     scatter = [
-        (row.page.title or row.page.handle, row.fact.at_b, row.fact.engagement)
+        (row.page.display_name, row.fact.at_b, row.fact.engagement)
         for row in rows
         if row.fact.engagement is not None and row.fact.at_b
     ]
@@ -250,7 +276,7 @@ def engagement(request: HttpRequest) -> HttpResponse:
     )
     page_rows = [
         {
-            "title": row.page.title or row.page.handle,
+            "title": row.page.display_name,
             "network": row.page.get_network_display(),
             "organisation": row.page.organisation.display_name,
             "subscribers": fmt_int(row.fact.at_b),
@@ -339,7 +365,7 @@ def growth_charts(request: HttpRequest) -> HttpResponse:
             scope_paths=scope_paths, dates=_series_dates(today), page_ids=[page.pk] if page else None
         )
         title = (
-            _("Subscribers of %(name)s") % {"name": page.title or page.handle}
+            _("Subscribers of %(name)s") % {"name": page.display_name}
             if page
             else _("Subscribers of %(name)s") % {"name": scope.display_name if scope else _("all organisations")}
         )

@@ -1,19 +1,20 @@
-// Draws every chart of the page from its JSON block (unionportal/lib/charts.py). Charts carry no inline
-// script, so the Content-Security-Policy runs only the portal's own files. Loaded with `defer` from
-// base.html: it runs once the page is parsed, after a plotly.min.js that the page loads.
+// Draws every plotly figure the page carries as JSON (unionportal/lib/charts.py).
+// Loaded with `defer` after plotly.min.js, so Plotly exists when DOMContentLoaded fires.
 (function () {
   "use strict";
-
   function draw() {
-    if (typeof Plotly === "undefined") {
-      return;
-    }
-    document.querySelectorAll("div.plotly-chart[data-figure]").forEach(function (box) {
-      var spec = JSON.parse(document.getElementById(box.dataset.figure).textContent);
-      Plotly.newPlot(box, spec.figure.data, spec.figure.layout, spec.config);
+    document.querySelectorAll(".chart[data-chart]").forEach(function (container) {
+      var source = container.querySelector("script.chart-figure");
+      if (!source || container.dataset.drawn) {
+        return;
+      }
+      var spec = JSON.parse(source.textContent);
+      var target = document.createElement("div");
+      container.appendChild(target);
+      window.Plotly.newPlot(target, spec.data || [], spec.layout || {}, spec.config || {});
+      container.dataset.drawn = "1";
     });
   }
-
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", draw);
   } else {

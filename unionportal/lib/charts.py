@@ -1,22 +1,31 @@
-"""A plotly figure as markup without inline script; `static/js/charts.js` draws it.
+"""One way to put a plotly figure on a page: its JSON in a `<script type="application/json">` block that
+the static `js/charts.js` draws once `plotly.min.js` has loaded.
 
-The Content-Security-Policy (docs/security.md) lets the browser run only the portal's own script files,
-so a figure travels as JSON in a `<script type="application/json">` block, which is data and never runs.
+No inline script runs: plotly's own `to_html` emits a `Plotly.newPlot(...)` call that runs before a
+deferred plotly.min.js has loaded (a blank chart and «Plotly is not defined»), and a Content-Security-Policy
+without inline scripts would block it anyway. Pages with a chart include `_chart_scripts.html` in their head.
 """
 
 from __future__ import annotations
 
 import json
-import uuid
 
 import plotly.graph_objects as go
 import plotly.io as pio
-from django.utils.html import format_html, json_script
+from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
+DEFAULT_CONFIG = {"displaylogo": False, "responsive": True}
 
-def figure_html(figure: go.Figure, *, config: dict | None = None) -> SafeString:
-    """`<div class="plotly-chart">` plus the figure's JSON; plotly.min.js must be loaded by the page."""
-    element_id = f"chart-{uuid.uuid4().hex}"
-    spec = {"figure": json.loads(pio.to_json(figure, validate=False)), "config": {"responsive": True, **(config or {})}}
-    return format_html('<div class="plotly-chart" data-figure="{}"></div>{}', element_id, json_script(spec, element_id))
+
+def render(figure: go.Figure, *, config: dict | None = None) -> SafeString:
+    """The chart's container with the figure (data, layout, config) as JSON inside it."""
+    spec = json.loads(pio.to_json(figure, validate=False))
+    spec["config"] = {**DEFAULT_CONFIG, **(config or {})}
+    # `<`, `>` and `&` escaped so the JSON can never close its <script> element.
+    payload = json.dumps(spec, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e")
+    payload = payload.replace("&", "\\u0026")
+    return format_html(
+        '<div class="chart" data-chart><script type="application/json" class="chart-figure">{}</script></div>',
+        SafeString(payload),
+    )
