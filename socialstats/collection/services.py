@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from orgs.models import Organisation
 
@@ -27,6 +28,7 @@ from ..models import (
     SNAPSHOT_METRIC_FIELDS,
     CollectionFailure,
     CollectionRun,
+    Network,
     PageStatus,
     RunStatus,
     Snapshot,
@@ -193,7 +195,11 @@ def _finish(run: CollectionRun, status: str, message: str = "") -> None:
     nights, since = nights_without_answer(run.network)
     if nights >= settings.NETWORK_DOWN_NIGHTS:
         # The run log says it too; the history stays in every report (snapshots are never removed).
-        note = f"{run.network} has not answered for {nights} nights in a row (since {since:%d.%m.%Y})."
+        note = ngettext(
+            "%(network)s has not answered for %(count)s night in a row (since %(since)s).",
+            "%(network)s has not answered for %(count)s nights in a row (since %(since)s).",
+            nights,
+        ) % {"network": Network(run.network).label, "count": nights, "since": f"{since:%d.%m.%Y}"}
         logger.warning("%s", note)
         CollectionRun.objects.filter(pk=run.pk).update(message=" ".join(part for part in (message, note) if part))
 

@@ -117,7 +117,7 @@ def test_channels_without_the_bot_keep_their_count_and_are_named_with_what_to_do
         "no_bot_here",
         "bot_not_admin",
     }
-    assert "2 channel(s) without the bot" in run.message
+    assert "MAX: 2 канала, где бот не администратор" in run.message
     assert "no_bot_here" in run.message and "bot_not_admin" in run.message
     assert "@union_stats_bot" in run.message
 

@@ -111,7 +111,7 @@ def test_the_run_log_of_the_third_silent_night_says_so(tree, settings):
         run = collection_collect(network="telegram", for_date=dt.date(2027, 4, 3), trigger="nightly")
 
     assert run.status == RunStatus.FAILED
-    assert "telegram has not answered for 3 nights in a row (since 01.04.2027)" in run.message
+    assert "Telegram не отвечает 3 ночи подряд (с 01.04.2027)" in run.message
 
 
 def test_a_max_channel_without_the_bot_shows_the_admin_instruction(client, cast, tree, settings):

@@ -58,7 +58,7 @@ def test_a_service_token_is_learnt_from_the_refused_execute_and_collected_with_p
     assert run.pages_collected == 10
     methods = [a.method for a in doc_vk.arrivals]
     assert methods == ["execute", "groups.getById"] + ["wall.get"] * 10  # one refused execute, then plain
-    assert "plain requests, service token (learnt" in run.message
+    assert "простые запросы, сервисный ключ (определён по ответам" in run.message
     assert Snapshot.objects.get(page__handle="union_3").subscribers == 103
     assert Snapshot.objects.get(page__handle="union_3").posts_counted == 10
 

@@ -20,6 +20,8 @@ from collections.abc import Iterator
 from urllib.parse import quote
 
 import httpx
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ...models import PageStatus
 from .base import (
@@ -82,12 +84,16 @@ class MaxCollector(Collector):
             return ""
         named = ", ".join(self.without_admin[:NAMED_IN_LOG])
         more = len(self.without_admin) - NAMED_IN_LOG
-        rest = f" and {more} more" if more > 0 else ""
-        bot = self.bot_name or "the portal's bot"
-        return (
-            f"MAX: {len(self.without_admin)} channel(s) without the bot as an administrator, so only their "
-            f"subscribers were counted: {named}{rest}. Their admins should add {bot} as a channel administrator."
-        )
+        if more > 0:
+            named += " " + _("and %(count)s more") % {"count": more}
+        count = len(self.without_admin)
+        return ngettext(
+            "MAX: %(count)s channel without the bot as an administrator, so only its subscribers were counted: "
+            "%(names)s. Its admin should add %(bot)s as a channel administrator.",
+            "MAX: %(count)s channels without the bot as an administrator, so only their subscribers were counted: "
+            "%(names)s. Their admins should add %(bot)s as a channel administrator.",
+            count,
+        ) % {"count": count, "names": named, "bot": self.bot_name or _("the portal's bot")}
 
     # --- HTTP -------------------------------------------------------------------------------------
 

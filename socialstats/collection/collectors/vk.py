@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import httpx
+from django.utils.translation import gettext as _
 
 from ...models import PageStatus
 from .base import (
@@ -145,20 +146,28 @@ class VkCollector(Collector):
     # --- what the run log says ---------------------------------------------------------------------
 
     def summary(self) -> str:
-        rate = f"at most {self.limiter.limit} requests in any second"
-        learnt = "" if self.configured_kind else " (learnt from VK's answers)"
+        values = {
+            "rate": _("at most %(limit)s requests in any second") % {"limit": self.limiter.limit},
+            "learnt": "" if self.configured_kind else " " + _("(learnt from VK's answers)"),
+        }
         if self.kind == TokenKind.SERVICE:
             return (
-                f"VK mode: plain requests, service token{learnt}: groups.getById 500 per request and "
-                f"wall.get one per community, {rate}."
+                _(
+                    "VK mode: plain requests, service token%(learnt)s: groups.getById 500 per request and "
+                    "wall.get one per community, %(rate)s."
+                )
+                % values
             )
         if self.kind == TokenKind.COMMUNITY:
             return (
-                f"VK mode: execute, community token{learnt}, {rate}; wall.get does not accept a community "
-                "token, so posts were not collected (use a user or service token for them)."
+                _(
+                    "VK mode: execute, community token%(learnt)s, %(rate)s; wall.get does not accept a community "
+                    "token, so posts were not collected (use a user or service token for them)."
+                )
+                % values
             )
-        kind = "user token" if self.kind == TokenKind.USER else "user or community token"
-        return f"VK mode: execute (25 calls per request), {kind}{learnt}, {rate}."
+        values["kind"] = _("user token") if self.kind == TokenKind.USER else _("user or community token")
+        return _("VK mode: execute (25 calls per request), %(kind)s%(learnt)s, %(rate)s.") % values
 
     # --- HTTP -------------------------------------------------------------------------------------
 
