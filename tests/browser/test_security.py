@@ -32,9 +32,9 @@ def test_growth_charts_draw_under_the_content_security_policy(page, live_server,
     login(page, live_server, "tpo")
     response = page.goto(f"{live_server.url}/stats/growth/charts/?a=31.01.2024&b=31.03.2024&page={social.pk}")
     assert "script-src 'self'" in response.headers["content-security-policy"]
-    page.wait_for_selector("div.plotly-chart svg.main-svg")
-    assert page.locator("div.plotly-chart").count() == 2
-    assert page.locator("div.plotly-chart svg.main-svg").count() >= 2
+    page.wait_for_selector("div.chart[data-chart] svg.main-svg")
+    assert page.locator("div.chart[data-chart]").count() == 2
+    assert page.locator("div.chart[data-chart] svg.main-svg").count() >= 2
     SCREENSHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "csp-growth-charts.png"), full_page=True)
     assert violations == []
