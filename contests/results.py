@@ -254,8 +254,35 @@ def certificate_font() -> Path:
     )
 
 
-def certificates_pdf(ranking: Ranking, *, on=None) -> bytes:
-    """One A4 landscape page per participant in places 1–3."""
+ROMAN = {1: "I", 2: "II", 3: "III"}
+
+
+def certificate_wording(row) -> str:
+    """«за I место» for places 1–3, «за участие» for everyone else."""
+    return f"за {ROMAN[row.place]} место" if row.is_winner else "за участие"
+
+
+def _wrapped(pdf, text: str, *, top: float, width: float, page_width: float, size: float, max_lines: int) -> float:
+    """Draw `text` centred, wrapped to `width`; the size shrinks until it fits in `max_lines` (never cut).
+    Returns the y below the last line."""
+    from reportlab.lib.utils import simpleSplit
+
+    lines = simpleSplit(text, "CertificateFont", size, width)
+    while len(lines) > max_lines and size > 10:
+        size -= 2
+        lines = simpleSplit(text, "CertificateFont", size, width)
+    pdf.setFont("CertificateFont", size)
+    y = top
+    for line in lines:
+        pdf.drawCentredString(page_width / 2, y, line)
+        y -= size * 1.25
+    return y
+
+
+def certificates_pdf(ranking: Ranking, *, issuer: str = "", on=None) -> bytes:
+    """One A4 landscape page per participant: «ДИПЛОМ» for places 1–3 («за I место»), «ГРАМОТА» «за участие»
+    for the others. Long names and titles wrap (the font shrinks if needed), never cut; the issuer on top,
+    the chair's signature line and the date at the bottom."""
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
@@ -267,22 +294,24 @@ def certificates_pdf(ranking: Ranking, *, on=None) -> bytes:
     on = on or timezone.localdate()
     buffer = io.BytesIO()
     width, height = landscape(A4)
+    text_width = width - 2 * 60
     pdf = canvas.Canvas(buffer, pagesize=(width, height))
     pdf.setTitle(f"Дипломы — {ranking.contest.title}")
-    roman = {1: "I", 2: "II", 3: "III"}
-    for row in [row for row in ranking.rows if row.is_winner]:
+    for row in ranking.rows:
+        y = height - 60
+        if issuer:
+            y = _wrapped(pdf, issuer, top=y, width=text_width, page_width=width, size=14, max_lines=2) - 20
         pdf.setFont("CertificateFont", 40)
-        pdf.drawCentredString(width / 2, height - 130, "ДИПЛОМ")
-        pdf.setFont("CertificateFont", 24)
-        pdf.drawCentredString(width / 2, height - 190, f"{roman[row.place]} место")
+        pdf.drawCentredString(width / 2, y - 30, "ДИПЛОМ" if row.is_winner else "ГРАМОТА")
+        y -= 80
         pdf.setFont("CertificateFont", 18)
-        pdf.drawCentredString(width / 2, height - 250, "награждается")
-        pdf.setFont("CertificateFont", 26)
-        pdf.drawCentredString(width / 2, height - 300, row.title[:60])
-        pdf.setFont("CertificateFont", 16)
-        pdf.drawCentredString(width / 2, height - 360, f"за участие в конкурсе «{ranking.contest.title[:70]}»")
-        pdf.setFont("CertificateFont", 12)
-        pdf.drawCentredString(width / 2, 80, russian_date(on))
+        pdf.drawCentredString(width / 2, y, "награждается")
+        y = _wrapped(pdf, row.title, top=y - 45, width=text_width, page_width=width, size=28, max_lines=4)
+        phrase = f"{certificate_wording(row)} в конкурсе «{ranking.contest.title}»"
+        _wrapped(pdf, phrase, top=y - 20, width=text_width, page_width=width, size=18, max_lines=3)
+        pdf.setFont("CertificateFont", 14)
+        pdf.drawString(60, 90, "Председатель  ____________________")
+        pdf.drawRightString(width - 60, 90, russian_date(on))
         pdf.showPage()
     pdf.save()
     return buffer.getvalue()

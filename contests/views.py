@@ -376,7 +376,8 @@ def certificates_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     if refusal:
         return refusal
     try:
-        content = results.certificates_pdf(selectors.contest_ranking(contest))
+        issuer = " · ".join(selectors.resolution_header(contest))
+        content = results.certificates_pdf(selectors.contest_ranking(contest), issuer=issuer)
     except ImproperlyConfigured:
         messages.error(request, _("No font with Cyrillic for the certificates: see CONTESTS_CERTIFICATE_FONT."))
         return redirect("contests:ranking", contest.pk)
