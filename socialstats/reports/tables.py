@@ -41,14 +41,10 @@ def _with_date(value, date, stale: bool):
     return fmt_int(value)
 
 
-PHONE_HIDDEN = {"th": {"class": "phone-hidden"}, "td": {"class": "phone-hidden"}}
-
-
 class GrowthTable(tables.Table):
     label = tables.Column(verbose_name=gettext_lazy("Row"), accessor="label_html", order_by=("label",))
-    # On a phone the row's label (which names the page's network and organisation) and the numbers stay.
-    network = tables.Column(verbose_name=gettext_lazy("Network"), attrs=PHONE_HIDDEN)
-    organisation = tables.Column(verbose_name=gettext_lazy("Organisation"), attrs=PHONE_HIDDEN)
+    network = tables.Column(verbose_name=gettext_lazy("Network"))
+    organisation = tables.Column(verbose_name=gettext_lazy("Organisation"))
     pages = tables.Column(verbose_name=gettext_lazy("Pages"), accessor="pages_text", order_by=("pages",), attrs=NUM)
     at_a = tables.Column(verbose_name=gettext_lazy("At A"), accessor="at_a_html", order_by=("at_a",), attrs=NUM)
     at_b = tables.Column(verbose_name=gettext_lazy("At B"), accessor="at_b_html", order_by=("at_b",), attrs=NUM)

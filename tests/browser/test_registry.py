@@ -17,7 +17,7 @@ def test_primary_admin_adds_a_page_by_pasting_a_link_and_enters_a_snapshot(page,
     page.wait_for_selector("text=Внести замер")
     assert "https://vk.com/club777" in page.content()
     page.click("text=Внести замер")
-    page.fill("#id_date", "01.11.2026")
+    page.fill("#id_date", "2026-11-01")  # a date input takes ISO; the page shows it the Russian way
     page.fill("#id_subscribers", "1 234")
     page.click("main button[type=submit]")
     page.wait_for_selector("text=01.11.2026")

@@ -286,7 +286,7 @@ def test_ranking_page_shows_the_chart_and_the_table(client, cast, scored):
     login(client, cast, "presidium")
     page = client.get(reverse("contests:ranking", args=[scored.contest.pk])).content.decode()
     assert "vendor/plotly/plotly.min.js" in page
-    assert 'class="chart" data-chart' in page
+    assert "js/charts.js" in page and 'class="chart-figure"' in page
     assert 'id="ranking"' in page
     assert "27,00" in page
 

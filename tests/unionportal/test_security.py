@@ -66,10 +66,16 @@ def test_information_staff_see_an_organisations_history(client, cast, tree):
     assert "Восток" in body
 
 
-@pytest.mark.parametrize("role", ["territorial_admin", "primary_admin", "presidium", "juror", "outsider"])
-def test_history_is_for_information_staff_only(client, cast, tree, role):
+@pytest.mark.parametrize("role", ["primary_admin", "presidium", "juror", "outsider"])
+def test_history_is_for_information_staff_and_territorial_admins_only(client, cast, tree, role):
     client.force_login(getattr(cast, role))
     assert client.get(reverse("object_history", args=["orgs.organisation", tree.vao.pk])).status_code == 404
+
+
+def test_territorial_admin_reads_the_history_of_the_own_territory_only(client, cast, tree):
+    client.force_login(cast.territorial_admin)
+    assert client.get(reverse("object_history", args=["orgs.organisation", tree.vao.pk])).status_code == 200
+    assert client.get(reverse("object_history", args=["orgs.organisation", tree.zao.pk])).status_code == 404
 
 
 def test_history_of_unaudited_model_answers_404(client, cast):
