@@ -90,6 +90,16 @@ def test_juror_is_not_offered_entries_of_their_own_subtree(client, cast, fixed):
     assert f'id="entry-{fixed.entries["ВАО"].pk}"' not in page
 
 
+def test_a_page_imported_without_its_link_is_named_not_left_as_a_bare_network_on_the_jury_board(client, cast, fixed):
+    SocialPage.objects.create(
+        organisation=fixed.entries["ЗАО"].organisation, network=Network.FACEBOOK, url="", handle=""
+    )
+    login(client, cast, "juror")
+    page = client.get(reverse("contests:jury", args=[fixed.contest.pk])).content.decode()
+    assert 'Facebook <span class="muted">(адрес неизвестен)</span>' in page
+    assert 'href="">' not in page
+
+
 def test_forged_score_for_an_own_entry_answers_404_and_saves_nothing(client, cast, fixed):
     login(client, cast, "juror")
     url = reverse("contests:jury_score", args=[fixed.contest.pk, fixed.entries["ВАО"].pk])
@@ -483,6 +493,8 @@ def test_the_juror_picker_offers_only_jurors_within_the_contests_scope(client, c
     assert not contest.jurors.filter(user=juror_zao).exists()
     client.post(reverse("contests:juror_add", args=[contest.pk]), {"user": juror_school.pk})
     assert contest.jurors.filter(user=juror_school).exists()
+
+
 def test_closing_judging_with_unscored_entries_shows_them_and_waits_for_confirmation(client, cast, fixed):
     login(client, cast, "info_officer")
     url = reverse("contests:transition", args=[fixed.contest.pk, "close"])
