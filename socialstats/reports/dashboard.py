@@ -11,6 +11,7 @@ from django.db.models import Count, Min, Q, Sum
 
 from orgs.models import Organisation, OrgKind
 
+from ..analytics.services import analytics_state
 from ..models import CURRENT_NETWORKS, PageStatus, Snapshot, SocialPage
 from .facts import PageFact, page_facts, paths_q, silent_before, subscribers_on, to_date
 from .growth import linear_trend_date
@@ -41,11 +42,12 @@ def subscribers_series(
 ) -> list[tuple[dt.date, int]]:
     """Total subscribers at each date (latest snapshot on or before it): one query per date, fixed dates."""
     points = []
+    state = analytics_state() if page_ids is None else None  # read once for the whole series
     for day in dates:
         if page_ids is not None:
             value = sum(subscribers for subscribers, _date in subscribers_on(page_ids, day).values())
         else:
-            raw = growth_figures(scope_paths=scope_paths, a=day, b=day, dimensions=("network",))
+            raw = growth_figures(scope_paths=scope_paths, a=day, b=day, dimensions=("network",), state=state)
             value = sum(int(record[4] or 0) for record in raw if not networks or record[0] in networks)
         points.append((day, value))
     return points

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from types import EllipsisType
 
 from django.db import connection
 
 from orgs.models import Organisation
 
 from ..analytics.services import analytics_state
-from ..models import PageLatest, PageStatus, SocialPage, SubtreeDay
+from ..models import AnalyticsState, PageLatest, PageStatus, SocialPage, SubtreeDay
 from .facts import fetch_report, growth_raw, to_date
 
 STEPLEN = Organisation.steplen
@@ -41,11 +42,15 @@ def rollup_growth_raw(
     networks: Sequence[str] = (),
     dimensions: Sequence[str] = ("page",),
     level: int = 2,
+    state: AnalyticsState | EllipsisType | None = ...,
 ) -> list[tuple] | None:
-    """The growth aggregate of `facts.growth_raw` from the analytics tables; None where they cannot answer."""
+    """The growth aggregate of `facts.growth_raw` from the analytics tables; None where they cannot answer.
+
+    `state` is the tables' state when the caller already read it (a series of dates reads it once)."""
     if not set(dimensions) <= {"level", "network"} or a > b:
         return None
-    state = analytics_state()
+    if state is ...:
+        state = analytics_state()
     if state is None:
         return None
     roots = None if scope_paths is None else _roots(scope_paths)
@@ -140,7 +145,7 @@ def _group(dimensions: Sequence[str], path: str, network: str) -> tuple:
     return tuple(path if name == "level" else network for name in dimensions)
 
 
-def growth_figures(**kwargs) -> list[tuple]:
+def growth_figures(*, state: AnalyticsState | EllipsisType | None = ..., **kwargs) -> list[tuple]:
     """The growth aggregate: from the analytics tables where they can answer, from the snapshots otherwise."""
-    rows = rollup_growth_raw(**kwargs)
+    rows = rollup_growth_raw(state=state, **kwargs)
     return growth_raw(**kwargs) if rows is None else rows

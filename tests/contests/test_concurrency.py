@@ -45,7 +45,9 @@ def test_closing_the_judging_waits_for_a_score_being_saved(fixed):
         )
         time.sleep(0.5)
         closer = _in_thread(
-            "closed", events, lambda: services.contest_close(contest=Contest.objects.get(pk=fixed.contest.pk))
+            "closed",
+            events,
+            lambda: services.contest_close(contest=Contest.objects.get(pk=fixed.contest.pk), confirm_gaps=True),
         )
         closer.join(timeout=1.5)  # without the row lock the close would finish here, under the save's feet
     saver.join(timeout=10)
@@ -56,7 +58,7 @@ def test_closing_the_judging_waits_for_a_score_being_saved(fixed):
 
 
 def test_a_score_sent_after_the_close_is_refused_and_saves_nothing(fixed):
-    services.contest_close(contest=fixed.contest)
+    services.contest_close(contest=fixed.contest, confirm_gaps=True)
     juror = fixed.jurors["juror_zao"]
     juror.contest.status = ContestStatus.JUDGING  # the status the juror's page read before the close
     with pytest.raises(ValidationError, match="только во время работы жюри"):

@@ -80,7 +80,7 @@ def test_a_community_token_collects_member_counts_only_and_says_why(tree, doc_vk
 
     assert run.pages_collected == 60
     assert doc_vk.count() == 2  # the counts, and one execute of walls that VK refused (error 27 inside)
-    assert "community token" in run.message
+    assert "ключ сообщества" in run.message
     assert "posts were not collected" in run.message
     snapshot = Snapshot.objects.get(page__handle="club2")
     assert (snapshot.subscribers, snapshot.posts_counted, snapshot.likes) == (102, None, None)
@@ -92,7 +92,7 @@ def test_a_user_token_is_named_in_the_run_log(tree, doc_vk):
     run = collection_collect(network="vk", for_date=DAY, collector=collector(doc_vk, "u-token"))
 
     assert doc_vk.count() == 2
-    assert "execute (25 calls per request), user token" in run.message
+    assert "execute (25 вызовов за запрос), ключ пользователя" in run.message
 
 
 def test_one_unknown_name_that_fails_its_whole_batch_costs_only_that_page(tree, doc_vk):
