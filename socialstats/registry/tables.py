@@ -61,6 +61,7 @@ class SnapshotTable(tables.Table):
     def render_recorded_by(self, value) -> str:
         return value.get_full_name() or value.username
 
+
 NUMBER = "{% load formatting %}{{ value|num }}"
 
 

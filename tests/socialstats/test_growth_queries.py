@@ -38,4 +38,6 @@ def test_reports_read_the_same_number_of_queries_at_100_and_10000_pages(client, 
     bulk_pages(tree.zao, 9_900, days=days, prefix="large")
     large = [count_queries(client, url, params) for url, params in URLS]
     assert large == small
-    assert max(small) <= 20
+    # The dashboard's 22 are the largest: its cards, a subscribers series of six dates (one query each), the
+    # analytics tables' state (read for the cache key and once for the series) and the networks' health.
+    assert max(small) <= 22

@@ -70,7 +70,7 @@ def test_a_configured_service_token_never_tries_execute(tree, doc_vk):
 
     assert [a.method for a in doc_vk.arrivals] == ["groups.getById"] + ["wall.get"] * 4
     assert run.pages_collected == 4
-    assert "learnt" not in run.message
+    assert "определён по ответам" not in run.message
 
 
 def test_a_community_token_collects_member_counts_only_and_says_why(tree, doc_vk):
@@ -81,7 +81,7 @@ def test_a_community_token_collects_member_counts_only_and_says_why(tree, doc_vk
     assert run.pages_collected == 60
     assert doc_vk.count() == 2  # the counts, and one execute of walls that VK refused (error 27 inside)
     assert "ключ сообщества" in run.message
-    assert "posts were not collected" in run.message
+    assert "публикации не собраны" in run.message
     snapshot = Snapshot.objects.get(page__handle="club2")
     assert (snapshot.subscribers, snapshot.posts_counted, snapshot.likes) == (102, None, None)
 
