@@ -83,7 +83,7 @@ def test_1200_communities_in_every_link_form_stay_within_three_a_second_and_the_
     assert doc_vk.count(error=6) == 0
     assert doc_vk.peak() <= 3
     assert first.http_requests == doc_vk.count() <= bound
-    assert "execute" in first.message and "user token" in first.message
+    assert "execute" in first.message and "ключ пользователя" in first.message
     assert not SocialPage.objects.filter(external_id="").exists()  # screen names' ids were stored
     snapshot = Snapshot.objects.get(page__external_id="700007")
     assert snapshot.subscribers == 1007
