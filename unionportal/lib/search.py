@@ -41,8 +41,11 @@ def install() -> None:
 
 
 def text_contains(fields: Iterable[str], text: str) -> Q:
-    """Any of `fields` contains `text`, case-insensitively in any alphabet."""
+    """Any of `fields` contains `text`, case-insensitively in any alphabet.
+
+    NUL characters are dropped: no stored text holds one, and PostgreSQL refuses them in a query."""
+    needle = text.replace("\x00", "").lower()
     condition = Q()
     for field in fields:
-        condition |= Q(**{f"{field}__ulower__contains": text.lower()})
+        condition |= Q(**{f"{field}__ulower__contains": needle})
     return condition
