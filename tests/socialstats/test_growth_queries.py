@@ -38,6 +38,9 @@ def test_reports_read_the_same_number_of_queries_at_100_and_10000_pages(client, 
     bulk_pages(tree.zao, 9_900, days=days, prefix="large")
     large = [count_queries(client, url, params) for url, params in URLS]
     assert large == small
-    # The dashboard's 22 are the largest: its cards, a subscribers series of six dates (one query each), the
-    # analytics tables' state (read for the cache key and once for the series) and the networks' health.
-    assert max(small) <= 22
+    # The dashboard's are the largest: its cards, a subscribers series of six dates (one report statement each),
+    # the analytics tables' state (read for the cache key and once for the series) and the networks' health
+    # (one per network). On PostgreSQL each report statement runs in its own savepoint with `SET LOCAL jit = off`
+    # (reports/facts.py), so the same reads count about twice. What matters most is above: no count grows with
+    # the number of pages. Bringing the dashboard back under 20 is left to the analytics tables (docs/analytics.md).
+    assert max(small) <= (22 if connection.vendor == "sqlite" else 48)
