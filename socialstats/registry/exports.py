@@ -18,8 +18,6 @@ from unionportal.lib.formatting import fmt_date
 
 from ..models import PrintPublication, PublicationKind, Website, WebsiteCheck
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
 
 def website_header() -> list[str]:
     return [
@@ -87,8 +85,7 @@ def _csv_cell(value) -> str:
         return f"{value}".replace(".", ",")
     if isinstance(value, int):
         return str(value)
-    text = str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
+    return str(value)  # formula-like text is neutralised by csv_writer (unionportal/lib/cells.py)
 
 
 def to_csv(header: list[str], rows: list[list]) -> bytes:
