@@ -86,7 +86,7 @@ def organisation_search(user, query: str) -> QuerySet[Organisation]:
 
 def organisation_list(user, *, query: str = "", kind: str = "", active: str = "") -> QuerySet[Organisation]:
     queryset = organisation_search(user, query)
-    if kind:
+    if kind in OrgKind.values:  # anything else (a typo, a fuzzer's NUL) is no filter, not a 500
         queryset = queryset.filter(kind=kind)
     if active in ("1", "0"):
         queryset = queryset.filter(is_active=active == "1")
