@@ -204,7 +204,7 @@ def organisations_import(
         raise ImportRejected([str(error)]) from error
     rows, errors = _parse_org_rows(table)
     if errors:
-        raise ImportRejected(errors)
+        raise ImportRejected(errors, headers=table.headers)
 
     report = OrgImportReport()
     name_counts: dict[str, int] = {}
@@ -270,7 +270,7 @@ def organisations_import(
         pending = waiting
     if errors:
         transaction.set_rollback(True)
-        raise ImportRejected(sorted(errors, key=lambda error: error.row))
+        raise ImportRejected(sorted(errors, key=lambda error: error.row), headers=table.headers)
 
     for item in rows:
         if item.primaries_count is None:

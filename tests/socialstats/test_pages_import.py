@@ -85,3 +85,15 @@ def test_the_command_reports_and_refuses_bad_files(tree, tmp_path):
     with pytest.raises(CommandError) as error:
         call_command("import_pages", str(bad))
     assert "Строка 2" in str(error.value)
+
+
+def test_row_errors_name_the_column_as_the_file_spells_it(tree):
+    """A file typed with Russian headers gets its own headers back in the errors, not our field names."""
+    text = "Организация;Соцсеть;Ссылка\nВАО;ЖЖ;https://vk.com/club7\nНет такой;vk;https://vk.com/club8\n"
+    with pytest.raises(ImportRejected) as rejected:
+        pages_import(source=text.encode(), filename="p.csv")
+    errors = rejected.value.errors
+    assert len(errors) == 2, errors
+    assert "«Соцсеть»" in errors[0] and "«network»" not in errors[0]
+    assert "«Организация»" in errors[1] and "«organisation»" not in errors[1]
+    assert SocialPage.objects.count() == 0

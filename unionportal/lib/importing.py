@@ -53,17 +53,23 @@ class TableError(Exception):
 
 @dataclass(frozen=True)
 class RowError:
-    """One problem in one cell: `row` is the line number a person sees in Excel (header = 1)."""
+    """One problem in one cell: `row` is the line number a person sees in Excel (header = 1).
+
+    `column` is the importer's field; the message names it as the file spells it (`headers`, see `Table`).
+    """
 
     row: int
     column: str
     message: str
 
     def __str__(self) -> str:
+        return self.text()
+
+    def text(self, headers: Mapping[str, str] | None = None) -> str:
         if self.column:
             return _("Row %(row)s, column «%(column)s»: %(message)s") % {
                 "row": self.row,
-                "column": self.column,
+                "column": (headers or {}).get(self.column, self.column),
                 "message": self.message,
             }
         return _("Row %(row)s: %(message)s") % {"row": self.row, "message": self.message}
@@ -76,17 +82,33 @@ class ImportRejected(Exception):
     page offers a select for each, and the command line an `--alias`.
     """
 
-    def __init__(self, errors: Sequence[RowError | str], *, unknown_names: Iterable[str] = ()):
+    def __init__(
+        self,
+        errors: Sequence[RowError | str],
+        *,
+        unknown_names: Iterable[str] = (),
+        headers: Mapping[str, str] | None = None,
+    ):
         super().__init__(f"{len(errors)} error(s)")
-        self.errors = [str(error) for error in errors]
+        self.errors = [error.text(headers) if isinstance(error, RowError) else str(error) for error in errors]
         self.unknown_names = sorted(set(unknown_names))
 
 
-def import_finish(report, errors: list[RowError], *, dry_run: bool, unknown_names: Iterable[str] = ()):
-    """End an all-or-nothing import inside its transaction: roll back and name every bad row, or a dry run."""
+def import_finish(
+    report,
+    errors: list[RowError],
+    *,
+    dry_run: bool,
+    unknown_names: Iterable[str] = (),
+    headers: Mapping[str, str] | None = None,
+):
+    """End an all-or-nothing import inside its transaction: roll back and name every bad row, or a dry run.
+
+    `headers` (a `Table`'s) names each column in the messages as the file spells it.
+    """
     if errors:
         transaction.set_rollback(True)
-        raise ImportRejected(sorted(errors, key=lambda error: error.row), unknown_names=unknown_names)
+        raise ImportRejected(sorted(errors, key=lambda error: error.row), unknown_names=unknown_names, headers=headers)
     if dry_run:
         transaction.set_rollback(True)
     return report

@@ -156,7 +156,7 @@ def pages_import(
             **extras[number],
         )
         report.created.append(label)
-    return import_finish(report, errors, dry_run=dry_run, unknown_names=names.unknown)
+    return import_finish(report, errors, dry_run=dry_run, unknown_names=names.unknown, headers=table.headers)
 
 
 # --- import and export of snapshots ----------------------------------------------------------------

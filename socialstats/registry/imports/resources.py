@@ -176,7 +176,7 @@ def website_stats_import(
             report.created += 1
         else:
             report.updated += 1
-    return import_finish(report, errors, dry_run=dry_run, unknown_names=names.unknown)
+    return import_finish(report, errors, dry_run=dry_run, unknown_names=names.unknown, headers=table.headers)
 
 
 # --- import of websites and print publications ------------------------------------------------------
@@ -275,7 +275,7 @@ def websites_import(
             saved.save(update_fields=["added_on"])
         after = (saved.title, saved.is_active, saved.checklist, saved.added_on)
         report.count(url or f"{organisation.display_name}: " + _("(address unknown)"), before, after)
-    return import_finish(report, errors, dry_run=dry_run, unknown_names=names.unknown)
+    return import_finish(report, errors, dry_run=dry_run, unknown_names=names.unknown, headers=table.headers)
 
 
 @transaction.atomic
@@ -341,4 +341,4 @@ def publications_import(
             continue
         after = (saved.kind, saved.issues_per_year, saved.print_run, saved.is_active)
         report.count(title, before, after)
-    return import_finish(report, errors, dry_run=dry_run, unknown_names=names.unknown)
+    return import_finish(report, errors, dry_run=dry_run, unknown_names=names.unknown, headers=table.headers)

@@ -220,7 +220,9 @@ def snapshots_import(
         resolved.append((item, page))
     if errors:
         transaction.set_rollback(True)
-        raise ImportRejected(sorted(errors, key=lambda error: error.row), unknown_names=names.unknown)
+        raise ImportRejected(
+            sorted(errors, key=lambda error: error.row), unknown_names=names.unknown, headers=table.headers
+        )
     if not resolved:
         return report
 
