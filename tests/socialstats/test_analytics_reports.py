@@ -9,8 +9,9 @@ import pytest
 
 from orgs.models import OrgKind
 from socialstats.analytics.services import analytics_rebuild
-from socialstats.models import PageStatus, Snapshot, SocialPage
+from socialstats.models import AnalyticsState, PageStatus, Snapshot, SocialPage
 from socialstats.reports import facts, rollup, selectors
+from socialstats.reports.dashboard import subscribers_series
 from tests.factories import make_org
 from tests.socialstats.growth_data import load_mgo_2018
 
@@ -80,6 +81,26 @@ def test_growth_from_the_tables_equals_growth_from_the_snapshots(tree, varied, d
             (*row[:-2], facts.to_date(row[-2]), facts.to_date(row[-1])) for row in facts.growth_raw(**arguments)
         ]
         assert _sorted(from_tables) == _sorted(expected), (a, b, networks)
+
+
+@pytest.mark.parametrize("scope", ["union", "vao", "both", "none", "primary"])
+def test_the_subscribers_series_from_the_tables_equals_the_one_from_the_snapshots(tree, varied, scope):
+    """The dashboard's series: one query for all its dates from the tables, the same totals as date by date."""
+    scope_paths = {
+        "union": None,
+        "vao": [tree.vao.path],
+        "both": [tree.vao.path, tree.zao.path, tree.vao_p1.path],
+        "none": [],
+        "primary": [tree.vao_p1.path],  # below the tables' depth: date by date from the snapshots
+    }[scope]
+    dates = [dt.date(2023, 12, 31), DAYS[2], dt.date(2024, 1, 19), dt.date(2024, 1, 20), DAYS[-1], dt.date(2024, 3, 31)]
+    for networks in [(), ("telegram",)]:
+        expected = subscribers_series(scope_paths=scope_paths, dates=dates, networks=networks)
+        analytics_rebuild(today=dt.date(2024, 2, 15))
+        from_tables = subscribers_series(scope_paths=scope_paths, dates=dates, networks=networks)
+        assert from_tables == expected, networks
+        assert any(value for _day, value in expected) or scope == "none"
+        AnalyticsState.objects.all().delete()  # the next round's expected values from the snapshots again
 
 
 def test_a_scope_below_the_territorial_level_reads_the_snapshots(tree, varied):
