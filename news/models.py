@@ -157,7 +157,11 @@ class NewsReviewStep(models.Model):
     kind = models.CharField(_("step"), max_length=20, choices=ReviewStepKind.choices)
     reason = models.TextField(_("reason"), blank=True)
     by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("step taken by"), null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("step taken by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("step taken at"), auto_now_add=True)
 

@@ -170,7 +170,7 @@ def test_primaries_opened_and_closed_mid_period_are_expected_only_while_in_the_u
     )
     october_end = _closed(make_org("ППО До конца октября", OrgKind.PRIMARY, tree.zao), dt.date(2026, 10, 31))
     first_day = _closed(make_org("ППО Первое октября", OrgKind.PRIMARY, tree.zao), OCT)
-    december = make_org("ППО Декабрьская", OrgKind.PRIMARY, tree.zao, founded_on=DEC)
+    make_org("ППО Декабрьская", OrgKind.PRIMARY, tree.zao, founded_on=DEC)
     make_item(both, SEP, NewsStatus.SUBMITTED, moscow(2026, 9, 30))
     make_item(october_end, OCT, NewsStatus.SUBMITTED, moscow(2026, 11, 8))
     report = selectors.completeness(cast.info_officer, [SEP, OCT, NOV, DEC], today=dt.date(2026, 12, 3))
