@@ -98,6 +98,15 @@ class ReturnForm(forms.Form):
     comment = forms.CharField(label=_("What should the author change?"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Kept in the item's history and shown on its page."),
+    )
+
+
 class PublishForm(forms.Form):
     url = forms.URLField(label=_("Link to the post on the territorial page"), max_length=500, assume_scheme="https")
 

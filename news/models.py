@@ -54,6 +54,15 @@ class NewsItem(models.Model):
     published_url = models.URLField(_("link to the post"), max_length=500, blank=True)
     forwarded_to_union = models.BooleanField(_("forwarded to the union"), default=False)
     forwarded_at = models.DateTimeField(_("forwarded at"), null=True, blank=True)
+    union_accepted_at = models.DateTimeField(_("accepted by the union at"), null=True, blank=True)
+    union_accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("accepted by the union by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     first_submitted_at = models.DateTimeField(_("first submitted at"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -114,6 +123,10 @@ class MonthReopening(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("reopened by"), null=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("withdrawn by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("reopened month")
@@ -125,6 +138,40 @@ class MonthReopening(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation} — {self.month:%m.%Y}"
+
+
+class ReviewStepKind(models.TextChoices):
+    UNACCEPTED = "unaccepted", _("Acceptance withdrawn")
+    UNFORWARDED = "unforwarded", _("Forwarding withdrawn")
+    UNION_ACCEPTED = "union_accepted", _("Accepted by the union")
+    UNION_RETURNED = "union_returned", _("Returned to the territorial organisation")
+    UNION_UNACCEPTED = "union_unaccepted", _("The union's acceptance withdrawn")
+
+
+class NewsReviewStep(models.Model):
+    """One decision taken back or passed up the tree, with its reason: the item's review history."""
+
+    item = models.ForeignKey(
+        NewsItem, verbose_name=_("news item"), on_delete=models.CASCADE, related_name="review_steps"
+    )
+    kind = models.CharField(_("step"), max_length=20, choices=ReviewStepKind.choices)
+    reason = models.TextField(_("reason"), blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("step taken by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("step taken at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("review step")
+        verbose_name_plural = _("review steps")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.item} — {self.get_kind_display()}"
 
 
 class NotificationPreference(models.Model):

@@ -17,6 +17,10 @@ from .months import deadline, local_today, month_end
 
 AUTHOR_ROLES = (Role.PRIMARY_ADMIN,)
 REVIEW_ROLES = (Role.TERRITORIAL_ADMIN, Role.INFO_OFFICER)
+# The union's own review of items forwarded to it: the information department.
+UNION_REVIEW_ROLES = (Role.INFO_OFFICER,)
+# Completeness is read by reviewers and, read-only, by the presidium.
+COMPLETENESS_ROLES = (*REVIEW_ROLES, Role.PRESIDIUM)
 
 
 def _items() -> QuerySet[NewsItem]:
@@ -50,6 +54,22 @@ def visible_item_or_404(user, pk: int) -> NewsItem:
 
 def can_review(user, item: NewsItem) -> bool:
     return reviewable_items(user).filter(pk=item.pk).exists()
+
+
+def union_reviewable_items(user) -> QuerySet[NewsItem]:
+    """Items the information department may decide on for the union (in its scope; never drafts)."""
+    return _items().filter(
+        access.path_filter(user, "organisation__path", roles=UNION_REVIEW_ROLES) & ~Q(status=NewsStatus.DRAFT)
+    )
+
+
+def can_union_review(user, item: NewsItem) -> bool:
+    return item.status != NewsStatus.DRAFT and access.in_scope(user, item.organisation, UNION_REVIEW_ROLES)
+
+
+def review_steps(item: NewsItem) -> QuerySet:
+    """The item's history of decisions taken back or passed up, oldest first."""
+    return item.review_steps.select_related("by")
 
 
 def can_author(user, item: NewsItem) -> bool:
@@ -92,9 +112,13 @@ def reopenable_organisations(user) -> QuerySet[Organisation]:
 def reopenings(user) -> QuerySet[MonthReopening]:
     return (
         MonthReopening.objects.filter(access.path_filter(user, "organisation__path", roles=REVIEW_ROLES))
-        .select_related("organisation", "reopened_by")
+        .select_related("organisation", "reopened_by", "withdrawn_by")
         .order_by("-month", "organisation__name")
     )
+
+
+def reopening_or_404(user, pk: int) -> MonthReopening:
+    return get_object_or_404(reopenings(user), pk=pk)
 
 
 def month_is_open(organisation: Organisation, month: dt.date, today: dt.date | None = None) -> bool:
@@ -104,7 +128,7 @@ def month_is_open(organisation: Organisation, month: dt.date, today: dt.date | N
         return False
     if today <= deadline(month):
         return True
-    return MonthReopening.objects.filter(organisation=organisation, month=month).exists()
+    return MonthReopening.objects.filter(organisation=organisation, month=month, withdrawn_at__isnull=True).exists()
 
 
 def open_months(organisation: Organisation, today: dt.date | None = None) -> list[dt.date]:
@@ -115,7 +139,9 @@ def open_months(organisation: Organisation, today: dt.date | None = None) -> lis
     months = [current]
     if today <= deadline(previous):
         months.append(previous)
-    reopened = MonthReopening.objects.filter(organisation=organisation).values_list("month", flat=True)
+    reopened = MonthReopening.objects.filter(organisation=organisation, withdrawn_at__isnull=True).values_list(
+        "month", flat=True
+    )
     months.extend(month for month in reopened if month not in months and month < current)
     return sorted(months, reverse=True)
 
@@ -143,6 +169,7 @@ class Cell:
     month: dt.date
     state: str
     count: int = 0
+    item_id: int | None = None  # the one item behind the cell, when there is exactly one
 
 
 @dataclass
@@ -150,11 +177,14 @@ class PrimaryRow:
     organisation: Organisation
     cells: list[Cell]
     silent_months: int = 0
+    linked: bool = False  # the user may open this primary's items (a reviewer over it)
 
 
 @dataclass
 class MonthTotals:
     month: dt.date
+    due: dt.date | None = None  # the deadline; until it passes the month is not yet due
+    is_due: bool = True
     expected: int = 0
     sent: int = 0
     on_time: int = 0
@@ -189,6 +219,7 @@ class TerritoryBlock:
     territorial: Organisation | None
     rows: list[PrimaryRow] = field(default_factory=list)
     totals: list[MonthTotals] = field(default_factory=list)
+    digest: bool = False  # the user may download the territory's DOCX digest
 
 
 @dataclass
@@ -197,6 +228,7 @@ class Completeness:
     territories: list[TerritoryBlock]
     union_totals: list[MonthTotals]
     silent: list[tuple[PrimaryRow, Organisation | None]]
+    scope: list[Organisation] = field(default_factory=list)  # the roots of what is shown; empty: everything
 
 
 def _cutoff(due: dt.date) -> dt.datetime:
@@ -211,9 +243,9 @@ def _cell_state(sent: dict | None, due: dt.date, cutoff: dt.datetime, today: dt.
 
 
 def completeness(user, months: list[dt.date], today: dt.date | None = None) -> Completeness:
-    """Primaries × months in the user's scope. Three queries whatever the number of primaries."""
+    """Primaries × months in the user's scope (reviewers' and the presidium's). A fixed number of queries."""
     today = today or local_today()
-    scope = access.organisations_for_roles(user, REVIEW_ROLES)
+    scope = access.organisations_for_roles(user, COMPLETENESS_ROLES)
     territorials = list(scope.filter(kind=OrgKind.TERRITORIAL).order_by("name"))
     primaries = list(scope.filter(kind=OrgKind.PRIMARY).order_by("name"))
     sent = {
@@ -224,7 +256,7 @@ def completeness(user, months: list[dt.date], today: dt.date | None = None) -> C
             status__in=SENT_STATUSES,
         )
         .values("organisation_id", "reporting_month")
-        .annotate(first=Min("first_submitted_at"), count=Count("id"))
+        .annotate(first=Min("first_submitted_at"), count=Count("id"), item_id=Min("id"))
     }
     deadlines = {month: deadline(month) for month in months}
     cutoffs = {month: _cutoff(due) for month, due in deadlines.items()}
@@ -240,8 +272,9 @@ def completeness(user, months: list[dt.date], today: dt.date | None = None) -> C
                 if is_expected(primary, month)
                 else NOT_EXPECTED
             )
-            cells.append(Cell(month, state, found["count"] if found else 0))
-        row = PrimaryRow(primary, cells)
+            count = found["count"] if found else 0
+            cells.append(Cell(month, state, count, found["item_id"] if count == 1 else None))
+        row = PrimaryRow(primary, cells, linked=access.in_scope(user, primary, REVIEW_ROLES))
         streak = 0
         for cell in reversed([cell for cell in cells if cell.month in closed_months]):
             if cell.state != MISSING:
@@ -253,16 +286,22 @@ def completeness(user, months: list[dt.date], today: dt.date | None = None) -> C
     result_blocks = [block for block in blocks.values() if block.rows]
     if orphans.rows:
         result_blocks.append(orphans)
-    union_totals = [MonthTotals(month) for month in months]
     for block in result_blocks:
-        block.totals = [MonthTotals(month) for month in months]
+        block.digest = block.territorial is not None and access.in_scope(user, block.territorial, REVIEW_ROLES)
+
+    def month_totals() -> list[MonthTotals]:
+        return [MonthTotals(month, deadlines[month], today > deadlines[month]) for month in months]
+
+    union_totals = month_totals()
+    for block in result_blocks:
+        block.totals = month_totals()
         for row in block.rows:
             for totals, cell in zip(block.totals, row.cells, strict=True):
                 totals.add(cell.state)
         for union, part in zip(union_totals, block.totals, strict=True):
             union.merge(part)
     silent = [(row, block.territorial) for block in result_blocks for row in block.rows if row.silent_months >= 2]
-    return Completeness(months, result_blocks, union_totals, silent)
+    return Completeness(months, result_blocks, union_totals, silent, access.scope_roots(user, COMPLETENESS_ROLES))
 
 
 def missing_primaries(month: dt.date) -> list[Organisation]:

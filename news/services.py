@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import ProhibitNullCharactersValidator, URLValidator
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,11 +25,13 @@ from .models import (
     MonthReopening,
     NewsItem,
     NewsPhoto,
+    NewsReviewStep,
     NewsStatus,
     NoticeKind,
     NotificationPreference,
+    ReviewStepKind,
 )
-from .months import local_today, month_start
+from .months import deadline, local_today, month_start
 from .photos import CheckedPhoto
 from .selectors import month_is_open
 from .tasks import item_notice_task
@@ -194,6 +196,8 @@ def news_return(*, item: NewsItem, by, comment: str) -> NewsItem:
         ProhibitNullCharactersValidator()(comment)  # PostgreSQL refuses NUL in text (a 500 before)
     except ValidationError as error:
         raise ValidationError({"comment": error.messages}) from None
+    if item.forwarded_to_union:
+        raise ValidationError(_forwarded_first())
     _claim(
         item,
         (NewsStatus.SUBMITTED, NewsStatus.ACCEPTED),
@@ -232,6 +236,125 @@ def news_publish(*, item: NewsItem, by, url: str) -> NewsItem:
     return item
 
 
+# --- decisions taken back, and the union's own review of forwarded items -------------------------------
+
+
+def _forwarded_first() -> str:
+    return _("The item has been forwarded to the union's information department: withdraw the forwarding first.")
+
+
+def _reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give the reason: it is kept in the item's history.")})
+    try:
+        ProhibitNullCharactersValidator()(reason)
+    except ValidationError as error:
+        raise ValidationError({"reason": error.messages}) from None
+    return reason
+
+
+def _claim_step(item: NewsItem, *, where: Q, refusal: str, kind: str, by, reason: str = "", **changes) -> NewsItem:
+    """Apply `changes` only while `where` still holds (a conditional update), then record the step."""
+    audited = [field for field in changes if field != "forwarded_at"]
+    before = {field: getattr(item, field) for field in audited}
+    changed = NewsItem.objects.filter(where, pk=item.pk).update(**changes, updated_at=timezone.now())
+    if not changed:
+        raise ValidationError(refusal)
+    item.refresh_from_db()
+    NewsReviewStep.objects.create(item=item, kind=kind, reason=reason, by=by)
+    audit_update(
+        item,
+        before={field: before[field] for field in audited},
+        after={field: getattr(item, field) for field in audited},
+    )
+    return item
+
+
+@transaction.atomic
+def news_unaccept(*, item: NewsItem, by, reason: str) -> NewsItem:
+    """Accepted → submitted again: the territory takes its acceptance back (not once forwarded)."""
+    reason = _reason(reason)
+    if item.status == NewsStatus.ACCEPTED and item.forwarded_to_union:
+        raise ValidationError(_forwarded_first())
+    return _claim_step(
+        item,
+        where=Q(status=NewsStatus.ACCEPTED, forwarded_to_union=False),
+        refusal=_("Only an accepted item that is not forwarded to the union can lose its acceptance."),
+        kind=ReviewStepKind.UNACCEPTED,
+        by=by,
+        reason=reason,
+        status=NewsStatus.SUBMITTED,
+        reviewed_by=by,
+        reviewed_at=timezone.now(),
+    )
+
+
+@transaction.atomic
+def news_unforward(*, item: NewsItem, by, reason: str) -> NewsItem:
+    """The territory takes a forwarding back, while the union has not accepted the item."""
+    reason = _reason(reason)
+    return _claim_step(
+        item,
+        where=Q(forwarded_to_union=True, union_accepted_at__isnull=True),
+        refusal=_(
+            "Only a forwarded item the union has not accepted yet can be taken back. "
+            "If the union has accepted it, ask the information department to withdraw its acceptance."
+        ),
+        kind=ReviewStepKind.UNFORWARDED,
+        by=by,
+        reason=reason,
+        forwarded_to_union=False,
+        forwarded_at=None,
+    )
+
+
+@transaction.atomic
+def news_union_accept(*, item: NewsItem, by) -> NewsItem:
+    """The information department accepts an item forwarded to it."""
+    return _claim_step(
+        item,
+        where=Q(forwarded_to_union=True, union_accepted_at__isnull=True),
+        refusal=_("Only an item forwarded to the union and not yet accepted by it can be accepted."),
+        kind=ReviewStepKind.UNION_ACCEPTED,
+        by=by,
+        union_accepted_at=timezone.now(),
+        union_accepted_by=by,
+    )
+
+
+@transaction.atomic
+def news_union_return(*, item: NewsItem, by, reason: str) -> NewsItem:
+    """The information department sends a forwarded item back to the territorial organisation."""
+    reason = _reason(reason)
+    return _claim_step(
+        item,
+        where=Q(forwarded_to_union=True, union_accepted_at__isnull=True),
+        refusal=_("Only an item forwarded to the union and not yet accepted by it can be returned."),
+        kind=ReviewStepKind.UNION_RETURNED,
+        by=by,
+        reason=reason,
+        forwarded_to_union=False,
+        forwarded_at=None,
+    )
+
+
+@transaction.atomic
+def news_union_unaccept(*, item: NewsItem, by, reason: str) -> NewsItem:
+    """The information department takes its acceptance back: the item waits for its decision again."""
+    reason = _reason(reason)
+    return _claim_step(
+        item,
+        where=Q(union_accepted_at__isnull=False),
+        refusal=_("The union has not accepted this item."),
+        kind=ReviewStepKind.UNION_UNACCEPTED,
+        by=by,
+        reason=reason,
+        union_accepted_at=None,
+        union_accepted_by=None,
+    )
+
+
 def news_forward(*, item: NewsItem, by) -> NewsItem:
     """Pass an accepted or published item on to the union's information department (once)."""
     changed = NewsItem.objects.filter(
@@ -244,16 +367,41 @@ def news_forward(*, item: NewsItem, by) -> NewsItem:
     return item
 
 
-def month_reopen(*, organisation: Organisation, month: dt.date, by) -> MonthReopening:
-    """Let one primary submit for a closed month. Reopening twice changes nothing."""
+def month_reopen(*, organisation: Organisation, month: dt.date, by, today: dt.date | None = None) -> MonthReopening:
+    """Let one primary submit for a closed month. Reopening twice changes nothing; a withdrawn one comes back."""
     if organisation.kind != OrgKind.PRIMARY:
         raise ValidationError({"organisation": _("Months are reopened for primary organisations.")})
     month = month_start(month)
-    if month > local_today():
+    today = today or local_today()
+    if month > today:
         raise ValidationError({"month": _("The month cannot be in the future.")})
-    reopening, _created = MonthReopening.objects.get_or_create(
+    if today <= deadline(month):
+        raise ValidationError(
+            {
+                "month": _(
+                    "The month %(month)s is still open: news for it is accepted until %(deadline)s. "
+                    "Only a closed month can be reopened."
+                )
+                % {"month": f"{month:%m.%Y}", "deadline": f"{deadline(month):%d.%m.%Y}"}
+            }
+        )
+    reopening, created = MonthReopening.objects.get_or_create(
         organisation=organisation, month=month, defaults={"reopened_by": by}
     )
+    if not created and reopening.withdrawn_at is not None:
+        MonthReopening.objects.filter(pk=reopening.pk).update(withdrawn_at=None, withdrawn_by=None, reopened_by=by)
+        reopening.refresh_from_db()
+    return reopening
+
+
+def month_reopening_withdraw(*, reopening: MonthReopening, by) -> MonthReopening:
+    """Close a reopened month again. Items already sent through it stay sent."""
+    changed = MonthReopening.objects.filter(pk=reopening.pk, withdrawn_at__isnull=True).update(
+        withdrawn_at=timezone.now(), withdrawn_by=by
+    )
+    if not changed:
+        raise ValidationError(_("This reopening has already been withdrawn."))
+    reopening.refresh_from_db()
     return reopening
 
 

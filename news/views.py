@@ -7,13 +7,14 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from orgs import access
 from unionportal.lib.query import query_id, query_int, query_month
 
 from . import charts, exports, selectors, services
-from .forms import NewsItemForm, PreferenceForm, PublishForm, ReopenForm, ReturnForm
+from .forms import NewsItemForm, PreferenceForm, PublishForm, ReasonForm, ReopenForm, ReturnForm
 from .models import NewsItem, NewsPhoto, NewsStatus, NotificationPreference
 from .months import local_today, months_back, parse_month
 
@@ -151,6 +152,8 @@ def news_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "item": item,
             "can_author": selectors.can_author(request.user, item),
             "can_review": can_review,
+            "can_union_review": selectors.can_union_review(request.user, item),
+            "steps": selectors.review_steps(item),
             "return_form": ReturnForm(),
             "publish_form": PublishForm(initial={"url": item.published_url}),
         },
@@ -224,6 +227,113 @@ def news_forward(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+# --- decisions taken back (each with a reason, on a confirmation page) and the union's review --------
+
+WITHDRAWALS = {
+    # action: (who may: "review" — the territory's reviewers, "union" — the information department), texts.
+    "unaccept": (
+        "review",
+        services.news_unaccept,
+        gettext_lazy("Withdraw the acceptance?"),
+        gettext_lazy(
+            "The item goes back to «Submitted» and waits for a decision again. The reason is kept in its history."
+        ),
+        gettext_lazy("Withdraw the acceptance"),
+        gettext_lazy("The acceptance was withdrawn."),
+    ),
+    "unforward": (
+        "review",
+        services.news_unforward,
+        gettext_lazy("Take the forwarding back?"),
+        gettext_lazy("The item leaves the union's information department. The reason is kept in its history."),
+        gettext_lazy("Take the forwarding back"),
+        gettext_lazy("The forwarding was taken back."),
+    ),
+    "union_return": (
+        "union",
+        services.news_union_return,
+        gettext_lazy("Return the item to the territorial organisation?"),
+        gettext_lazy(
+            "The item is no longer forwarded to the union; the territorial organisation sees the reason "
+            "in its history and may correct it and forward it again."
+        ),
+        gettext_lazy("Return to the territorial organisation"),
+        gettext_lazy("The item was returned to the territorial organisation."),
+    ),
+    "union_unaccept": (
+        "union",
+        services.news_union_unaccept,
+        gettext_lazy("Withdraw the union's acceptance?"),
+        gettext_lazy(
+            "The item waits for the information department's decision again. The reason is kept in its history."
+        ),
+        gettext_lazy("Withdraw the union's acceptance"),
+        gettext_lazy("The union's acceptance was withdrawn."),
+    ),
+}
+
+
+def _scoped_items(request: HttpRequest, who: str):
+    if who == "union":
+        return selectors.union_reviewable_items(request.user)
+    return selectors.reviewable_items(request.user)
+
+
+@login_required
+def news_withdraw(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """GET: the confirmation page with the reason; POST: take the decision back."""
+    if action not in WITHDRAWALS:
+        raise Http404
+    who, service, question, consequence, button, done = WITHDRAWALS[action]
+    item = get_object_or_404(_scoped_items(request, who), pk=pk)
+    form = ReasonForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            service(item=item, by=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, done)
+            return redirect("news:detail", item.pk)
+    return render(
+        request,
+        "news/review_withdraw.html",
+        {"item": item, "form": form, "question": question, "consequence": consequence, "button": button},
+    )
+
+
+@login_required
+@require_POST
+def news_union_accept(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_object_or_404(selectors.union_reviewable_items(request.user), pk=pk)
+    try:
+        services.news_union_accept(item=item, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The news was accepted by the union."))
+    return redirect("news:detail", item.pk)
+
+
+@login_required
+def month_reopening_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET: the confirmation page; POST: close the reopened month again."""
+    reopening = selectors.reopening_or_404(request.user, pk)
+    if request.method == "POST":
+        try:
+            services.month_reopening_withdraw(reopening=reopening, by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                _("%(month)s is closed again for %(organisation)s.")
+                % {"month": f"{reopening.month:%m.%Y}", "organisation": reopening.organisation.name},
+            )
+        return redirect("news:reopen")
+    return render(request, "news/reopening_withdraw.html", {"reopening": reopening})
+
+
 @login_required
 def news_photo(request: HttpRequest, pk: int, photo_pk: int, variant: str) -> FileResponse:
     item = selectors.visible_item_or_404(request.user, pk)
@@ -274,14 +384,15 @@ def _report_months(request: HttpRequest) -> list:
 
 @login_required
 def completeness(request: HttpRequest) -> HttpResponse:
-    if not access.has_role(request.user, *selectors.REVIEW_ROLES):
+    if not access.has_role(request.user, *selectors.COMPLETENESS_ROLES):
         raise Http404
     months = _report_months(request)
     report = selectors.completeness(request.user, months)
+    due = [totals for totals in report.union_totals if totals.is_due]  # a month not yet due has no rate to plot
     chart = charts.reporting_rate_trend(
-        [f"{m:%m.%Y}" for m in months],
-        [totals.rate for totals in report.union_totals],
-        [totals.on_time_rate for totals in report.union_totals],
+        [f"{totals.month:%m.%Y}" for totals in due],
+        [totals.rate for totals in due],
+        [totals.on_time_rate for totals in due],
         (_("Sent, %"), _("On time, %")),
     )
     return render(
@@ -293,7 +404,7 @@ def completeness(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def completeness_xlsx(request: HttpRequest) -> HttpResponse:
-    if not access.has_role(request.user, *selectors.REVIEW_ROLES):
+    if not access.has_role(request.user, *selectors.COMPLETENESS_ROLES):
         raise Http404
     months = _report_months(request)
     content = exports.completeness_xlsx(selectors.completeness(request.user, months))

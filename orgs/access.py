@@ -131,6 +131,20 @@ def get_viewable_organisation_or_404(user, pk: int) -> Organisation:
     return get_object_or_404(viewable_organisations(user), pk=pk)
 
 
+def in_scope(user, organisation: Organisation, roles: Iterable[str]) -> bool:
+    """`organisation` lies in a subtree where the user holds one of `roles` (no query beyond the user's roles)."""
+    paths = scope_paths(user, roles)
+    return paths is None or any(organisation.path.startswith(path) for path in paths)
+
+
+def scope_roots(user, roles: Iterable[str]) -> list[Organisation]:
+    """The organisations at the top of the user's subtrees for `roles`; empty for a superuser (everything)."""
+    paths = scope_paths(user, roles)
+    if not paths:
+        return []
+    return list(Organisation.objects.filter(path__in=paths).order_by("path"))
+
+
 def can_edit(user, organisation: Organisation) -> bool:
     paths = scope_paths(user, EDIT_ROLES)
     return paths is None or any(organisation.path.startswith(path) for path in paths)

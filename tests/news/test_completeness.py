@@ -16,7 +16,7 @@ from docx import Document
 from openpyxl import load_workbook
 
 from news import selectors
-from news.models import NewsStatus
+from news.models import NewsItem, NewsStatus
 from orgs.models import OrgKind
 from tests.factories import make_org
 from tests.news.conftest import make_item, moscow
@@ -150,3 +150,75 @@ def test_digest_docx_holds_a_months_accepted_news_with_photos(client, cast, tree
     assert len(document.inline_shapes) == 1
     assert client.get(reverse("news:digest_docx", args=[tree.zao.pk, "2026-10"])).status_code == 404
     assert client.get(reverse("news:digest_docx", args=[tree.vao.pk, "октябрь"])).status_code == 404
+
+
+# --- primaries opened and closed mid-period; months not yet due; scope, links and the presidium -------
+
+DEC = dt.date(2026, 12, 1)
+
+
+def _closed(org, on: dt.date):
+    org.closed_on, org.is_active = on, False
+    org.save()
+    return org
+
+
+def test_primaries_opened_and_closed_mid_period_are_expected_only_while_in_the_union(cast, tree, settings):
+    settings.NEWS_DEADLINE_DAY = 5
+    both = _closed(
+        make_org("ППО Сезонная", OrgKind.PRIMARY, tree.zao, founded_on=dt.date(2026, 9, 15)), NOV.replace(day=20)
+    )
+    october_end = _closed(make_org("ППО До конца октября", OrgKind.PRIMARY, tree.zao), dt.date(2026, 10, 31))
+    first_day = _closed(make_org("ППО Первое октября", OrgKind.PRIMARY, tree.zao), OCT)
+    make_org("ППО Декабрьская", OrgKind.PRIMARY, tree.zao, founded_on=DEC)
+    make_item(both, SEP, NewsStatus.SUBMITTED, moscow(2026, 9, 30))
+    make_item(october_end, OCT, NewsStatus.SUBMITTED, moscow(2026, 11, 8))
+    report = selectors.completeness(cast.info_officer, [SEP, OCT, NOV, DEC], today=dt.date(2026, 12, 3))
+    states = _states(report)
+    assert states["ППО Сезонная"] == ["on_time", "missing", "open", "not_expected"]
+    assert states["ППО До конца октября"] == ["missing", "late", "not_expected", "not_expected"]
+    assert states["ППО Первое октября"] == ["missing", "missing", "not_expected", "not_expected"]
+    assert states["ППО Декабрьская"] == ["not_expected", "not_expected", "not_expected", "open"]
+    expected = [totals.expected for totals in report.union_totals]
+    # Школа 1–3 all four months, plus the mid-period ones while they were in the union.
+    assert expected == [3 + 3, 3 + 3, 3 + 1, 3 + 1]
+    assert [totals.is_due for totals in report.union_totals] == [True, True, False, False]
+    assert report.union_totals[2].due == dt.date(2026, 12, 5)
+    missing_in_october = {org.name for org in selectors.missing_primaries(OCT)}
+    assert {"ППО Сезонная", "ППО Первое октября"} <= missing_in_october
+    assert not {"ППО До конца октября", "ППО Декабрьская"} & missing_in_october
+    assert first_day.name not in {org.name for org in selectors.missing_primaries(NOV)}
+
+
+def test_the_heading_names_the_scope_and_the_current_month_is_not_yet_due(client, cast, tree):
+    client.force_login(cast.territorial_admin)
+    body = client.get(reverse("news:completeness")).content.decode()
+    assert "Полнота новостей: ВАО" in body and "Доля приславших: ВАО" in body
+    assert "срок не наступил (до" in body
+    client.force_login(cast.info_officer)
+    assert "Полнота новостей: МГО Профсоюза" in client.get(reverse("news:completeness")).content.decode()
+
+
+def test_a_cell_links_to_the_item_or_to_the_queue_of_its_items(client, cast, tree, calendar):
+    single = NewsItem.objects.get(organisation=tree.vao_p2, reporting_month=OCT)
+    client.force_login(cast.territorial_admin)
+    body = client.get(reverse("news:completeness"), {"until": "2026-10", "months": "2"}).content.decode()
+    assert f'href="{reverse("news:detail", args=[single.pk])}"' in body
+    queue = f'href="{reverse("news:review")}?organisation={tree.vao_p1.pk}&amp;month=2026-10"'
+    assert queue in body
+    # The link leads to exactly the items behind the cell.
+    listing = client.get(reverse("news:review"), {"organisation": tree.vao_p1.pk, "month": "2026-10"})
+    assert len(listing.context["page_obj"].object_list) == 2
+
+
+def test_the_presidium_reads_completeness_without_links_it_could_not_follow(client, cast, tree, calendar):
+    client.force_login(cast.presidium)
+    response = client.get(reverse("news:completeness"), {"until": "2026-10", "months": "2"})
+    body = response.content.decode()
+    assert response.status_code == 200 and "Полнота новостей: МГО Профсоюза" in body
+    assert "ППО Школа 3" in body and "ППО Новая" in body
+    assert "/news/review/" not in body and "/news/digest/" not in body
+    assert not any(f'href="/news/{pk}/"' in body for pk in NewsItem.objects.values_list("pk", flat=True))
+    assert client.get(reverse("news:completeness_xlsx")).status_code == 200
+    for item in NewsItem.objects.all():
+        assert client.get(reverse("news:detail", args=[item.pk])).status_code == 404
