@@ -100,6 +100,18 @@ class JurorAddForm(forms.Form):
 class ResolutionForm(forms.Form):
     preamble = forms.CharField(label=_("Preamble"), widget=forms.Textarea({"rows": 8}))
     decisions = forms.CharField(label=_("Decisions"), widget=forms.Textarea({"rows": 8}))
+    city = forms.CharField(label=_("City"), max_length=100, required=False, help_text=_("For example «г. Москва»."))
+    chair = forms.CharField(
+        label=_("Chair"), max_length=200, required=False, help_text=_("Signs the resolution: «И. И. Иванов».")
+    )
+    control = forms.CharField(
+        label=_("Control of execution is charged to"),
+        max_length=300,
+        required=False,
+        help_text=_(
+            "In the accusative: «заведующего информационным отделом И. И. Иванова». Empty: the information department."
+        ),
+    )
 
 
 class EntryAddForm(forms.Form):

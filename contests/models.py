@@ -85,6 +85,18 @@ class Contest(models.Model):
     nominations = models.TextField(_("nominations"), blank=True, help_text=_("One per line: «Nomination — winner»"))
     resolution_preamble = models.TextField(_("resolution preamble"), blank=True)
     resolution_decisions = models.TextField(_("resolution decisions"), blank=True)
+    resolution_city = models.CharField(
+        _("city"), max_length=100, blank=True, help_text=_("Under the date in the resolution's heading: «г. Москва».")
+    )
+    resolution_chair = models.CharField(
+        _("chair"), max_length=200, blank=True, help_text=_("Next to the signature line: «И. И. Иванов».")
+    )
+    resolution_control = models.CharField(
+        _("control of execution"),
+        max_length=300,
+        blank=True,
+        help_text=_("Who is charged with control, in the accusative: «заведующего информационным отделом И. Иванова»."),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

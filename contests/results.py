@@ -6,6 +6,7 @@ Each function takes the computed ranking (selectors.contest_ranking) and returns
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 from django.conf import settings
@@ -126,7 +127,8 @@ def default_preamble(ranking: Ranking, figures: ResolutionFigures) -> str:
             f"{plural_form(published, 'вышла', 'вышли', 'вышло')} "
             f"{count_phrase(published, 'публикация', 'публикации', 'публикаций')}."
         )
-    return f"{period} {body}\nИтоги конкурса представлены в таблице."
+    heard = f"Заслушав информацию об итогах конкурса «{contest.title}», Президиум Комитета Профсоюза отмечает:"
+    return f"{heard}\n{period} {body}\nИтоги конкурса представлены в таблице."
 
 
 def default_decisions(ranking: Ranking) -> str:
@@ -139,10 +141,21 @@ def default_decisions(ranking: Ranking) -> str:
     nominations = [line.strip() for line in ranking.contest.nominations.splitlines() if line.strip()]
     if nominations:
         lines.append(f"{len(lines) + 1}. Отметить в номинациях: " + "; ".join(nominations) + ".")
-    lines.append(
-        f"{len(lines) + 1}. Контроль за выполнением настоящего постановления возложить на информационный отдел."
-    )
     return "\n".join(lines)
+
+
+CONTROL_WORDS = "Контроль за выполнением настоящего постановления"
+
+
+def control_point(decisions: str, control: str) -> str:
+    """The last numbered point, naming who controls the execution (the contest's field; the information
+    department when it is empty). Empty when the decisions already have such a point (older saved texts)."""
+    if CONTROL_WORDS.lower() in decisions.lower():
+        return ""
+    lines = [line.strip() for line in decisions.splitlines() if line.strip()]
+    numbered = [line for line in lines if re.match(r"^\d+\.", line)]
+    number = len(numbered or lines) + 1
+    return f"{number}. {CONTROL_WORDS} возложить на {control.strip() or 'информационный отдел'}."
 
 
 def _places_text(by_place: dict[int, list[str]]) -> str:
@@ -168,12 +181,21 @@ def _add_table(document, ranking: Ranking) -> None:
 
 
 def resolution_docx(
-    ranking: Ranking, *, preamble: str, decisions: str, header_lines: list[str] | None = None, on=None
+    ranking: Ranking,
+    *,
+    preamble: str,
+    decisions: str,
+    header_lines: list[str] | None = None,
+    on=None,
+    city: str = "",
+    chair: str = "",
+    control: str = "",
 ) -> bytes:
     """The presidium resolution in the form of the 002 document on A4: the organisations' names (root first),
     «ПРЕЗИДИУМ КОМИТЕТА ПРОФСОЮЗА», «ПОСТАНОВЛЕНИЕ», the date and «№ __», the centred subject, the preamble,
     the ranking table (inline, or as «Приложение № 1» on a landscape page when wider than six columns),
-    «Президиум … постановляет:», the numbered decisions and the chair's signature line."""
+    «Президиум … постановляет:», the numbered decisions ending with the control point (`control` names the
+    person), and the chair's signature line with `chair`'s name; `city` goes under the date."""
     from docx import Document
     from docx.enum.section import WD_ORIENT, WD_SECTION
     from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -195,6 +217,8 @@ def resolution_docx(
     centred("ПРЕЗИДИУМ КОМИТЕТА ПРОФСОЮЗА")
     centred("ПОСТАНОВЛЕНИЕ")
     document.add_paragraph(russian_date(on))
+    if city.strip():
+        centred(city.strip(), bold=False)
     document.add_paragraph("№ ____")
     centred(f"Об итогах конкурса «{ranking.contest.title}»")
     for paragraph in preamble.splitlines():
@@ -211,8 +235,11 @@ def resolution_docx(
     for paragraph in decisions.splitlines():
         if paragraph.strip():
             document.add_paragraph(paragraph.strip())
+    control_line = control_point(decisions, control)
+    if control_line:
+        document.add_paragraph(control_line)
     document.add_paragraph("")
-    document.add_paragraph("Председатель\t\t\t\t\t____________________")
+    document.add_paragraph(f"Председатель\t\t\t____________________\t{chair.strip()}".rstrip())
     if wide:
         appendix = document.add_section(WD_SECTION.NEW_PAGE)
         appendix.orientation = WD_ORIENT.LANDSCAPE

@@ -422,10 +422,24 @@ def juror_reopen(*, juror: Juror) -> None:
     audit_update(juror, before={"submitted_at": submitted_at}, after={"submitted_at": None})
 
 
-def resolution_save(*, contest: Contest, preamble: str, decisions: str) -> None:
+def resolution_save(
+    *, contest: Contest, preamble: str, decisions: str, city: str = "", chair: str = "", control: str = ""
+) -> None:
     contest.resolution_preamble = preamble.strip()
     contest.resolution_decisions = decisions.strip()
-    contest.save(update_fields=["resolution_preamble", "resolution_decisions"])
+    contest.resolution_city = city.strip()
+    contest.resolution_chair = chair.strip()
+    contest.resolution_control = control.strip()
+    contest.full_clean(validate_unique=False, validate_constraints=False)
+    contest.save(
+        update_fields=[
+            "resolution_preamble",
+            "resolution_decisions",
+            "resolution_city",
+            "resolution_chair",
+            "resolution_control",
+        ]
+    )
 
 
 def contest_update(*, contest: Contest, **fields) -> Contest:

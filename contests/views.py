@@ -331,6 +331,9 @@ def resolution_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "preamble": contest.resolution_preamble
         or results.default_preamble(ranking, selectors.resolution_figures(contest, ranking)),
         "decisions": contest.resolution_decisions or results.default_decisions(ranking),
+        "city": contest.resolution_city,
+        "chair": contest.resolution_chair,
+        "control": contest.resolution_control,
     }
     form = ResolutionForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -361,7 +364,13 @@ def resolution_docx(request: HttpRequest, pk: int) -> HttpResponse:
     )
     decisions = contest.resolution_decisions or results.default_decisions(ranking)
     content = results.resolution_docx(
-        ranking, preamble=preamble, decisions=decisions, header_lines=selectors.resolution_header(contest)
+        ranking,
+        preamble=preamble,
+        decisions=decisions,
+        header_lines=selectors.resolution_header(contest),
+        city=contest.resolution_city,
+        chair=contest.resolution_chair,
+        control=contest.resolution_control,
     )
     response = HttpResponse(
         content, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document"

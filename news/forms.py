@@ -124,3 +124,20 @@ class PreferenceForm(forms.Form):
     reminders = forms.BooleanField(label=_("Monthly reminders to send news"), required=False)
     item_notices = forms.BooleanField(label=_("Notices when my news is returned or published"), required=False)
     digest = forms.BooleanField(label=_("Weekly digest of news waiting for review"), required=False)
+    forwarded = forms.BooleanField(
+        label=_("Notices when news is forwarded to the information department"), required=False
+    )
+
+    def __init__(self, *args, offered: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in list(self.fields):
+            if name not in offered:
+                del self.fields[name]
+
+
+class RemindNowForm(forms.Form):
+    month = forms.TypedChoiceField(label=_("Month"), coerce=str)
+
+    def __init__(self, *args, months, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["month"].choices = [(m.strftime("%Y-%m"), m.strftime("%m.%Y")) for m in months]

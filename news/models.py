@@ -183,6 +183,7 @@ class NotificationPreference(models.Model):
     reminders = models.BooleanField(_("monthly reminders to send news"), default=True)
     item_notices = models.BooleanField(_("notices when my news is returned or published"), default=True)
     digest = models.BooleanField(_("weekly digest of news waiting for review"), default=True)
+    forwarded = models.BooleanField(_("notices when news is forwarded to the information department"), default=True)
 
     class Meta:
         verbose_name = _("notification preference")
@@ -197,6 +198,7 @@ class NoticeKind(models.TextChoices):
     RETURNED = "returned", _("Item returned")
     PUBLISHED = "published", _("Item published")
     DIGEST = "digest", _("Weekly digest")
+    FORWARDED = "forwarded", _("Item forwarded to the union")
 
 
 class Notice(models.Model):
@@ -239,3 +241,67 @@ class Notice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} → {self.email}"
+
+
+class ReminderRun(models.Model):
+    """One sending of the monthly reminders: by the schedule, or a person's «Remind now» for their scope."""
+
+    month = models.DateField(_("month"))
+    # The subtree roots the run covered, joined ("" = the whole union): the once-a-day rule's key.
+    scope_key = models.CharField(_("scope"), max_length=1000, blank=True)
+    day = models.DateField(_("day"))
+    automatic = models.BooleanField(_("by the schedule"), default=False)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("started by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    started_at = models.DateTimeField(_("started at"), auto_now_add=True)
+    sent = models.PositiveIntegerField(_("emails sent"), default=0)
+
+    class Meta:
+        verbose_name = _("reminder run")
+        verbose_name_plural = _("reminder runs")
+        constraints = [
+            # «Remind now» at most once a day per scope: the second press of the day is refused.
+            models.UniqueConstraint(
+                fields=["scope_key", "day"], condition=models.Q(automatic=False), name="news_reminder_run_once_a_day"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%m.%Y} ({self.day:%d.%m.%Y})"
+
+
+class ReminderLog(models.Model):
+    """One reminder email about one primary and month: to its admin, or to the territorial admin when the
+    primary has no admin account that can be reached."""
+
+    run = models.ForeignKey(ReminderRun, verbose_name=_("run"), on_delete=models.CASCADE, related_name="reminders")
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="news_reminders"
+    )
+    month = models.DateField(_("month"))
+    day = models.DateField(_("day"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recipient"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    email = models.EmailField(_("email"))
+    via_territorial = models.BooleanField(_("sent to the territorial admin"), default=False)
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("reminder sent")
+        verbose_name_plural = _("reminders sent")
+        constraints = [
+            # A recipient hears about a primary and month at most once a day, however often a run is repeated.
+            models.UniqueConstraint(
+                fields=["user", "organisation", "month", "day"], name="news_reminder_log_once_a_day"
+            ),
+        ]
+        indexes = [
+            # The reminders page: the log newest first, and the last reminder per primary for a month.
+            models.Index(fields=["month", "organisation"], name="news_reminder_log_month_idx"),
+            models.Index(fields=["-sent_at"], name="news_reminder_log_sent_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} {self.month:%m.%Y} → {self.email}"

@@ -5,14 +5,22 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Min, Q, QuerySet
+from django.db.models import Count, Max, Min, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from orgs import access
-from orgs.models import Organisation, OrgKind, Role
+from orgs.models import Organisation, OrgKind, Role, RoleAssignment
 
-from .models import SENT_STATUSES, MonthReopening, NewsItem, NewsStatus
+from .models import (
+    SENT_STATUSES,
+    MonthReopening,
+    NewsItem,
+    NewsStatus,
+    NotificationPreference,
+    ReminderLog,
+    ReminderRun,
+)
 from .months import deadline, local_today, month_end
 
 AUTHOR_ROLES = (Role.PRIMARY_ADMIN,)
@@ -323,3 +331,113 @@ def accepted_for_digest(territorial: Organisation, month: dt.date) -> QuerySet[N
         .prefetch_related("photos")
         .order_by("organisation__name", "event_date", "pk")
     )
+
+
+# --- reminders (the page of who will be reminded, and the sender share this plan) ----------------------
+
+
+@dataclass
+class ReminderTarget:
+    """A primary that has sent nothing for the month and who hears about it."""
+
+    organisation: Organisation
+    admins: list = field(default_factory=list)  # its primary admins who can be emailed
+    switched_off: list = field(default_factory=list)  # its admins who switched reminders off
+    territorial_admins: list = field(default_factory=list)  # told instead when `admins` and `switched_off` are empty
+    last_reminded: dt.datetime | None = None
+
+    @property
+    def has_admin(self) -> bool:
+        return bool(self.admins or self.switched_off)
+
+
+def _in_paths(path: str, paths: list[str] | None) -> bool:
+    return paths is None or any(path.startswith(root) for root in paths)
+
+
+def reminder_plan(month: dt.date, paths: list[str] | None = None) -> list[ReminderTarget]:
+    """Who will be reminded about `month` inside the subtrees `paths` (None: the whole union).
+
+    A primary's admins are reminded (unless they switched reminders off); a primary with no admin account
+    that can be emailed is listed to the territorial admins above it instead of being skipped. A closed
+    primary (inactive) is not reminded. Four queries.
+    """
+    targets = [ReminderTarget(o) for o in missing_primaries(month) if o.is_active and _in_paths(o.path, paths)]
+    if not targets:
+        return []
+    ancestor_paths = {p for target in targets for p in target.organisation.ancestor_paths}
+    assignments = list(
+        RoleAssignment.objects.filter(user__is_active=True, organisation__is_active=True)
+        .filter(
+            Q(role=Role.PRIMARY_ADMIN, organisation__in=[t.organisation for t in targets])
+            | Q(role=Role.TERRITORIAL_ADMIN, organisation__path__in=ancestor_paths)
+        )
+        .exclude(user__email="")
+        .select_related("user", "organisation")
+        .order_by("user__last_name", "user__username")
+    )
+    off = set(
+        NotificationPreference.objects.filter(
+            user_id__in={a.user_id for a in assignments}, reminders=False
+        ).values_list("user_id", flat=True)
+    )
+    last = dict(
+        ReminderLog.objects.filter(month=month, organisation__in=[t.organisation for t in targets])
+        .values("organisation_id")
+        .annotate(last=Max("sent_at"))
+        .values_list("organisation_id", "last")
+    )
+    for target in targets:
+        target.last_reminded = last.get(target.organisation.pk)
+        for assignment in assignments:
+            if assignment.role == Role.PRIMARY_ADMIN and assignment.organisation_id == target.organisation.pk:
+                (target.switched_off if assignment.user_id in off else target.admins).append(assignment.user)
+        if not target.has_admin:
+            target.territorial_admins = [
+                a.user
+                for a in assignments
+                if a.role == Role.TERRITORIAL_ADMIN
+                and a.organisation.path in target.organisation.ancestor_paths
+                and a.user_id not in off
+            ]
+    return targets
+
+
+def reminder_scope(user) -> list[str] | None:
+    """The subtrees whose reminders the user sees and sends: territorial admins theirs, information staff all."""
+    return access.scope_paths(user, REVIEW_ROLES)
+
+
+def reminder_log(user):
+    """Reminders sent about primaries in the user's scope, newest first, with their run's starter."""
+    return (
+        ReminderLog.objects.filter(access.path_filter(user, "organisation__path", roles=REVIEW_ROLES))
+        .select_related("organisation", "user", "run", "run__started_by")
+        .order_by("-sent_at", "-pk")
+    )
+
+
+def reminder_scope_key(paths: list[str] | None) -> str:
+    """The once-a-day rule's key for a scope: its subtree roots joined, "*" for the whole union."""
+    return "*" if paths is None else ",".join(paths)
+
+
+def reminded_today(scope_key: str, day: dt.date) -> bool:
+    return ReminderRun.objects.filter(scope_key=scope_key, day=day, automatic=False).exists()
+
+
+def offered_notices(user) -> list[str]:
+    """The email notices that concern the user's roles (preference field names), in the page's order."""
+    if getattr(user, "is_superuser", False):
+        return ["reminders", "item_notices", "digest", "forwarded"]
+    roles = access.user_roles(user)
+    offered = []
+    if Role.PRIMARY_ADMIN in roles or Role.TERRITORIAL_ADMIN in roles:
+        offered.append("reminders")
+    if Role.PRIMARY_ADMIN in roles:
+        offered.append("item_notices")
+    if Role.TERRITORIAL_ADMIN in roles:
+        offered.append("digest")
+    if Role.INFO_OFFICER in roles:
+        offered.append("forwarded")
+    return offered

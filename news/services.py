@@ -34,7 +34,7 @@ from .models import (
 from .months import deadline, local_today, month_start
 from .photos import CheckedPhoto
 from .selectors import month_is_open
-from .tasks import item_notice_task
+from .tasks import item_forwarded_task, item_notice_task
 
 
 def _claim(item: NewsItem, old: tuple[str, ...], **changes) -> NewsItem:
@@ -364,6 +364,7 @@ def news_forward(*, item: NewsItem, by) -> NewsItem:
         raise ValidationError(_("Only an accepted or published item can be forwarded, and only once."))
     item.refresh_from_db()
     audit_update(item, before={"forwarded_to_union": False}, after={"forwarded_to_union": True})
+    item_forwarded_task.delay_on_commit(item.pk)
     return item
 
 
@@ -409,4 +410,15 @@ def notification_preference_set(*, user, reminders: bool, item_notices: bool, di
     preference, _created = NotificationPreference.objects.update_or_create(
         user=user, defaults={"reminders": reminders, "item_notices": item_notices, "digest": digest}
     )
+    return preference
+
+
+def notification_preference_update(*, user, offered: list[str], values: dict[str, bool]) -> NotificationPreference:
+    """Save the notices offered to the user; the others keep their value (a primary admin is never offered
+    the reviewers' digest, so saving the page does not change it)."""
+    preference, _created = NotificationPreference.objects.get_or_create(user=user)
+    for name in offered:
+        setattr(preference, name, bool(values.get(name)))
+    if offered:
+        preference.save(update_fields=offered)
     return preference

@@ -24,4 +24,5 @@ urlpatterns = [
     path("digest/<int:pk>/<str:month>.docx", views.digest_docx, name="digest_docx"),
     path("reopen/", views.month_reopen, name="reopen"),
     path("settings/", views.preferences, name="preferences"),
+    path("reminders/", views.reminders, name="reminders"),
 ]

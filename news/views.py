@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -13,10 +14,11 @@ from django.views.decorators.http import require_POST
 from orgs import access
 from unionportal.lib.query import query_id, query_int, query_month
 
-from . import charts, exports, selectors, services
-from .forms import NewsItemForm, PreferenceForm, PublishForm, ReasonForm, ReopenForm, ReturnForm
+from . import charts, exports, notices, selectors, services
+from .forms import NewsItemForm, PreferenceForm, PublishForm, ReasonForm, RemindNowForm, ReopenForm, ReturnForm
 from .models import NewsItem, NewsPhoto, NewsStatus, NotificationPreference
-from .months import local_today, months_back, parse_month
+from .months import deadline, local_today, months_back, parse_month
+from .tasks import news_reminders_run_task
 
 PER_PAGE = 25
 
@@ -398,7 +400,13 @@ def completeness(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "news/completeness.html",
-        {"report": report, "chart": chart, "labels": exports.state_labels(), "query": request.GET.urlencode()},
+        {
+            "report": report,
+            "chart": chart,
+            "labels": exports.state_labels(),
+            "query": request.GET.urlencode(),
+            "can_remind": access.has_role(request.user, *selectors.REVIEW_ROLES),  # the presidium only reads
+        },
     )
 
 
@@ -455,15 +463,58 @@ def month_reopen(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def preferences(request: HttpRequest) -> HttpResponse:
+    offered = selectors.offered_notices(request.user)
     current = NotificationPreference.objects.filter(user=request.user).first()
-    initial = {
-        "reminders": current.reminders if current else True,
-        "item_notices": current.item_notices if current else True,
-        "digest": current.digest if current else True,
-    }
-    form = PreferenceForm(request.POST if request.method == "POST" else None, initial=initial)
+    initial = {name: getattr(current, name) if current else True for name in offered}
+    form = PreferenceForm(request.POST if request.method == "POST" else None, initial=initial, offered=offered)
     if request.method == "POST" and form.is_valid():
-        services.notification_preference_set(user=request.user, **form.cleaned_data)
+        services.notification_preference_update(user=request.user, offered=offered, values=form.cleaned_data)
         messages.success(request, _("Your notice settings were saved."))
         return redirect("news:preferences")
-    return render(request, "news/preferences.html", {"form": form})
+    return render(request, "news/preferences.html", {"form": form, "offered": offered})
+
+
+def _reminder_months() -> list:
+    """The months one may remind about: the current one and five before it, newest first."""
+    return list(reversed(months_back(local_today(), 6)))
+
+
+@login_required
+def reminders(request: HttpRequest) -> HttpResponse:
+    """Who will be reminded about a month, «Remind now» (once a day per scope) and the log of reminders."""
+    if not access.has_role(request.user, *selectors.REVIEW_ROLES):
+        raise Http404
+    months = _reminder_months()
+    month = query_month(request.GET.get("month"))
+    if month not in months:
+        month = months[1]  # the schedule reminds about the previous month
+    if request.method == "POST":
+        form = RemindNowForm(request.POST, months=months)
+        if not form.is_valid():
+            messages.error(request, " ".join(error for errors in form.errors.values() for error in errors))
+            return redirect("news:reminders")
+        month = parse_month(form.cleaned_data["month"])
+        try:
+            run = notices.reminders_start(user=request.user, month=month)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            news_reminders_run_task.delay_on_commit(run.pk)
+            messages.success(request, _("Reminders for %(month)s are being sent.") % {"month": f"{month:%m.%Y}"})
+        return redirect(f"{reverse('news:reminders')}?month={month:%Y-%m}")
+    paths = selectors.reminder_scope(request.user)
+    page = Paginator(selectors.reminder_log(request.user), PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "news/reminders.html",
+        {
+            "month": month,
+            "months": months,
+            "targets": selectors.reminder_plan(month, paths),
+            "deadline": deadline(month),
+            "form": RemindNowForm(initial={"month": f"{month:%Y-%m}"}, months=months),
+            "reminded_today": selectors.reminded_today(selectors.reminder_scope_key(paths), local_today()),
+            "page_obj": page,
+            "query": f"month={month:%Y-%m}",
+        },
+    )
