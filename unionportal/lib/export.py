@@ -236,6 +236,6 @@ def export_response(sheets: Sequence[Sheet], *, fmt: str, name: str) -> HttpResp
     """The sheets as an XLSX or CSV download named `name.xlsx` / `name.csv` (slashes and colons dropped)."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r}")
-    name = re.sub(r'[\\/:*?"<>|]+', " ", name).strip() or "Выгрузка"
+    name = " ".join(re.sub(r'[\\/:*?"<>|]+', " ", name).split()) or "Выгрузка"
     content = to_xlsx(sheets, title=name) if fmt == "xlsx" else to_csv(sheets)
     return download(content, filename=f"{name}.{fmt}")
