@@ -1,38 +1,66 @@
-"""The registry across the union as files to hand on: XLSX and CSV with Russian headers.
+"""The registry as files to hand on: sheets for unionportal/lib/export.py (Russian headers, typed cells).
 
-CSV for Excel in Russia: `;`, UTF-8 with a BOM, dates 31.12.2017, a decimal comma. XLSX: typed cells,
-a frozen header, widths. A cell from user input that starts with `=`, `+`, `-` or `@` is written as text
-(OWASP's CSV-injection rule): a leading apostrophe in CSV, a string cell in XLSX.
+The pages of the registry (as the list shows them, with its filters), every website and every print title
+of the scope. The import-format file of the pages list is another thing: registry/views.py writes it.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import io
 from collections.abc import Iterable
 
 from django.utils.translation import gettext as _
 
-from unionportal.lib.cells import csv_writer, xlsx_row
-from unionportal.lib.formatting import fmt_date
+from unionportal.lib.export import Column, Sheet
 
-from ..models import PrintPublication, PublicationKind, Website, WebsiteCheck
+from ..models import PrintPublication, PublicationKind, SocialPage, Website, WebsiteCheck
 
 
-def website_header() -> list[str]:
-    return [
-        _("Organisation"),
-        _("Website"),
-        _("Title"),
-        _("Active"),
-        _("Checklist items met"),
-        *(str(label) for label in WebsiteCheck.labels),
-        _("Period from"),
-        _("Period to"),
-        _("Published materials"),
-        _("Visitors"),
-        _("Views"),
+def pages_sheet(pages: Iterable[SocialPage]) -> Sheet:
+    """The registry list's rows: organisation, network, page, address, who runs it, status, latest figure."""
+    yes, no = _("yes"), _("no")
+    columns = [
+        Column(_("Organisation"), width=34),
+        Column(_("Network"), width=14),
+        Column(_("Page"), width=34),
+        Column(_("Address"), width=40),
+        Column(_("Run by"), width=22),
+        Column(_("Official"), width=10),
+        Column(_("Status"), width=12),
+        Column(_("Subscribers"), "int", width=13),
+        Column(_("As of"), "date", width=12),
     ]
+    rows = [
+        [
+            page.organisation.display_name,
+            str(page.get_network_display()),
+            page.display_name,
+            page.url,
+            str(page.get_owner_display()),
+            yes if page.is_official else no,
+            str(page.get_status_display()),
+            page.latest_subscribers,
+            page.latest_date,
+        ]
+        for page in pages
+    ]
+    return Sheet(_("Pages"), columns, rows)
+
+
+def websites_sheet(websites: Iterable[Website]) -> Sheet:
+    columns = [
+        Column(_("Organisation"), width=34),
+        Column(_("Website"), width=36),
+        Column(_("Title"), width=30),
+        Column(_("Active"), width=10),
+        Column(_("Checklist items met"), "int", width=12),
+        *(Column(str(label), width=12) for label in WebsiteCheck.labels),
+        Column(_("Period from"), "date", width=12),
+        Column(_("Period to"), "date", width=12),
+        Column(_("Published materials"), "int", width=14),
+        Column(_("Visitors"), "int", width=12),
+        Column(_("Views"), "int", width=12),
+    ]
+    return Sheet(_("Websites"), columns, website_rows(websites))
 
 
 def website_rows(websites: Iterable[Website]) -> list[list]:
@@ -55,8 +83,17 @@ def website_rows(websites: Iterable[Website]) -> list[list]:
     ]
 
 
-def publication_header() -> list[str]:
-    return [_("Level"), _("Organisation"), _("Title"), _("Kind"), _("Issues a year"), _("Print run"), _("Comes out")]
+def publications_sheet(publications: Iterable[PrintPublication]) -> Sheet:
+    columns = [
+        Column(_("Level"), width=26),
+        Column(_("Organisation"), width=34),
+        Column(_("Title"), width=30),
+        Column(_("Kind"), width=14),
+        Column(_("Issues a year"), "int", width=12),
+        Column(_("Print run"), "int", width=12),
+        Column(_("Comes out"), width=10),
+    ]
+    return Sheet(_("Print"), columns, publication_rows(publications))
 
 
 def publication_rows(publications: Iterable[PrintPublication]) -> list[list]:
@@ -74,53 +111,3 @@ def publication_rows(publications: Iterable[PrintPublication]) -> list[list]:
         ]
         for item in publications
     ]
-
-
-def _csv_cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, dt.date):
-        return fmt_date(value)
-    if isinstance(value, float):
-        return f"{value}".replace(".", ",")
-    if isinstance(value, int):
-        return str(value)
-    return str(value)  # formula-like text is neutralised by csv_writer (unionportal/lib/cells.py)
-
-
-def to_csv(header: list[str], rows: list[list]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv_writer(buffer, delimiter=";")
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow([_csv_cell(value) for value in row])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
-
-
-def to_xlsx(header: list[str], rows: list[list], *, title: str) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = title[:31]
-    sheet.append(header)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append(xlsx_row(sheet, [None if value is None else value for value in row]))
-        for cell in sheet[sheet.max_row]:
-            if isinstance(cell.value, str):
-                cell.data_type = "s"  # never a formula, whatever the text starts with
-            elif isinstance(cell.value, dt.date):
-                cell.number_format = "DD.MM.YYYY"
-            elif isinstance(cell.value, int):
-                cell.number_format = "#,##0"
-    for index, name in enumerate(header, start=1):
-        widest = max([len(str(name)), *(len(str(row[index - 1] or "")) for row in rows[:500])])
-        sheet.column_dimensions[get_column_letter(index)].width = min(60, max(10, widest + 2))
-    sheet.freeze_panes = "A2"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()

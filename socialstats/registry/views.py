@@ -19,6 +19,8 @@ from orgs import access
 from orgs.import_flow import ImportFlow, import_page
 from orgs.models import Organisation
 from unionportal.lib.cells import csv_writer, xlsx_row
+from unionportal.lib.export import FORMATS, Sheet, export_response
+from unionportal.lib.formatting import fmt_date
 from unionportal.lib.query import paginate_table
 
 from ..models import PageStatus, PrintPublication, SnapshotSource, Website
@@ -49,7 +51,19 @@ def _scoped_organisation(request: HttpRequest) -> tuple[Organisation | None, boo
     return organisation, form.cleaned_data["subtree"]
 
 
+def _export_format(request: HttpRequest, *, alias: str | None = None) -> str | None:
+    """`?format=xlsx|csv`: the page's table as a file to hand on (`alias`: the older parameter's name)."""
+    fmt = request.GET.get("format") or (request.GET.get(alias) if alias else None)
+    return fmt if fmt in FORMATS else None
+
+
+def _human_export(sheet: Sheet, *, fmt: str, title: str, organisation: Organisation | None) -> HttpResponse:
+    parts = [title, organisation.display_name if organisation else "", fmt_date(timezone.localdate())]
+    return export_response([sheet], fmt=fmt, name=" ".join(part for part in parts if part))
+
+
 def _export(queryset, fmt: str) -> HttpResponse:
+    """The import format (English column names and codes, as pages_import reads them back)."""
     rows = [
         [
             page.organisation.display_name,
@@ -102,11 +116,14 @@ def page_list(request: HttpRequest) -> HttpResponse:
     fmt = request.GET.get("export")
     if fmt in ("csv", "xlsx"):
         return _export(filterset.qs, fmt)
+    if fmt := _export_format(request):
+        sheet = exports.pages_sheet(filterset.qs)
+        return _human_export(sheet, fmt=fmt, title=_("Registry of pages"), organisation=organisation)
     table = PageTable(filterset.qs)
     paginate_table(request, table, per_page=50)
     query = request.GET.copy()
-    query.pop("page", None)
-    query.pop("export", None)
+    for key in ("page", "export", "format"):
+        query.pop(key, None)
     return render(
         request,
         "socialstats/page_list.html",
@@ -412,27 +429,19 @@ def publication_edit(request: HttpRequest, org_pk: int, pk: int | None = None) -
 # --- the registry across the union ---------------------------------------------------------------------
 
 
-def _download(content: bytes, *, name: str, fmt: str) -> HttpResponse:
-    content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" if fmt == "xlsx" else "text/csv"
-    response = HttpResponse(content, content_type=content_type + ("; charset=utf-8" if fmt == "csv" else ""))
-    response["Content-Disposition"] = f'attachment; filename="{name}-{timezone.localdate().isoformat()}.{fmt}"'
-    return response
-
-
 @login_required
 def website_registry(request: HttpRequest) -> HttpResponse:
     """Every website of the user's scope with its checklist and latest period, sortable; CSV and XLSX."""
     organisation, _subtree = _scoped_organisation(request)
     websites = selectors.website_registry(request.user, scope=organisation)
-    fmt = request.GET.get("export")
-    if fmt in ("csv", "xlsx"):
-        header, rows = exports.website_header(), exports.website_rows(websites)
-        content = exports.to_xlsx(header, rows, title=_("Websites")) if fmt == "xlsx" else exports.to_csv(header, rows)
-        return _download(content, name="websites", fmt=fmt)
+    if fmt := _export_format(request, alias="export"):
+        sheet = exports.websites_sheet(websites)
+        return _human_export(sheet, fmt=fmt, title=_("Websites"), organisation=organisation)
     table = WebsiteRegistryTable(websites)
     paginate_table(request, table, per_page=100)
     query = request.GET.copy()
-    query.pop("export", None)
+    for key in ("page", "export", "format"):
+        query.pop(key, None)
     return render(
         request,
         "socialstats/website_registry.html",
@@ -450,13 +459,12 @@ def publication_registry(request: HttpRequest) -> HttpResponse:
     """Every print title of the user's scope, grouped by the level of its organisation; CSV and XLSX."""
     organisation, _subtree = _scoped_organisation(request)
     publications = list(selectors.publication_registry(request.user, scope=organisation))
-    fmt = request.GET.get("export")
-    if fmt in ("csv", "xlsx"):
-        header, rows = exports.publication_header(), exports.publication_rows(publications)
-        content = exports.to_xlsx(header, rows, title=_("Print")) if fmt == "xlsx" else exports.to_csv(header, rows)
-        return _download(content, name="print", fmt=fmt)
+    if fmt := _export_format(request, alias="export"):
+        sheet = exports.publications_sheet(publications)
+        return _human_export(sheet, fmt=fmt, title=_("Print publications"), organisation=organisation)
     query = request.GET.copy()
-    query.pop("export", None)
+    for key in ("export", "format"):
+        query.pop(key, None)
     return render(
         request,
         "socialstats/publication_registry.html",

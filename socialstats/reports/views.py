@@ -17,15 +17,15 @@ from django.utils.translation import gettext as _
 
 from orgs import access
 from orgs.models import Organisation
+from unionportal.lib.export import FORMATS, Sheet, export_response
 from unionportal.lib.formatting import fmt_date, fmt_int, fmt_pct, fmt_signed
 from unionportal.lib.query import paginate_table, query_date, query_id
 
 from ..health import networks_not_answering
 from ..models import CURRENT_NETWORKS, HISTORY_NETWORKS, Network, SocialPage
-from . import charts, selectors
+from . import charts, exports, selectors
 from . import dashboard as overview
 from .cache import dashboard_cached, growth_report_cached, printed_layout_cached, report_cached
-from .exports import export_rows, to_csv, to_xlsx
 from .filters import GrowthForm, PeriodForm
 from .growth import ownership_sentence, preset_period
 from .tables import GrowthTable, growth_cells
@@ -79,9 +79,9 @@ def growth_table(request: HttpRequest) -> HttpResponse:
             grouping=grouping,
             level=data.get("level"),
         )
-        export_format = request.GET.get("format", "")
-        if export_format in ("csv", "xlsx"):
-            return _export(report, scope, export_format)
+        if fmt := _export_format(request):
+            name = exports.period_name("Прирост подписчиков", _scope_name(scope), report.a, report.b)
+            return export_response([exports.growth_sheet(report)], fmt=fmt, name=name)
         table = GrowthTable([growth_cells(row) for row in report.rows], grouping=grouping)
         paginate_table(request, table, per_page=50)
         context.update(
@@ -91,7 +91,7 @@ def growth_table(request: HttpRequest) -> HttpResponse:
             scope=scope,
             scope_choices=_scope_choices(request, report.level),
             summary=[_summary(row) for row in [*report.subtotals, report.total]],
-            query=request.GET.urlencode(),
+            query=_export_query(request),
         )
     return render(request, "socialstats/growth_table.html", context)
 
@@ -107,22 +107,27 @@ def _summary(row) -> dict:
     return values
 
 
-def _export(report: selectors.GrowthReport, scope: Organisation | None, export_format: str) -> HttpResponse:
-    title = _("Growth of subscribers %(scope)s: %(a)s → %(b)s") % {
-        "scope": scope.display_name if scope else "",
-        "a": fmt_date(report.a),
-        "b": fmt_date(report.b),
-    }
-    cells = export_rows(report.rows, [*report.subtotals, report.total])
-    name = f"growth-{report.a:%Y%m%d}-{report.b:%Y%m%d}.{export_format}"
-    if export_format == "csv":
-        response = HttpResponse(to_csv(cells, title), content_type="text/csv; charset=utf-8")
-    else:
-        response = HttpResponse(
-            to_xlsx(cells, title), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+def _export_format(request: HttpRequest) -> str | None:
+    """`?format=xlsx` or `?format=csv`: the page's tables as a file instead of the page."""
+    fmt = request.GET.get("format", "")
+    return fmt if fmt in FORMATS else None
+
+
+def _export_query(request: HttpRequest) -> str:
+    """The page's parameters for its export links (without a previous format or page number)."""
+    query = request.GET.copy()
+    for key in ("format", "page"):
+        query.pop(key, None)
+    return query.urlencode()
+
+
+def _scope_name(scope: Organisation | None) -> str:
+    return scope.display_name if scope else ""
+
+
+def _download(request: HttpRequest, sheets: list[Sheet], title: str, scope, on: dt.date) -> HttpResponse:
+    fmt = _export_format(request) or "xlsx"
+    return export_response(sheets, fmt=fmt, name=exports.period_name(title, _scope_name(scope), on))
 
 
 @login_required
@@ -135,10 +140,14 @@ def growth_printed(request: HttpRequest) -> HttpResponse:
         scope_paths, scope = _scope(request, data.get("scope"))
         networks = tuple(sorted(data.get("networks") or ()))
         layout = printed_layout_cached(scope_paths=scope_paths, a=data["a"], b=data["b"], networks=networks)
+        if fmt := _export_format(request):
+            title = "Подписчики по территориальным организациям"
+            name = exports.period_name(title, _scope_name(scope), layout.a, layout.b)
+            return export_response([exports.printed_sheet(layout)], fmt=fmt, name=name)
         for row in layout.rows:
             row.printed_cells = [_cell(row.cells.get(value), value) for value, _label in layout.networks]
         layout.printed_totals = [_cell(layout.totals[value], value) for value, _label in layout.networks]
-        context.update(layout=layout, scope=scope)
+        context.update(layout=layout, scope=scope, query=_export_query(request))
     return render(request, "socialstats/growth_printed.html", context)
 
 
@@ -167,6 +176,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             networks=() if include_history else CURRENT_NETWORKS,
         ),
     )
+    if _export_format(request):
+        history = ", ".join(str(Network(network).label) for network in HISTORY_NETWORKS)
+        sheets = exports.dashboard_sheets(summary, series=series, history_networks=history)
+        return _download(request, sheets, "Обзор соцсетей", scope, on)
     trend_chart = (
         charts.render(
             charts.subscribers_over_time(
@@ -226,6 +239,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             if any(value for _day, value in series)
             else "",
             "series_rows": [(fmt_date(day), fmt_int(value)) for day, value in series],
+            "query": _export_query(request),
         },
     )
 
@@ -253,19 +267,25 @@ def _int(value: str | None) -> int | None:
 def silent_pages(request: HttpRequest) -> HttpResponse:
     scope_paths, scope = _scope(request, _int(request.GET.get("scope")))
     days = settings.SILENT_PAGE_DAYS
-    groups, failing = selectors.silent_pages(scope_paths=scope_paths, today=timezone.localdate(), days=days)
+    today = timezone.localdate()
+    groups, failing = selectors.silent_pages(scope_paths=scope_paths, today=today, days=days)
+    if _export_format(request):
+        return _download(request, exports.silent_sheets(groups, failing), "Страницы без постов", scope, today)
     return render(
         request,
         "socialstats/silent_pages.html",
-        {"groups": groups, "failing": failing, "days": days, "scope": scope},
+        {"groups": groups, "failing": failing, "days": days, "scope": scope, "query": _export_query(request)},
     )
 
 
 @login_required
 def engagement(request: HttpRequest) -> HttpResponse:
     scope_paths, scope = _scope(request, _int(request.GET.get("scope")))
-    rows, averages = selectors.engagement_report(scope_paths=scope_paths, on=timezone.localdate())
+    today = timezone.localdate()
+    rows, averages = selectors.engagement_report(scope_paths=scope_paths, on=today)
     rows.sort(key=lambda row: -(row.fact.engagement or -1))
+    if _export_format(request):
+        return _download(request, exports.engagement_sheets(rows, averages), "Вовлечённость", scope, today)
     scatter = [
         (row.page.display_name, row.fact.at_b, row.fact.engagement)
         for row in rows
@@ -301,7 +321,7 @@ def engagement(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "socialstats/engagement.html",
-        {"rows": page_rows, "averages": org_rows, "scope": scope, "chart": chart},
+        {"rows": page_rows, "averages": org_rows, "scope": scope, "chart": chart, "query": _export_query(request)},
     )
 
 
@@ -314,6 +334,8 @@ def reach(request: HttpRequest) -> HttpResponse:
     members = overview.union_members(scope_paths)
     subscribers = sum(row.subscribers for row in rows)
     total = selectors.ReachRow(_("All together"), subscribers, members)
+    if _export_format(request):
+        return _download(request, [exports.reach_sheet(rows, total, on=today)], "Охват", scope, today)
     return render(
         request,
         "socialstats/engagement_reach.html",
@@ -323,6 +345,7 @@ def reach(request: HttpRequest) -> HttpResponse:
             "scope": scope,
             "grouping": grouping,
             "today": today,
+            "query": _export_query(request),
         },
     )
 

@@ -21,7 +21,7 @@ def _export_rows(client, params: dict) -> list[tuple]:
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = []
-    for cells in sheet.iter_rows(min_row=3, values_only=True):
+    for cells in sheet.iter_rows(min_row=2, values_only=True):  # row 1: the header
         label, network, organisation, pages, new, at_a, date_a, at_b, date_b, change, pct = cells
         rows.append(
             (
@@ -35,7 +35,7 @@ def _export_rows(client, params: dict) -> list[tuple]:
                 at_b,
                 date_b.date() if isinstance(date_b, dt.datetime) else date_b,
                 change,
-                pct,
+                None if pct is None else round(pct * 100, 1),  # stored as a fraction, shown as 0.0%
             )
         )
     return rows

@@ -46,7 +46,7 @@ def test_territorial_admin_changes_dates_and_the_xlsx_totals_match_the_page(page
     with page.expect_download() as download_info:
         page.click("#export-xlsx")
     download = download_info.value
-    assert download.suggested_filename == "growth-20240131-20240331.xlsx"
+    assert download.suggested_filename == "Прирост подписчиков ВАО 31.01.2024–31.03.2024.xlsx"
     sheet = load_workbook(io.BytesIO(Path(download.path()).read_bytes())).active
     last = [cell.value for cell in sheet[sheet.max_row]]
     assert last[0] == "Итого"

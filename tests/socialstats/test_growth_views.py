@@ -98,8 +98,10 @@ def test_csv_export_is_semicolon_separated_with_russian_dates(client, cast, page
     client.force_login(cast.territorial_admin)
     response = client.get("/stats/growth/", {**PERIOD, "format": "csv"})
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
-    body = {row[0]: row for row in rows[2:]}
+    assert rows[0][0] == "Страница" and rows[0][5] == "Подписчики на 31.01.2024"
+    body = {row[0]: row for row in rows[1:]}
     assert body["vao-page"][6] == "31.01.2024" and body["vao-page"][9] == "50"
+    assert body["vao-page"][10] == "50,0%"
     assert body["school-page"][4] == "новая"
 
 
