@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from unionportal.lib.cells import csv_writer, xlsx_row
 from unionportal.lib.formatting import fmt_date
@@ -47,14 +48,14 @@ def export_rows(rows: list[GrowthRow], extra: list[GrowthRow]) -> list[list]:
     return result
 
 
-def to_csv(rows: list[list], title: str) -> bytes:
+def to_csv(rows: list[list], title: str, header: Sequence[str] = EXPORT_HEADER) -> bytes:
     """CSV for Excel in Russia: `;` separated, UTF-8 with BOM, dates 31.12.2017, decimal comma."""
     import io
 
     buffer = io.StringIO()
     writer = csv_writer(buffer, delimiter=";")
     writer.writerow([title])
-    writer.writerow(EXPORT_HEADER)
+    writer.writerow(list(header))
     for row in rows:
         writer.writerow(
             [
@@ -67,7 +68,7 @@ def to_csv(rows: list[list], title: str) -> bytes:
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
-def to_xlsx(rows: list[list], title: str) -> bytes:
+def to_xlsx(rows: list[list], title: str, header: Sequence[str] = EXPORT_HEADER, sheet_title: str = "Прирост") -> bytes:
     """XLSX with the same cells; numbers and dates typed so Excel sums and sorts them."""
     import io
 
@@ -76,9 +77,9 @@ def to_xlsx(rows: list[list], title: str) -> bytes:
 
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = "Прирост"
+    sheet.title = sheet_title
     sheet.append(xlsx_row(sheet, [title]))
-    sheet.append(list(EXPORT_HEADER))
+    sheet.append(list(header))
     for cell in sheet[2]:
         cell.font = Font(bold=True)
     for row in rows:
