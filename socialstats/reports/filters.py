@@ -11,6 +11,7 @@ import datetime as dt
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from unionportal.lib.query import MAX_ID
 
@@ -80,4 +81,4 @@ VIEW_CHOICES = [
 class GrowthPageForm(GrowthForm):
     """The growth page's form: besides the rows, the view (the growth table or the move between networks)."""
 
-    view = forms.ChoiceField(label=_("View"), choices=VIEW_CHOICES, required=False)
+    view = forms.ChoiceField(label=pgettext_lazy("growth page", "View"), choices=VIEW_CHOICES, required=False)

@@ -532,6 +532,7 @@ def audience_moves(request: HttpRequest) -> HttpResponse:
             "scope_choices": choices,
             "months": months,
             "month_choices": AUDIENCE_MONTHS,
+            "on_text": fmt_date(today) if request.GET.get("on") else "",
             "query": request.GET.urlencode(),
         },
     )

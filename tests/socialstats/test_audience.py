@@ -200,6 +200,7 @@ def test_the_growth_page_move_view_shows_a_fall_next_to_a_rise(client, cast, mov
     assert response.status_code == 200
     html = response.content.decode()
     assert 'id="transition-table"' in html
+    assert '<label for="id_view">Вид:</label>' in html
     assert "growth-table" not in html  # the move view, not the usual table
     table = html[html.index('id="transition-table"') :]
     headers = ["Организация", "ВКонтакте", "Telegram", "MAX", "Одноклассники", "Facebook (история)", "Итого"]
