@@ -201,6 +201,7 @@ def test_the_growth_page_move_view_shows_a_fall_next_to_a_rise(client, cast, mov
     html = response.content.decode()
     assert 'id="transition-table"' in html
     assert '<label for="id_view">Вид:</label>' in html
+    assert 'id="id_grouping"' not in html  # rows are organisations here: the grouping is kept, not offered
     assert "growth-table" not in html  # the move view, not the usual table
     table = html[html.index('id="transition-table"') :]
     headers = ["Организация", "ВКонтакте", "Telegram", "MAX", "Одноклассники", "Facebook (история)", "Итого"]
