@@ -38,6 +38,7 @@ urlpatterns = [
     path("growth/", report_views.growth_table, name="growth"),
     path("growth/printed/", report_views.growth_printed, name="growth_printed"),
     path("growth/charts/", report_views.growth_charts, name="growth_charts"),
+    path("audience/", report_views.audience_moves, name="audience"),
     path("dashboard/", report_views.dashboard, name="dashboard"),
     path("silent/", report_views.silent_pages, name="silent"),
     path("engagement/", report_views.engagement, name="engagement"),

@@ -66,5 +66,43 @@ def engagement_scatter(points: Sequence[tuple[str, int, float]], *, title: str) 
     return figure
 
 
+# Each network's colour in the stacked charts: its own brand colour, history networks in greys.
+NETWORK_COLOURS = {
+    "vk": "#0077ff",
+    "telegram": "#27a7e7",
+    "max": "#8a3ffc",
+    "ok": "#ee8208",
+    "facebook": "#9aa5b8",
+    "instagram": "#c7b3c6",
+}
+
+
+def audience_stacked(
+    dates: Sequence[dt.date], series: Sequence[tuple[str, str, Sequence[int]]], *, title: str
+) -> go.Figure:
+    """Subscribers by network over time as stacked areas, one per (network, label, values per date)."""
+    figure = go.Figure()
+    for network, label, values in series:
+        figure.add_trace(
+            go.Scatter(
+                x=list(dates),
+                y=list(values),
+                name=label,
+                mode="lines",
+                stackgroup="networks",
+                line={"width": 0.5, "color": NETWORK_COLOURS.get(network)},
+                hovertemplate=f"{label}: %{{y:,}}<extra></extra>",
+            )
+        )
+    figure.update_layout(
+        title=title,
+        xaxis={"tickformat": "%d.%m.%Y"},
+        hovermode="x unified",
+        legend={"orientation": "h", "y": -0.15},
+        **_LAYOUT,
+    )
+    return figure
+
+
 def render(figure: go.Figure) -> str:
     return charts.render(figure)

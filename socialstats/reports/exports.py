@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from unionportal.lib.export import Column, Sheet, Typed
 from unionportal.lib.formatting import fmt_date
 
+from .audience import AudienceReport, TransitionReport, network_label
 from .dashboard import Dashboard
 from .growth import GrowthRow
 from .selectors import EngagementRow, GrowthReport, OrgEngagement, PrintedLayout, ReachRow, SilentGroup
@@ -263,3 +264,32 @@ def dashboard_sheets(
             [[day, value] for day, value in d.trend_points],
         ),
     ]
+
+
+def transition_sheet(report: TransitionReport) -> Sheet:
+    """The growth table's «move» view: each organisation's change per network from A to B, then the total."""
+    columns = [
+        Column("Организация", width=40),
+        *(Column(f"{network_label(network)}: изменение", "int", width=14) for network in report.networks),
+        Column("Итого: изменение", "int", width=14),
+    ]
+    rows = [
+        [row.label, *(row.change(network) for network in report.networks), row.change()]
+        for row in [*report.rows, report.total]
+    ]
+    return Sheet("Переход", columns, rows)
+
+
+def audience_sheet(report: AudienceReport) -> Sheet:
+    """Subscribers by network at each date, then the change from the first date to the last."""
+    columns = [
+        Column("Дата", "date", width=12),
+        *(Column(network_label(network), "int", width=14) for network in report.networks),
+        Column("Итого", "int", width=14),
+    ]
+    rows = [
+        [day, *(report.values[network][index] for network in report.networks), report.totals[index]]
+        for index, day in enumerate(report.dates)
+    ]
+    rows.append([Typed("Изменение", "text"), *(report.change(network) for network in report.networks), report.change()])
+    return Sheet("Аудитория", columns, rows)

@@ -11,6 +11,7 @@ import datetime as dt
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from unionportal.lib.query import MAX_ID
 
@@ -69,3 +70,15 @@ class PeriodForm(forms.Form):
 class GrowthForm(PeriodForm):
     grouping = forms.ChoiceField(label=_("Rows"), choices=GROUPING_CHOICES, required=False)
     level = forms.IntegerField(label=_("Tree level"), min_value=1, max_value=12, required=False)
+
+
+VIEW_CHOICES = [
+    ("", _("Growth table")),
+    ("transition", _("Move between networks")),
+]
+
+
+class GrowthPageForm(GrowthForm):
+    """The growth page's form: besides the rows, the view (the growth table or the move between networks)."""
+
+    view = forms.ChoiceField(label=pgettext_lazy("growth page", "View"), choices=VIEW_CHOICES, required=False)

@@ -189,3 +189,44 @@ def growth_figures(*, state: AnalyticsState | EllipsisType | None = ..., **kwarg
     """The growth aggregate: from the analytics tables where they can answer, from the snapshots otherwise."""
     rows = rollup_growth_raw(state=state, **kwargs)
     return growth_raw(**kwargs) if rows is None else rows
+
+
+def rollup_network_series(
+    *,
+    scope_paths: Sequence[str] | None,
+    dates: Sequence[dt.date],
+    state: AnalyticsState | EllipsisType | None = ...,
+) -> dict[tuple[dt.date, str], int] | None:
+    """Subscribers of the scope per (date, network) at every date, in one query of SubtreeDay; None where
+    the tables cannot answer (not built, or a scope below the rollup depth). Dates after the horizon read it."""
+    if state is ...:
+        state = analytics_state()
+    if state is None:
+        return None
+    roots = None if scope_paths is None else _roots(scope_paths)
+    if roots == [] or not dates:
+        return {}
+    if roots and max(len(path) // STEPLEN for path in roots) > state.depth:
+        return None
+    org_table, day_table = Organisation._meta.db_table, SubtreeDay._meta.db_table
+    read = {day: min(day, state.horizon) for day in dates}
+    days = sorted(set(read.values()))
+    where, params = ["d.own = %s", "d.day IN (" + ", ".join("%s" for _day in days) + ")"], [False, *days]
+    if roots is None:
+        where.append("o.depth = 1")
+    else:
+        where.append("o.path IN (" + ", ".join("%s" for _path in roots) + ")")
+        params += roots
+    sql = f"""
+        SELECT d.day, d.network, SUM(d.subscribers)
+        FROM {day_table} d JOIN {org_table} o ON o.id = d.organisation_id
+        WHERE {" AND ".join(where)}
+        GROUP BY d.day, d.network
+    """
+    sums = {(to_date(day), network): int(total or 0) for day, network, total in fetch_report(sql, params)}
+    return {
+        (day, network): total
+        for day, stored in read.items()
+        for (held, network), total in sums.items()
+        if held == stored
+    }

@@ -6,6 +6,8 @@ formats, so rendering stays cheap at any size; sorting uses the numeric values b
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
@@ -13,6 +15,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from unionportal.lib.formatting import fmt_date, fmt_int, fmt_pct, fmt_signed
 
+from .audience import TransitionRow, network_label
 from .growth import GrowthRow
 
 NUM = {"td": {"class": "num"}, "th": {"class": "num"}}
@@ -70,3 +73,53 @@ class GrowthTable(tables.Table):
             if grouping != "network":
                 exclude.append("network")
         super().__init__(data, exclude=exclude, **kwargs)
+
+
+def transition_cells(row: TransitionRow, networks: Sequence[str]) -> dict:
+    """A row of the «move» view: the change per network (numbers for sorting, cells formatted)."""
+    values: dict = {"label": row.label, "organisation_id": row.organisation_id, "change": row.change()}
+    label = row.label
+    if row.is_move:
+        label = format_html('{} <span class="badge warn">{}</span>', row.label, _("move"))
+    cells = []
+    for network in networks:
+        present = network in row.at_a or network in row.at_b
+        change = row.change(network)
+        values[f"d_{network}"] = change
+        cells.append(
+            {
+                "text": fmt_signed(change) if present else "—",
+                "title": f"{fmt_int(row.at_a.get(network, 0))} → {fmt_int(row.at_b.get(network, 0))}"
+                if present
+                else "",
+                "trend": "up" if change > 0 else ("down" if change < 0 else ""),
+            }
+        )
+    values.update(label_html=label, cells=cells, change_text=fmt_signed(row.change()))
+    return values
+
+
+class TransitionTable(tables.Table):
+    """Organisation, the change on each network (extra columns, one per network), the total change."""
+
+    label = tables.Column(verbose_name=gettext_lazy("Organisation"), accessor="label_html", order_by=("label",))
+    change = tables.Column(verbose_name=gettext_lazy("Total"), accessor="change_text", order_by=("change",), attrs=NUM)
+
+    class Meta:
+        attrs = {"class": "table", "id": "transition-table"}
+        per_page = 50
+        orderable = True
+        empty_text = gettext_lazy("No pages with snapshots in this period.")
+
+    def __init__(self, data, *, networks: Sequence[str], **kwargs):
+        columns = [
+            (
+                f"d_{network}",
+                tables.Column(
+                    verbose_name=network_label(network), accessor=f"d_{network}", order_by=(f"d_{network}",), attrs=NUM
+                ),
+            )
+            for network in networks
+        ]
+        sequence = ("label", *(name for name, _column in columns), "change")
+        super().__init__(data, extra_columns=columns, sequence=sequence, **kwargs)

@@ -19,16 +19,17 @@ from orgs import access
 from orgs.models import Organisation
 from unionportal.lib.export import FORMATS, Sheet, export_response
 from unionportal.lib.formatting import fmt_date, fmt_int, fmt_pct, fmt_signed
-from unionportal.lib.query import paginate_table, query_date, query_id
+from unionportal.lib.query import paginate_table, query_date, query_id, query_int
 
 from ..health import networks_not_answering
 from ..models import CURRENT_NETWORKS, HISTORY_NETWORKS, Network, SocialPage
-from . import charts, exports, selectors
+from . import audience, charts, exports, selectors
 from . import dashboard as overview
 from .cache import dashboard_cached, growth_report_cached, printed_layout_cached, report_cached
-from .filters import GrowthForm, PeriodForm
+from .facts import territorial_depth
+from .filters import GrowthPageForm, PeriodForm
 from .growth import ownership_sentence, preset_period
-from .tables import GrowthTable, growth_cells
+from .tables import GrowthTable, TransitionTable, growth_cells, transition_cells
 
 
 def _scope(request: HttpRequest, scope_id: int | None) -> tuple[list[str] | None, Organisation | None]:
@@ -64,8 +65,10 @@ def _period_form(request: HttpRequest, form_class=PeriodForm):
 
 @login_required
 def growth_table(request: HttpRequest) -> HttpResponse:
-    form = _period_form(request, GrowthForm)
+    form = _period_form(request, GrowthPageForm)
     context: dict[str, object] = {"form": form}
+    if form.is_valid() and form.cleaned_data.get("view") == "transition":
+        return _transition(request, form)
     if form.is_valid():
         data = form.cleaned_data
         scope_paths, scope = _scope(request, data.get("scope"))
@@ -94,6 +97,39 @@ def growth_table(request: HttpRequest) -> HttpResponse:
             query=_export_query(request),
         )
     return render(request, "socialstats/growth_table.html", context)
+
+
+def _transition(request: HttpRequest, form: GrowthPageForm) -> HttpResponse:
+    """The growth table's «move» view: each organisation's change per network from A to B in one row."""
+    data = form.cleaned_data
+    scope_paths, scope = _scope(request, data.get("scope"))
+    networks = tuple(sorted(data.get("networks") or ()))
+    report = report_cached(
+        "transition",
+        scope_paths,
+        (data["a"].isoformat(), data["b"].isoformat(), networks),
+        lambda: audience.transition_report(scope_paths=scope_paths, a=data["a"], b=data["b"], networks=networks),
+    )
+    header = [_("Organisation"), *(audience.network_label(network) for network in report.networks), _("Total")]
+    if fmt := _export_format(request):
+        name = exports.period_name("Переход между сетями", _scope_name(scope), report.a, report.b)
+        return export_response([exports.transition_sheet(report)], fmt=fmt, name=name)
+    table = TransitionTable([transition_cells(row, report.networks) for row in report.rows], networks=report.networks)
+    paginate_table(request, table, per_page=50)
+    return render(
+        request,
+        "socialstats/growth_table.html",
+        {
+            "form": form,
+            "transition": report,
+            "table": table,
+            "header": header,
+            "total": transition_cells(report.total, report.networks),
+            "scope": scope,
+            "scope_choices": _scope_choices(request, territorial_depth(scope_paths)),
+            "query": request.GET.urlencode(),
+        },
+    )
 
 
 def _summary(row) -> dict:
@@ -411,3 +447,70 @@ def growth_charts(request: HttpRequest) -> HttpResponse:
             else "",
         )
     return render(request, "socialstats/growth_charts.html", context)
+
+
+AUDIENCE_MONTHS = (6, 12, 24, 36)
+
+
+@login_required
+def audience_moves(request: HttpRequest) -> HttpResponse:
+    """Where the audience moved: subscribers by network at month ends, stacked, for an organisation's subtree."""
+    scope_paths, scope = _scope(request, _int(request.GET.get("scope")))
+    months = query_int(request.GET.get("months"))
+    months = months if months in AUDIENCE_MONTHS else 12
+    today = _date(request.GET.get("on")) or timezone.localdate()
+    dates = _series_dates(today, months)
+    report = report_cached(
+        "audience",
+        scope_paths,
+        tuple(day.isoformat() for day in dates),
+        lambda: audience.audience_by_network(scope_paths=scope_paths, dates=dates),
+    )
+    labels = [audience.network_label(network) for network in report.networks]
+    name = scope.display_name if scope else _("all organisations")
+    if _export_format(request):
+        return _download(request, [exports.audience_sheet(report)], "Подписчики по сетям", scope, today)
+    chart = ""
+    if any(report.totals):
+        chart = charts.render(
+            charts.audience_stacked(
+                report.dates,
+                [
+                    (network, label, report.values[network])
+                    for network, label in zip(report.networks, labels, strict=True)
+                ],
+                title=_("Subscribers by network: %(name)s") % {"name": name},
+            )
+        )
+    choices = _scope_choices(request, territorial_depth(access.scope_paths(request.user)))
+    if scope and scope.pk not in {pk for pk, _label in choices}:
+        choices.append((scope.pk, scope.display_name))
+    rows = [
+        {
+            "date": fmt_date(day),
+            "cells": [fmt_int(report.values[network][index]) for network in report.networks],
+            "total": fmt_int(report.totals[index]),
+        }
+        for index, day in enumerate(report.dates)
+    ]
+    return render(
+        request,
+        "socialstats/audience.html",
+        {
+            "report": report,
+            "columns": [
+                {"label": label, "history": network in HISTORY_NETWORKS}
+                for network, label in zip(report.networks, labels, strict=True)
+            ],
+            "rows": rows,
+            "changes": [fmt_signed(report.change(network)) for network in report.networks],
+            "total_change": fmt_signed(report.change()),
+            "chart": chart,
+            "scope": scope,
+            "scope_choices": choices,
+            "months": months,
+            "month_choices": AUDIENCE_MONTHS,
+            "on_text": fmt_date(today) if request.GET.get("on") else "",
+            "query": request.GET.urlencode(),
+        },
+    )

@@ -33,7 +33,8 @@ PAGES: dict[str, tuple[str, list[str]]] = {
     ),
     "socialstats:page_detail": ("socialstats:page_detail", TABLE),
     "socialstats:collection_list": ("socialstats:collection_list", ["page"]),
-    "socialstats:growth": ("socialstats:growth", [*PERIOD, "grouping", "level", "format", *TABLE]),
+    "socialstats:growth": ("socialstats:growth", [*PERIOD, "grouping", "level", "view", "format", *TABLE]),
+    "socialstats:audience": ("socialstats:audience", ["scope", "months", "on", "format"]),
     "socialstats:growth_printed": ("socialstats:growth_printed", [*PERIOD, "grouping", "level", "format"]),
     "socialstats:growth_charts": ("socialstats:growth_charts", [*PERIOD, "page"]),
     "socialstats:dashboard": ("socialstats:dashboard", ["scope", "on", "history", "format"]),
@@ -85,6 +86,7 @@ HOSTILE = [
     "xlsx",
     "csv",
     "pdf",
+    "transition",
     "1' OR '1'='1",
     "<script>x</script>",
     "\x00",
@@ -132,6 +134,9 @@ def test_no_query_parameter_value_makes_a_list_or_report_page_fail(client, cast,
     @example({"until": "0001-01-01"})
     @example({"scope": "9" * 30})
     @example({"a": "0001-01-01", "b": "9999-12-31"})
+    @example({"view": "transition", "sort": "-d_vk", "per_page": "0"})
+    @example({"view": "transition", "format": "xlsx", "networks": "max"})
+    @example({"on": "01.01.1900", "months": "36", "format": "csv"})
     def check(query):
         query = {key: value for key, value in query.items() if key in parameters}
         response = client.get(url, query)

@@ -30,3 +30,14 @@ def test_rendered_chart_does_not_embed_plotly_js():
     html = charts.render(charts.growth_bars([("ВАО", 1)], title="x"))
     assert "<div" in html and 'type="application/json"' in html and "Plotly.newPlot" not in html
     assert len(html) < 100_000  # plotly.min.js alone is over 3 MB
+
+
+def test_audience_stacked_puts_one_area_per_network_on_one_stack():
+    dates = [dt.date(2026, 1, 31), dt.date(2026, 2, 28)]
+    figure = charts.audience_stacked(
+        dates, [("telegram", "Telegram", [1000, 700]), ("max", "MAX", [0, 200])], title="ВАО"
+    )
+    assert [trace.name for trace in figure.data] == ["Telegram", "MAX"]
+    assert {trace.stackgroup for trace in figure.data} == {"networks"}
+    assert list(figure.data[1].y) == [0, 200] and list(figure.data[1].x) == dates
+    assert figure.data[1].line.color == charts.NETWORK_COLOURS["max"]

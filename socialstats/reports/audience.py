@@ -1,0 +1,120 @@
+"""Where the audience moved: subscribers by network over time, and each organisation's change per network.
+
+Reads only: the series comes from the analytics tables in one query (rollup.rollup_network_series) and
+from the snapshots, one query per date, where they cannot answer; the transition rows are one growth
+aggregate by (organisation, network) and one query for the names. No query depends on the number of pages.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+
+from orgs.models import Organisation
+
+from ..analytics.services import analytics_state
+from ..models import COLLECTED_NETWORKS, HISTORY_NETWORKS, Network
+from .facts import growth_raw
+from .rollup import growth_figures, rollup_network_series
+
+
+def network_columns(present: Iterable[str], chosen: Sequence[str] = ()) -> list[str]:
+    """The networks shown as columns: the chosen ones, or the collected four (VK, Telegram, MAX, OK) always
+    and every other network with pages; current networks first, history networks (Facebook, Instagram) last."""
+    wanted = set(chosen) if chosen else {*COLLECTED_NETWORKS, *present}
+    current = [value for value in Network.values if value in wanted and value not in HISTORY_NETWORKS]
+    return current + [value for value in Network.values if value in wanted and value in HISTORY_NETWORKS]
+
+
+def network_label(network: str) -> str:
+    label = str(Network(network).label) if network in Network.values else network
+    return _("%(network)s (history)") % {"network": label} if network in HISTORY_NETWORKS else label
+
+
+@dataclass
+class AudienceReport:
+    """Subscribers of a scope on each date, per network: `values[network][i]` is on `dates[i]`."""
+
+    dates: list[dt.date]
+    networks: list[str]
+    values: dict[str, list[int]]
+
+    @property
+    def totals(self) -> list[int]:
+        return [sum(self.values[network][index] for network in self.networks) for index in range(len(self.dates))]
+
+    def change(self, network: str | None = None) -> int:
+        """Last date − first date, of one network or of the total."""
+        series = self.totals if network is None else self.values[network]
+        return series[-1] - series[0] if series else 0
+
+
+def audience_by_network(
+    *, scope_paths: Sequence[str] | None, dates: Sequence[dt.date], networks: Sequence[str] = ()
+) -> AudienceReport:
+    """Subscribers per network at each date (each page's latest snapshot on or before it, archive dates
+    applied): one query from the analytics tables, or one per date from the snapshots."""
+    dates = sorted(dates)
+    by_key = rollup_network_series(scope_paths=scope_paths, dates=dates, state=analytics_state())
+    if by_key is None:
+        by_key = {}
+        for day in dates:
+            for network, _pages, _new, _at_a, at_b, *_dates in growth_raw(
+                scope_paths=scope_paths, a=day, b=day, dimensions=("network",)
+            ):
+                by_key[(day, network)] = int(at_b or 0)
+    present = {network for (_day, network), value in by_key.items() if value}
+    columns = network_columns(present, networks)
+    values = {network: [by_key.get((day, network), 0) for day in dates] for network in columns}
+    return AudienceReport(list(dates), columns, values)
+
+
+@dataclass
+class TransitionRow:
+    """One organisation (its own pages): subscribers at A and B per network."""
+
+    label: str
+    path: str = ""
+    organisation_id: int | None = None
+    at_a: dict[str, int] = field(default_factory=dict)
+    at_b: dict[str, int] = field(default_factory=dict)
+
+    def change(self, network: str | None = None) -> int:
+        if network is None:
+            return sum(self.at_b.values()) - sum(self.at_a.values())
+        return self.at_b.get(network, 0) - self.at_a.get(network, 0)
+
+    @property
+    def is_move(self) -> bool:
+        """One network lost subscribers while another gained: the audience moved rather than left."""
+        changes = [self.change(network) for network in {*self.at_a, *self.at_b}]
+        return any(change < 0 for change in changes) and any(change > 0 for change in changes)
+
+
+@dataclass
+class TransitionReport:
+    a: dt.date
+    b: dt.date
+    networks: list[str]
+    rows: list[TransitionRow]
+    total: TransitionRow
+
+
+def transition_report(
+    *, scope_paths: Sequence[str] | None, a: dt.date, b: dt.date, networks: Sequence[str] = ()
+) -> TransitionReport:
+    """For each organisation with pages in scope, its change per network from A to B side by side: two queries."""
+    raw = growth_figures(scope_paths=scope_paths, a=a, b=b, networks=networks, dimensions=("org", "network"))
+    organisations = Organisation.objects.in_bulk({record[0] for record in raw})
+    rows: dict[int, TransitionRow] = {}
+    total = TransitionRow(str(_("Total")))
+    for org_id, network, _pages, _new, at_a, at_b, *_dates in raw:
+        organisation = organisations[org_id]
+        row = rows.setdefault(org_id, TransitionRow(organisation.display_name, organisation.path, org_id))
+        for target, value in ((row.at_a, at_a), (row.at_b, at_b), (total.at_a, at_a), (total.at_b, at_b)):
+            target[network] = target.get(network, 0) + int(value or 0)
+    ordered = sorted(rows.values(), key=lambda row: (row.path, row.label.lower()))
+    return TransitionReport(a, b, network_columns(total.at_a, networks), ordered, total)
