@@ -135,9 +135,9 @@ def growth_printed(request: HttpRequest) -> HttpResponse:
         scope_paths, scope = _scope(request, data.get("scope"))
         networks = tuple(sorted(data.get("networks") or ()))
         layout = printed_layout_cached(scope_paths=scope_paths, a=data["a"], b=data["b"], networks=networks)
-        for row in layout.rows:
-            row.printed_cells = [_cell(row.cells.get(value), value) for value, _label in layout.networks]
-        layout.printed_totals = [_cell(layout.totals[value], value) for value, _label in layout.networks]
+        for row in layout.rows:  # (network label, cell): the label names the cell on a phone's card
+            row.printed_cells = [(label, _cell(row.cells.get(value), value)) for value, label in layout.networks]
+        layout.printed_totals = [(label, _cell(layout.totals[value], value)) for value, label in layout.networks]
         context.update(layout=layout, scope=scope)
     return render(request, "socialstats/growth_printed.html", context)
 
