@@ -52,7 +52,7 @@ def _element(page, selector: str) -> dict:
 
 
 def _assert_in_view(box: dict, width: int, what: str) -> None:
-    assert 0 <= box["left"] and box["right"] <= width, f"{what} at {box['left']:.0f}–{box['right']:.0f}px"
+    assert box["left"] >= 0 and box["right"] <= width, f"{what} at {box['left']:.0f}–{box['right']:.0f}px"
     assert box["seen"], f"{what} is hidden under something else"
 
 
