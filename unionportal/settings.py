@@ -120,7 +120,7 @@ TEMPLATES = [
     },
 ]
 
-DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"
+DJANGO_TABLES2_TEMPLATE = "_table_cards.html"  # bootstrap5-responsive with data-label on cells
 DJANGO_TABLES2_TABLE_ATTRS = {"class": "table"}
 
 # SQLite by default; DATABASE_URL (postgres://user:pass@host:5432/name) for PostgreSQL via psycopg 3.

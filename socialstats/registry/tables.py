@@ -14,7 +14,10 @@ class PageTable(tables.Table):
     )
     network = tables.Column(verbose_name=_("Network"))
     handle = tables.TemplateColumn(
-        template_name="socialstats/_page_cell.html", verbose_name=_("Page"), order_by=("handle",)
+        template_name="socialstats/_page_cell.html",
+        verbose_name=_("Page"),
+        order_by=("handle",),
+        attrs={"td": {"class": "card-head"}},  # the card's title on a phone
     )
     owner = tables.Column(verbose_name=_("Run by"))
     is_official = tables.BooleanColumn(verbose_name=_("Official"))
@@ -22,9 +25,9 @@ class PageTable(tables.Table):
     latest_subscribers = tables.TemplateColumn(
         "{% load humanize %}{% if value is not None %}{{ value|intcomma }}{% else %}—{% endif %}",
         verbose_name=_("Subscribers"),
-        attrs={"td": {"class": "num"}},
+        attrs={"td": {"class": "num card-key"}},  # on a phone's card, right under the page's name
     )
-    latest_date = tables.DateColumn(format="d.m.Y", verbose_name=_("As of"))
+    latest_date = tables.DateColumn(format="d.m.Y", verbose_name=_("As of"), attrs={"td": {"class": "card-key"}})
 
     class Meta:
         model = SocialPage
@@ -33,6 +36,7 @@ class PageTable(tables.Table):
         order_by = ("organisation",)
         per_page = 50
         empty_text = _("No pages match.")
+        attrs = {"class": "table table-cards"}  # a card per page on a phone
 
 
 class SnapshotTable(tables.Table):

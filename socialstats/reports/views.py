@@ -180,9 +180,9 @@ def growth_printed(request: HttpRequest) -> HttpResponse:
             title = "Подписчики по территориальным организациям"
             name = exports.period_name(title, _scope_name(scope), layout.a, layout.b)
             return export_response([exports.printed_sheet(layout)], fmt=fmt, name=name)
-        for row in layout.rows:
-            row.printed_cells = [_cell(row.cells.get(value), value) for value, _label in layout.networks]
-        layout.printed_totals = [_cell(layout.totals[value], value) for value, _label in layout.networks]
+        for row in layout.rows:  # (network label, cell): the label names the cell on a phone's card
+            row.printed_cells = [(label, _cell(row.cells.get(value), value)) for value, label in layout.networks]
+        layout.printed_totals = [(label, _cell(layout.totals[value], value)) for value, label in layout.networks]
         context.update(layout=layout, scope=scope, query=_export_query(request))
     return render(request, "socialstats/growth_printed.html", context)
 
