@@ -46,6 +46,7 @@ PAGES: dict[str, tuple[str, list[str]]] = {
     "news:list": ("news:list", ["page"]),
     "news:review": ("news:review", ["month", "status", "organisation", "forwarded", "page"]),
     "news:completeness": ("news:completeness", ["until", "months"]),
+    "news:reminders": ("news:reminders", ["month", "page"]),
     "news:completeness_xlsx": ("news:completeness_xlsx", ["until", "months"]),
     "contests:list": ("contests:list", ["page"]),
 }
