@@ -157,8 +157,9 @@ def news(tree, settings):
 COMPLETENESS_PRIMARIES = {
     "info_officer": {"vao_p1", "vao_p2", "zao_p1"},
     "territorial_admin": {"vao_p1", "vao_p2"},
-    # News completeness is for reviewers (news.selectors.REVIEW_ROLES): others get an empty report.
-    "presidium": set(),
+    # News completeness is for reviewers and, read-only, the presidium (news.selectors.COMPLETENESS_ROLES):
+    # others get an empty report. The demo presidium sits at the union, so it sees every primary.
+    "presidium": {"vao_p1", "vao_p2", "zao_p1"},
     "juror": set(),
     "primary_admin": set(),
     "outsider": set(),

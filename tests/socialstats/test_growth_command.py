@@ -33,7 +33,7 @@ def test_command_writes_the_territorial_rollup_of_the_002_table_as_xlsx(mgo, tmp
         str(target),
     )
     sheet = load_workbook(target).active
-    rows = {row[0]: row for row in sheet.iter_rows(min_row=3, values_only=True)}
+    rows = {row[0]: row for row in sheet.iter_rows(min_row=2, values_only=True)}  # the header is row 1, frozen
     assert rows["ВАО"][5] == 279 and rows["ВАО"][7] == 568
     total = list(sheet.iter_rows(values_only=True))[-1]
     assert total[9] == 2067 + 1106

@@ -13,9 +13,9 @@ from django.db.models import Q
 
 from orgs.models import Organisation
 from socialstats.reports import selectors
-from socialstats.reports.exports import export_rows, to_csv, to_xlsx
+from socialstats.reports.exports import growth_sheet
 from socialstats.reports.growth import GROUPINGS
-from unionportal.lib.formatting import fmt_date
+from unionportal.lib.export import to_csv, to_xlsx
 from unionportal.lib.parsing import parse_date
 
 
@@ -42,10 +42,8 @@ class Command(BaseCommand):
         report = selectors.growth_report(
             scope_paths=[organisation.path] if organisation else None, a=a, b=b, networks=network, grouping=by
         )
-        name = organisation.display_name if organisation else ""
-        title = f"Прирост подписчиков {name}: {fmt_date(a)} → {fmt_date(b)}"
-        cells = export_rows(report.rows, [*report.subtotals, report.total])
-        content = to_csv(cells, title) if format == "csv" else to_xlsx(cells, title)
+        sheets = [growth_sheet(report)]  # the growth page's export: the same columns and formats
+        content = to_csv(sheets) if format == "csv" else to_xlsx(sheets)
         if output:
             output.write_bytes(content)
             self.stderr.write(f"{len(report.rows)} rows, total change {report.total.change:+d} → {output}")

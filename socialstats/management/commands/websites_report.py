@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from orgs.selectors import organisations_by_names
 from socialstats.registry import exports, selectors
+from unionportal.lib.export import to_csv, to_xlsx
 
 
 class Command(BaseCommand):
@@ -29,13 +30,14 @@ class Command(BaseCommand):
                 )
             organisation = matches[0]
         websites = selectors.website_registry(scope=organisation)
-        header, rows = exports.website_header(), exports.website_rows(websites)
+        sheet = exports.websites_sheet(websites)  # the websites page's export: the same columns and formats
+        rows = sheet.rows
         if format == "xlsx":
             if output is None:
                 raise CommandError("XLSX needs --output FILE.")
-            output.write_bytes(exports.to_xlsx(header, rows, title="Сайты"))
+            output.write_bytes(to_xlsx([sheet]))
         else:
-            content = exports.to_csv(header, rows)
+            content = to_csv([sheet])
             if output is not None:
                 output.write_bytes(content)
             else:
