@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
 from contests.models import Contest, ContestStatus
@@ -15,7 +15,7 @@ from contests.selectors import visible_contests
 from news.months import add_months, month_end, month_start
 from news.selectors import completeness
 from orgs import access
-from orgs.models import Organisation, OrgKind, Role
+from orgs.models import Organisation, Role
 from socialstats.reports.cache import growth_report_cached
 from socialstats.reports.selectors import GrowthReport, SilentGroup, silent_pages
 
@@ -52,15 +52,8 @@ def report_period(frequency: str, today: dt.date) -> Period:
 
 
 def scope_choices(user) -> QuerySet[Organisation]:
-    """Organisations a user may subscribe a report for: the tops of their scope and every organisation above
-    the primaries inside it (all of them from orgs.access)."""
-    roots = [organisation.pk for organisation in access.scope_roots(user, access.ALL_ROLES)]
-    return (
-        access.viewable_organisations(user)
-        .filter(Q(pk__in=roots) | ~Q(kind=OrgKind.PRIMARY))
-        .filter(is_active=True)
-        .order_by("path")
-    )
+    """Organisations a user may subscribe a report for: every open organisation they may see (orgs.access)."""
+    return access.viewable_organisations(user).filter(is_active=True).order_by("path")
 
 
 def recipient_scope(user, scope: Organisation | None) -> tuple[list[str] | None, str] | None:
