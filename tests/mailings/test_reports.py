@@ -201,3 +201,32 @@ def test_subscription_page_lists_and_cancels(union_data, cast, client):
     assert not subscription.active
     profile = client.get(reverse("orgs:profile")).content.decode()
     assert reverse("mailings:subscriptions") in profile
+
+
+def test_beat_sends_weekly_on_monday_and_monthly_on_the_first_at_seven(settings):
+    from celery import current_app
+
+    weekly, monthly = settings.CELERY_BEAT_SCHEDULE["reports-weekly"], settings.CELERY_BEAT_SCHEDULE["reports-monthly"]
+    for entry, frequency in ((weekly, "weekly"), (monthly, "monthly")):
+        assert entry["task"] in current_app.tasks
+        assert entry["args"] == (frequency,)
+        assert entry["schedule"].hour == {7} and entry["schedule"].minute == {0}
+    assert weekly["schedule"].day_of_week == {1}
+    assert monthly["schedule"].day_of_month == {1}
+
+
+@pytest.mark.parametrize("recipients", [1, 6])
+def test_log_and_history_take_a_fixed_number_of_queries(
+    union_data, cast, client, recipients, django_assert_max_num_queries
+):
+    users = [cast.info_officer] + [UserFactory(username=f"extra{n}") for n in range(recipients - 1)]
+    for user in users[1:]:
+        assign(user, Role.PRESIDIUM, union_data.union)
+    for user in users:
+        subscription_create(user=user, frequency="weekly", scope=None)
+    reports_send(frequency="weekly", today=MONDAY)
+    client.force_login(cast.info_officer)
+    with django_assert_max_num_queries(8):
+        assert client.get(reverse("mailings:log")).status_code == 200
+    with django_assert_max_num_queries(8):
+        assert client.get(reverse("mailings:history")).status_code == 200
