@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -25,6 +26,8 @@ from .models import DeliveryStatus, Frequency, ReportDelivery, ReportSubscriptio
 from .selectors import GROUPS, report_build, report_period, scope_choices
 
 logger = logging.getLogger(__name__)
+# A claim older than this whose report never went out belongs to a run that died: the next run takes it over.
+STALE_CLAIM = dt.timedelta(hours=1)
 
 
 def _scope_key(scope: Organisation | None) -> str:
@@ -96,8 +99,11 @@ def _claim(subscription: ReportSubscription, period) -> ReportDelivery | None:
                 period_end=period.end,
             )
     except IntegrityError:
-        retried = ReportDelivery.objects.filter(**fields, status=DeliveryStatus.FAILED).update(
-            status=DeliveryStatus.PENDING, error=""
+        # Claimed again: a failed send, or a claim whose run died before sending (pending for over an hour).
+        now = timezone.now()
+        retry = Q(status=DeliveryStatus.FAILED) | Q(status=DeliveryStatus.PENDING, created_at__lt=now - STALE_CLAIM)
+        retried = ReportDelivery.objects.filter(retry, **fields).update(
+            status=DeliveryStatus.PENDING, error="", created_at=now
         )
         return ReportDelivery.objects.get(**fields) if retried else None
 

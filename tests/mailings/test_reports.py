@@ -10,6 +10,7 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from mailings.models import DeliveryStatus, ReportDelivery, ReportSubscription
@@ -230,3 +231,25 @@ def test_log_and_history_take_a_fixed_number_of_queries(
         assert client.get(reverse("mailings:log")).status_code == 200
     with django_assert_max_num_queries(8):
         assert client.get(reverse("mailings:history")).status_code == 200
+
+
+def test_a_failed_send_is_retried_by_the_next_run_and_then_sent_once(union_data, cast, settings):
+    subscription_create(user=cast.territorial_admin, frequency="weekly", scope=None)
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 2  # nothing listens there
+    assert reports_send(frequency="weekly", today=MONDAY) == {"failed": 1}
+    delivery = ReportDelivery.objects.get()
+    assert delivery.status == DeliveryStatus.FAILED and delivery.error
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert reports_send(frequency="weekly", today=MONDAY) == {"sent": 1}
+    assert reports_send(frequency="weekly", today=MONDAY) == {"done": 1}
+    assert len(mail.outbox) == 1
+
+
+def test_a_claim_left_by_a_dead_run_is_taken_over_after_an_hour(union_data, cast):
+    subscription_create(user=cast.territorial_admin, frequency="weekly", scope=None)
+    reports_send(frequency="weekly", today=MONDAY)
+    ReportDelivery.objects.update(status=DeliveryStatus.PENDING)  # as if the run died before sending
+    assert reports_send(frequency="weekly", today=MONDAY) == {"done": 1}  # a fresh claim: another run may hold it
+    ReportDelivery.objects.update(created_at=timezone.now() - dt.timedelta(hours=2))
+    assert reports_send(frequency="weekly", today=MONDAY) == {"sent": 1}
