@@ -47,9 +47,22 @@ def report_sheets(report: Report) -> list[Sheet]:
             for contest in report.contests
         ],
     )
+    top = Sheet(
+        "Больше всех выросли",
+        [
+            Column("Страница", width=40),
+            Column("Сеть", width=14),
+            Column("Организация", width=30),
+            Column("Подписчики", "int", width=13),
+            Column("Прирост", "int", width=12),
+            Column("Прирост, %", "percent", width=12),
+        ],
+        [[row.label, row.network, row.organisation, row.at_b, row.change, row.change_pct] for row in report.top_growth],
+    )
     return [
         replace(growth_sheet(report.by_network), name="По сетям"),
         replace(growth_sheet(report.by_territorial), name="По организациям"),
+        top,
         *silent_sheets(report.silent, report.failing),
         news,
         contests,

@@ -17,6 +17,7 @@ from news.selectors import completeness
 from orgs import access
 from orgs.models import Organisation, Role
 from socialstats.reports.cache import growth_report_cached
+from socialstats.reports.growth import GrowthRow
 from socialstats.reports.selectors import GrowthReport, SilentGroup, silent_pages
 
 from .models import DeliveryStatus, Frequency, ReportDelivery, ReportSubscription
@@ -26,6 +27,7 @@ GROUPS = {
     "presidium": ("Президиум", Role.PRESIDIUM),
     "territorial_admins": ("Все администраторы территориальных организаций", Role.TERRITORIAL_ADMIN),
 }
+TOP_PAGES = 5
 
 
 @dataclass(frozen=True)
@@ -98,6 +100,7 @@ class Report:
     news: list[NewsLine] = field(default_factory=list)
     news_total: NewsLine | None = None
     contests: list[Contest] = field(default_factory=list)
+    top_growth: list[GrowthRow] = field(default_factory=list)  # the pages that grew most, at most TOP_PAGES
 
     @property
     def silent_count(self) -> int:
@@ -153,6 +156,8 @@ def report_build(*, user, scope: Organisation | None, frequency: str, today: dt.
     a, b = period.start - dt.timedelta(days=1), period.end
     by_network = growth_report_cached(scope_paths=scope_paths, a=a, b=b, grouping="network")
     by_territorial = growth_report_cached(scope_paths=scope_paths, a=a, b=b, grouping="territorial")
+    by_page = growth_report_cached(scope_paths=scope_paths, a=a, b=b, grouping="page")
+    top_growth = sorted((row for row in by_page.rows if row.change > 0), key=lambda row: (-row.change, row.label))
     silent, failing = silent_pages(scope_paths=scope_paths, today=b, days=settings.SILENT_PAGE_DAYS)
     news_month = add_months(month_start(today), -1)
     news, news_total = _news_lines(user, scope_paths, news_month, today)
@@ -168,6 +173,7 @@ def report_build(*, user, scope: Organisation | None, frequency: str, today: dt.
         news=news,
         news_total=news_total,
         contests=_contests(user, scope_paths),
+        top_growth=top_growth[:TOP_PAGES],
     )
 
 

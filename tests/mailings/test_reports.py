@@ -60,6 +60,8 @@ def test_territorial_admin_report_holds_only_their_territory(union_data, cast):
     assert NAMES["vao"] in html and NAMES["vao_p2"] in html
     assert NAMES["zao"] not in html
     assert "ЗАО" not in html  # neither the territory's row nor its contest
+    top = html.split("Больше всех выросли")[1].split("Страницы без постов")[0]
+    assert top.index(NAMES["vao"]) < top.index(NAMES["vao_p1"]) < top.index(NAMES["vao_p2"])  # +100, +10, +5
     # Growth of ВАО over the week: 1000 + 60 + 40 → 1100 + 70 + 45.
     text = html.replace("\xa0", " ").replace("\u202f", " ")
     assert "1 215" in text and "+115" in text
