@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "news",
     "contests",
     "api",
+    "mailings",
 ]
 
 MIDDLEWARE = [
@@ -314,6 +315,18 @@ CELERY_BEAT_SCHEDULE = {
     "news-weekly-digest": {
         "task": "news.tasks.news_digest_task",
         "schedule": crontab(day_of_week="mon", hour=9, minute=0),
+    },
+    # Every Monday at 07:00: last week's report to its subscribers, each in their own scope (mailings).
+    "reports-weekly": {
+        "task": "mailings.tasks.reports_send_task",
+        "schedule": crontab(day_of_week="mon", hour=7, minute=0),
+        "args": ("weekly",),
+    },
+    # On the 1st of every month at 07:00: last month's report to its subscribers.
+    "reports-monthly": {
+        "task": "mailings.tasks.reports_send_task",
+        "schedule": crontab(day_of_month=1, hour=7, minute=0),
+        "args": ("monthly",),
     },
 }
 
