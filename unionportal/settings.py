@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "news",
     "contests",
     "api",
+    "alerts",
 ]
 
 MIDDLEWARE = [
@@ -314,6 +315,12 @@ CELERY_BEAT_SCHEDULE = {
     "news-weekly-digest": {
         "task": "news.tasks.news_digest_task",
         "schedule": crontab(day_of_week="mon", hour=9, minute=0),
+    },
+    # Every morning at 06:30, after the night's collection: evaluate the alert rules, pass week-old alerts
+    # up the tree, and send each admin one digest of their open alerts.
+    "alerts-daily": {
+        "task": "alerts.tasks.alerts_daily",
+        "schedule": crontab(hour=6, minute=30),
     },
 }
 

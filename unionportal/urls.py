@@ -45,5 +45,6 @@ urlpatterns = [
     path("news/", include("news.urls")),
     path("contests/", include("contests.urls")),
     path("api/", include("api.urls")),
+    path("alerts/", include("alerts.urls")),
     path("admin/", admin.site.urls),
 ]
