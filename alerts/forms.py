@@ -7,7 +7,7 @@ from .models import AlertKind
 
 class HandleForm(forms.Form):
     comment = forms.CharField(
-        label="Комментарий: что сделано",
+        label="Комментарий — что сделано",
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=2000,
         error_messages={"required": "Напишите комментарий: что сделано или почему действий не нужно."},
