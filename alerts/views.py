@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -10,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from orgs import access
+from unionportal.lib.formatting import fmt_int
 
 from . import selectors, services
 from .forms import HandleForm, RuleForm
@@ -72,4 +74,11 @@ def rule_settings(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, "Настройки оповещений сохранены.")
             return redirect("alerts:rules")
-    return render(request, "alerts/rule_settings.html", {"rows": list(zip(rules, forms, strict=True))})
+    return render(
+        request,
+        "alerts/rule_settings.html",
+        {
+            "rows": list(zip(rules, forms, strict=True)),
+            "target": fmt_int(settings.SUBSCRIBER_TARGET_PER_TERRITORIAL_PAGE),
+        },
+    )

@@ -157,6 +157,15 @@ def _rules_post(**changes) -> dict:
     return data
 
 
+def test_rule_settings_page_names_the_dashboard_target(client, cast, settings):
+    settings.SUBSCRIBER_TARGET_PER_TERRITORIAL_PAGE = 1500
+
+    html = login(client, cast.info_officer).get(reverse("alerts:rules")).content.decode()
+
+    assert "1\u00a0500 подписчиков" in html
+    assert "Дней без постов" in html
+
+
 def test_information_officer_changes_a_rule(client, cast):
     login(client, cast.info_officer)
     data = _rules_post(**{"silent_page-threshold": "45"})

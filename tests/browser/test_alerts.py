@@ -65,3 +65,20 @@ def test_territorial_admin_reads_alerts_and_marks_one_handled(request, live_serv
     ).count()
     assert in_vao < Alert.objects.filter(handled_at__isnull=True).count()  # ZAO's alert is left out
     assert page.locator("#dash-alerts").inner_text() == f"Открытых оповещений: {in_vao}"
+
+
+@pytest.mark.parametrize("device", ["page", "phone_page"])
+def test_information_officer_changes_a_rule_on_the_settings_page(request, live_server, cast, device):
+    page = request.getfixturevalue(device)
+    login(page, live_server, "info")
+    page.goto(f"{live_server.url}/alerts/rules/")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    viewport = page.viewport_size["width"]
+    assert width <= viewport + 10, f"the page is {width}px wide on a {viewport}px screen"
+    page.fill("#id_silent_page-threshold", "45")
+    page.uncheck("#id_below_trend-is_enabled")
+    _shot(page, f"alerts-rules-{viewport}")
+    page.click("#rules-form button[type=submit]")
+    page.wait_for_selector("text=Настройки оповещений сохранены.")
+    assert page.input_value("#id_silent_page-threshold") == "45"
+    assert not page.is_checked("#id_below_trend-is_enabled")
