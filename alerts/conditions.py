@@ -16,7 +16,7 @@ from django.conf import settings
 from news.months import add_months, deadline, month_start
 from news.selectors import missing_primaries
 from orgs.models import OrgKind
-from socialstats.models import PageOwner, PageStatus, Snapshot, SocialPage
+from socialstats.models import CURRENT_NETWORKS, PageOwner, PageStatus, Snapshot, SocialPage
 from socialstats.reports.facts import page_facts
 from socialstats.reports.growth import linear_trend_date
 from socialstats.reports.selectors import pages_by_id, silent_pages
@@ -45,11 +45,15 @@ def _days(number: int) -> str:
 
 
 def _page_label(page: SocialPage) -> str:
-    return f"{page.display_name} ({page.get_network_display()})"
+    """The page's own name, with its network unless the name already says it («ВКонтакте · ВАО»)."""
+    network = str(page.get_network_display())
+    return page.display_name if network in page.display_name else f"{page.display_name} ({network})"
 
 
 def silent(today: dt.date, days: int) -> list[Condition]:
-    """Pages with no post for more than `days` days (the «Silent pages» report's own rule)."""
+    """Pages with no post for more than `days` days (the «Silent pages» report's own rule).
+
+    Pages of the networks that are history (Facebook, Instagram) are left out: nobody can act on them."""
     groups, _failing = silent_pages(scope_paths=None, today=today, days=days)
     return [
         Condition(
@@ -57,11 +61,16 @@ def silent(today: dt.date, days: int) -> list[Condition]:
             f"page:{item.page.pk}",
             item.page.organisation_id,
             item.page.pk,
-            f"{_page_label(item.page)}: нет постов "
-            + (_days(item.days_silent) if item.days_silent is not None else "ни разу"),
+            f"{_page_label(item.page)}: "
+            + (
+                f"нет постов {_days(item.days_silent)}"
+                if item.days_silent is not None
+                else "нет ни одного поста с известной датой"
+            ),
         )
         for group in groups
         for item in group.pages
+        if item.page.network in CURRENT_NETWORKS
     ]
 
 

@@ -56,3 +56,15 @@ def test_beat_runs_alerts_every_morning_after_the_nightly_collection():
     assert schedule["alerts-daily"]["task"] == alerts_daily.name
     assert alerts.hour == {6} and alerts.minute == {30}
     assert min(collection.hour) < min(alerts.hour)
+
+
+def test_demo_opens_alerts_once_however_often_it_is_loaded(db):
+    from unionportal.demo import demo_load
+
+    demo_load()
+    opened = Alert.objects.count()
+    demo_load()
+
+    assert opened > 0
+    assert Alert.objects.count() == opened
+    assert mail.outbox == []

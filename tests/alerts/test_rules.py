@@ -41,7 +41,17 @@ def test_silent_page_opens_after_the_set_number_of_days_only(tree, cast):
     assert set(found) == {f"page:{quiet.pk}"}
     assert found[f"page:{quiet.pk}"].organisation == tree.vao_p1
     assert found[f"page:{quiet.pk}"].routed_to == tree.vao_p1
-    assert "40 дней" in found[f"page:{quiet.pk}"].detail
+    assert found[f"page:{quiet.pk}"].detail == "quiet (ВКонтакте): нет постов 40 дней"
+
+
+def test_silent_page_of_a_network_that_is_history_opens_nothing(tree, cast):
+    only(AlertKind.SILENT_PAGE, cast)
+    old = make_page(tree.vao_p1, "old", network="facebook")
+    snap(old, TODAY, 300, last_post_days_ago=400)
+
+    alerts_evaluate(today=TODAY)
+
+    assert open_alerts(AlertKind.SILENT_PAGE) == {}
 
 
 def test_silent_page_threshold_is_read_from_the_rule(tree, cast):
