@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from django.db.models import Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from orgs import access
@@ -34,12 +35,13 @@ def may_see_alerts(user) -> bool:
 
 
 def alerts_in_scope(user, *, handled: bool = False) -> QuerySet[Alert]:
-    """Open alerts (or, with `handled`, closed ones) about organisations in the user's scope."""
+    """Open alerts, newest first (or, with `handled`, closed ones, latest closed first) in the user's scope."""
     alerts = Alert.objects.filter(access.path_filter(user, "organisation__path", VIEW_ROLES))
-    alerts = alerts.exclude(OPEN).order_by("-handled_at", "-resolved_at") if handled else alerts.filter(OPEN)
-    return alerts.select_related("organisation", "page", "routed_to", "handled_by").order_by(
-        *(["-opened_at"] if not handled else []), "pk"
-    )
+    if handled:
+        alerts = alerts.exclude(OPEN).order_by(Coalesce("handled_at", "resolved_at").desc(), "-pk")
+    else:
+        alerts = alerts.filter(OPEN).order_by("-opened_at", "-pk")
+    return alerts.select_related("organisation", "page", "routed_to", "handled_by")
 
 
 def open_alert_count(user) -> int:

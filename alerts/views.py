@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
@@ -16,7 +17,7 @@ from unionportal.lib.formatting import fmt_int
 from . import selectors, services
 from .forms import HandleForm, RuleForm
 
-LIST_LIMIT = 500
+PER_PAGE = 50
 
 
 @login_required
@@ -24,12 +25,14 @@ def alert_list(request: HttpRequest) -> HttpResponse:
     if not selectors.may_see_alerts(request.user):
         raise PermissionDenied
     handled = request.GET.get("status") == "handled"
-    alerts = list(selectors.alerts_in_scope(request.user, handled=handled)[:LIST_LIMIT])
-    rows = [(alert, selectors.can_handle(request.user, alert)) for alert in alerts]
+    page = Paginator(selectors.alerts_in_scope(request.user, handled=handled), PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    rows = [(alert, selectors.can_handle(request.user, alert)) for alert in page.object_list]
     return render(
         request,
         "alerts/alert_list.html",
-        {"rows": rows, "handled": handled, "limit": LIST_LIMIT, "is_info_staff": access.is_info_staff(request.user)},
+        {"rows": rows, "page_obj": page, "handled": handled, "is_info_staff": access.is_info_staff(request.user)},
     )
 
 

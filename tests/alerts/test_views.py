@@ -215,7 +215,7 @@ def test_dashboard_shows_no_alerts_link_to_a_juror(client, cast, alerts):
     assert reverse("alerts:list") not in response.content.decode()
 
 
-@pytest.mark.parametrize("extra", [0, 20])
+@pytest.mark.parametrize("extra", [0, 60])
 def test_alert_list_query_budget_does_not_grow_with_alerts(
     client, cast, tree, alerts, extra, django_assert_max_num_queries
 ):
@@ -227,4 +227,18 @@ def test_alert_list_query_budget_does_not_grow_with_alerts(
     with django_assert_max_num_queries(8):
         response = client.get(reverse("alerts:list"))
 
-    assert response.content.decode().count('class="card alert-card') == 2 + extra
+    assert response.content.decode().count('class="card alert-card') == min(2 + extra, 50)
+
+
+def test_alert_list_pages_by_fifty_and_keeps_the_filter(client, cast, tree):
+    for number in range(55):
+        make_alert(tree.vao_p2, f"org:{number}", handled_at=timezone.now(), comment=f"Решено {number}")
+    login(client, cast.territorial_admin)
+
+    first = client.get(reverse("alerts:list"), {"status": "handled"}).content.decode()
+    second = client.get(reverse("alerts:list"), {"status": "handled", "page": "2"}).content.decode()
+
+    assert first.count('class="card alert-card') == 50
+    assert "?status=handled&amp;page=2" in first
+    assert second.count('class="card alert-card') == 5
+    assert "Решено 54" not in second  # the latest handled come first
