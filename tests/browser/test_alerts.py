@@ -65,6 +65,7 @@ def test_territorial_admin_reads_alerts_and_marks_one_handled(request, live_serv
     ).count()
     assert in_vao < Alert.objects.filter(handled_at__isnull=True).count()  # ZAO's alert is left out
     assert page.locator("#dash-alerts").inner_text() == f"Открытых оповещений: {in_vao}"
+    _shot(page, f"alerts-dashboard-{viewport}")
 
 
 @pytest.mark.parametrize("device", ["page", "phone_page"])
