@@ -66,7 +66,7 @@ def _demo_users() -> list[DemoUser]:
 
 # Apps that add demo data of their own, in dependency order: each may have `<app>/demo.py` with an
 # idempotent `demo_load()`.
-DEMO_APPS = ["socialstats", "news", "contests"]
+DEMO_APPS = ["socialstats", "news", "contests", "alerts"]
 
 
 def _app_demo_steps() -> list:

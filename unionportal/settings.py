@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "contests",
     "api",
     "mailings",
+    "alerts",
 ]
 
 MIDDLEWARE = [
@@ -327,6 +328,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "mailings.tasks.reports_send_task",
         "schedule": crontab(day_of_month=1, hour=7, minute=0),
         "args": ("monthly",),
+    },
+    # Every morning at 06:30, after the night's collection: evaluate the alert rules, pass week-old alerts
+    # up the tree, and send each admin one digest of their open alerts.
+    "alerts-daily": {
+        "task": "alerts.tasks.alerts_daily",
+        "schedule": crontab(hour=6, minute=30),
     },
 }
 

@@ -46,5 +46,6 @@ urlpatterns = [
     path("contests/", include("contests.urls")),
     path("api/", include("api.urls")),
     path("mailings/", include("mailings.urls")),
+    path("alerts/", include("alerts.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -55,6 +55,7 @@ def test_reports_read_the_same_number_of_queries_at_100_and_10000_pages(client, 
     assert large == small
     assert large_tables == small_tables
     sqlite = connection.vendor == "sqlite"
-    assert max(small) <= (22 if sqlite else 48)
+    # The dashboard's count of open alerts (the alerts app's template tag) is one query more in each budget.
+    assert max(small) <= (23 if sqlite else 49)
     # In production: the dashboard under the 20 it read before the analytics tables existed.
-    assert max(small_tables) <= (16 if sqlite else 34), small_tables
+    assert max(small_tables) <= (17 if sqlite else 35), small_tables
