@@ -148,37 +148,16 @@ def rollup_subscribers_series(
     networks: Sequence[str] = (),
     state: AnalyticsState | None,
 ) -> dict[dt.date, int] | None:
-    """Total subscribers of the scope at each date from SubtreeDay in one query; None where it cannot answer.
-
-    The same sums as `rollup_growth_raw` at B, for all the dates at once (days after the horizon read it).
-    """
-    if state is None or not dates:
+    """Total subscribers of the scope at each date (of `networks`, or all), from `rollup_network_series`'s one
+    query; None where the tables cannot answer. The same sums as `rollup_growth_raw` at B."""
+    by_network = rollup_network_series(scope_paths=scope_paths, dates=dates, state=state)
+    if by_network is None:
         return None
-    roots = None if scope_paths is None else _roots(scope_paths)
-    if roots == []:
-        return dict.fromkeys(dates, 0)
-    if roots and max(len(path) // STEPLEN for path in roots) > state.depth:
-        return None
-    asked = {day: min(day, state.horizon) for day in dates}
-    where, params = ["d.own = %s"], [False]
-    if roots is None:
-        where.append("o.depth = 1")
-    else:
-        where.append("o.path IN (" + ", ".join("%s" for _path in roots) + ")")
-        params += roots
-    if networks:
-        where.append("d.network IN (" + ", ".join("%s" for _n in networks) + ")")
-        params += list(networks)
-    days = sorted(set(asked.values()))
-    org_table, day_table = Organisation._meta.db_table, SubtreeDay._meta.db_table
-    sql = f"""
-        SELECT d.day, SUM(d.subscribers)
-        FROM {day_table} d JOIN {org_table} o ON o.id = d.organisation_id
-        WHERE d.day IN ({", ".join("%s" for _day in days)}) AND {" AND ".join(where)}
-        GROUP BY d.day
-    """
-    totals = {to_date(day): int(total or 0) for day, total in fetch_report(sql, [*days, *params])}
-    return {day: totals.get(asked[day], 0) for day in dates}
+    totals = dict.fromkeys(dates, 0)
+    for (day, network), value in by_network.items():
+        if not networks or network in networks:
+            totals[day] += value
+    return totals
 
 
 def _group(dimensions: Sequence[str], path: str, network: str) -> tuple:
