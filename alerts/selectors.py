@@ -34,9 +34,13 @@ def may_see_alerts(user) -> bool:
     return access.has_role(user, *VIEW_ROLES)
 
 
-def alerts_in_scope(user, *, handled: bool = False) -> QuerySet[Alert]:
-    """Open alerts, newest first (or, with `handled`, closed ones, latest closed first) in the user's scope."""
+def alerts_in_scope(user, *, handled: bool = False, within=None) -> QuerySet[Alert]:
+    """Open alerts, newest first (or, with `handled`, closed ones, latest closed first) in the user's scope.
+
+    `within`: only that organisation's subtree (an organisation the caller checked the user may view)."""
     alerts = Alert.objects.filter(access.path_filter(user, "organisation__path", VIEW_ROLES))
+    if within is not None:
+        alerts = alerts.filter(organisation__path__startswith=within.path)
     if handled:
         alerts = alerts.exclude(OPEN).order_by(Coalesce("handled_at", "resolved_at").desc(), "-pk")
     else:
@@ -44,10 +48,14 @@ def alerts_in_scope(user, *, handled: bool = False) -> QuerySet[Alert]:
     return alerts.select_related("organisation", "page", "routed_to", "handled_by")
 
 
-def open_alert_count(user) -> int:
+def open_alert_count(user, *, within=None) -> int:
+    """Open alerts in the user's scope (and within an organisation's subtree, as the dashboard's `?scope=`)."""
     if not may_see_alerts(user):
         return 0
-    return Alert.objects.filter(OPEN, access.path_filter(user, "organisation__path", VIEW_ROLES)).count()
+    alerts = Alert.objects.filter(OPEN, access.path_filter(user, "organisation__path", VIEW_ROLES))
+    if within is not None:
+        alerts = alerts.filter(organisation__path__startswith=within.path)
+    return alerts.count()
 
 
 def can_handle(user, alert: Alert) -> bool:

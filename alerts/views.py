@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from orgs import access
 from unionportal.lib.formatting import fmt_int
+from unionportal.lib.query import query_id
 
 from . import selectors, services
 from .forms import HandleForm, RuleForm
@@ -25,14 +26,22 @@ def alert_list(request: HttpRequest) -> HttpResponse:
     if not selectors.may_see_alerts(request.user):
         raise PermissionDenied
     handled = request.GET.get("status") == "handled"
-    page = Paginator(selectors.alerts_in_scope(request.user, handled=handled), PER_PAGE).get_page(
+    scope_id = query_id(request.GET.get("scope"))
+    within = access.get_viewable_organisation_or_404(request.user, scope_id) if scope_id else None
+    page = Paginator(selectors.alerts_in_scope(request.user, handled=handled, within=within), PER_PAGE).get_page(
         request.GET.get("page")
     )
     rows = [(alert, selectors.can_handle(request.user, alert)) for alert in page.object_list]
     return render(
         request,
         "alerts/alert_list.html",
-        {"rows": rows, "page_obj": page, "handled": handled, "is_info_staff": access.is_info_staff(request.user)},
+        {
+            "rows": rows,
+            "page_obj": page,
+            "handled": handled,
+            "within": within,
+            "is_info_staff": access.is_info_staff(request.user),
+        },
     )
 
 

@@ -12,9 +12,10 @@ register = template.Library()
 
 
 @register.inclusion_tag("alerts/_open_alerts.html", takes_context=True)
-def open_alerts(context) -> dict:
+def open_alerts(context, scope=None) -> dict:
+    """`scope`: the organisation the dashboard shows (already checked against the user's scope), or None."""
     request = context.get("request")
     user = getattr(request, "user", None)
     if user is None or not may_see_alerts(user):
         return {"show": False}
-    return {"show": True, "count": open_alert_count(user)}
+    return {"show": True, "count": open_alert_count(user, within=scope), "scope": scope}

@@ -209,6 +209,22 @@ def test_dashboard_shows_the_open_alerts_in_scope(client, cast, alerts, role, te
     assert reverse("alerts:list") in html
 
 
+def test_the_dashboards_scope_narrows_its_alert_count_and_the_list_it_links_to(client, cast, tree, alerts):
+    """Information staff looking at ЗАО's dashboard see ЗАО's one open alert, not the union's three."""
+    client = login(client, cast.info_officer)
+    html = client.get(reverse("socialstats:dashboard"), {"scope": tree.zao.pk}).content.decode()
+    assert "Открытых оповещений: 1" in html
+    assert f"{reverse('alerts:list')}?scope={tree.zao.pk}" in html
+    listed = client.get(reverse("alerts:list"), {"scope": tree.zao.pk})
+    assert [alert.pk for alert, _may in listed.context["rows"]] == [alerts["zao_p1"].pk]
+    assert "Оповещения: ЗАО" in listed.content.decode()
+
+
+def test_an_alert_list_narrowed_to_an_organisation_out_of_scope_answers_404(client, cast, tree, alerts):
+    response = login(client, cast.territorial_admin).get(reverse("alerts:list"), {"scope": tree.zao.pk})
+    assert response.status_code == 404
+
+
 def test_dashboard_shows_no_alerts_link_to_a_juror(client, cast, alerts):
     response = login(client, cast.juror).get(reverse("socialstats:dashboard"))
 

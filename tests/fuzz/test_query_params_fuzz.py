@@ -49,7 +49,7 @@ PAGES: dict[str, tuple[str, list[str]]] = {
     "news:reminders": ("news:reminders", ["month", "page"]),
     "news:completeness_xlsx": ("news:completeness_xlsx", ["until", "months"]),
     "contests:list": ("contests:list", ["page"]),
-    "alerts:list": ("alerts:list", ["status", "page"]),
+    "alerts:list": ("alerts:list", ["status", "scope", "page"]),
     "mailings:history": ("mailings:history", ["page"]),
     "mailings:log": ("mailings:log", ["page"]),
 }
