@@ -1,7 +1,7 @@
 """A real Celery worker (separate process, PostgreSQL, Redis) sends a month's reminders.
 
-The worker's emails go to its own console, so the test asserts on the notice log (`news.Notice`), one row
-per email sent, written in the same transaction as the send.
+The worker's emails go to its own console, so the test asserts on the reminder log (`news.ReminderLog`),
+one row per recipient and primary, written in the same transaction as the send.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import datetime as dt
 
 import pytest
 
-from news.models import NewsItem, NewsStatus, Notice, NoticeKind
+from news.models import NewsItem, NewsStatus, ReminderLog
 from news.tasks import news_reminders_task
 from orgs.models import OrgKind, Role
 from tests.factories import UserFactory, assign, make_org
@@ -43,13 +43,13 @@ def test_real_worker_reminds_exactly_the_missing_primaries(celery_worker_process
     summary = result.get(timeout=60)
 
     reminded = set(
-        Notice.objects.filter(
-            kind=NoticeKind.REMINDER, month=OCTOBER, organisation__path__startswith=union.path
-        ).values_list("organisation_id", "user_id")
+        ReminderLog.objects.filter(month=OCTOBER, organisation__path__startswith=union.path).values_list(
+            "organisation_id", "user_id"
+        )
     )
     assert reminded == {(silent.pk, admins[silent.pk].pk), (drafted.pk, admins[drafted.pk].pk)}
     assert summary.startswith("reminded ") and summary.endswith(" for 2026-10")
 
     again = news_reminders_task.delay("2026-10").get(timeout=60)
     assert again == "reminded 0 for 2026-10"
-    assert Notice.objects.filter(kind=NoticeKind.REMINDER, organisation__path__startswith=union.path).count() == 2
+    assert ReminderLog.objects.filter(organisation__path__startswith=union.path).count() == 2
