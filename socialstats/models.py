@@ -165,6 +165,55 @@ class Snapshot(models.Model):
         return f"{self.page_id} {self.date}: {self.subscribers}"
 
 
+class PostKind(models.TextChoices):
+    TEXT = "text", _("Text")
+    PHOTO = "photo", _("Photo")
+    VIDEO = "video", _("Video")
+    LINK = "link", _("Link")
+    REPOST = "repost", _("Repost")
+
+
+class Post(models.Model):
+    """A post on a page, kept while it is younger than POSTS_KEEP_DAYS and refreshed each night (reactions keep
+    growing); older posts keep their last values. One per page and network post id."""
+
+    page = models.ForeignKey(SocialPage, on_delete=models.CASCADE, related_name="posts")
+    external_id = models.CharField(_("post id"), max_length=64)
+    url = models.URLField(_("link"), max_length=500, blank=True)
+    published_at = models.DateTimeField(_("published"))
+    excerpt = models.CharField(_("text"), max_length=500, blank=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=PostKind.choices, default=PostKind.TEXT)
+    likes = models.PositiveIntegerField(_("likes"), null=True, blank=True)
+    comments = models.PositiveIntegerField(_("comments"), null=True, blank=True)
+    reposts = models.PositiveIntegerField(_("reposts"), null=True, blank=True)
+    views = models.PositiveIntegerField(_("views"), null=True, blank=True)
+    is_pinned = models.BooleanField(default=False)
+    first_seen_at = models.DateTimeField(default=timezone.now)
+    refreshed_at = models.DateTimeField(default=timezone.now)
+    # Set when a refresh inside the window no longer finds the post: it keeps its last values.
+    deleted_at = models.DateTimeField(_("deleted"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("post")
+        verbose_name_plural = _("posts")
+        constraints = [
+            models.UniqueConstraint(fields=["page", "external_id"], name="post_one_per_page_and_id"),
+        ]
+        indexes = [
+            # A page's posts newest first (its screen, the nightly refresh, the 003 engagement).
+            models.Index(fields=["page", "-published_at"], name="post_page_published_idx"),
+            # Reports over a scope and period: the period's posts as one index range.
+            models.Index(fields=["published_at", "page"], name="post_published_page_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.page_id}/{self.external_id}"
+
+    @property
+    def interactions(self) -> int:
+        return (self.likes or 0) + (self.comments or 0) + (self.reposts or 0)
+
+
 class RunStatus(models.TextChoices):
     RUNNING = "running", _("Running")
     DONE = "done", _("Finished")

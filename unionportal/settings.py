@@ -239,6 +239,10 @@ SUBSCRIBER_TARGET_PER_TERRITORIAL_PAGE = env.int("SUBSCRIBER_TARGET_PER_TERRITOR
 # tables' version (any write makes new keys) and lives REPORT_CACHE_VERSIONED_SECONDS (a night and a bit).
 REPORT_CACHE_SECONDS = env.int("REPORT_CACHE_SECONDS", default=60)
 REPORT_CACHE_VERSIONED_SECONDS = env.int("REPORT_CACHE_VERSIONED_SECONDS", default=26 * 3600)
+# Posts (docs/posts.md): each page's posts younger than this are kept fresh every night (reactions keep growing);
+# older posts keep their last values. A published news item is matched against posts within POST_MATCH_DAYS.
+POSTS_KEEP_DAYS = env.int("POSTS_KEEP_DAYS", default=60)
+POST_MATCH_DAYS = env.int("POST_MATCH_DAYS", default=14)
 
 # News (docs/news.md): items for a month are on time until NEWS_DEADLINE_DAY of the next month; primaries that
 # sent nothing for the previous month get a reminder on NEWS_REMINDER_DAY (with the defaults, four days before

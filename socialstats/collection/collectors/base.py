@@ -32,6 +32,22 @@ class PageRef:
 
 
 @dataclass
+class PostData:
+    """One post as the network gave it (kind: a socialstats.PostKind value)."""
+
+    external_id: str
+    published_at: dt.datetime
+    url: str = ""
+    excerpt: str = ""
+    kind: str = "text"
+    likes: int | None = None
+    comments: int | None = None
+    reposts: int | None = None
+    views: int | None = None
+    is_pinned: bool = False
+
+
+@dataclass
 class Metrics:
     subscribers: int
     posts_30d: int | None = None
@@ -41,6 +57,8 @@ class Metrics:
     comments: int | None = None
     reposts: int | None = None
     views: int | None = None
+    # The posts read for the sums, when the collector keeps them (None: this collector gives none).
+    posts: list[PostData] | None = None
 
 
 class Outcome:
