@@ -13,6 +13,7 @@ from collections.abc import Iterable
 
 from django.db.models import OuterRef, Subquery
 
+from news.models import NewsPostLink
 from socialstats.models import PageOwner, PageStatus, PrintPublication, Snapshot, SocialPage, Website
 from socialstats.reports.facts import subscribers_on
 
@@ -66,6 +67,19 @@ def _engagement(snapshots: Iterable[Snapshot]) -> float | None:
     return interactions / subscribers * 100
 
 
+def _news_reactions(entries: list[Entry]) -> dict[int, int]:
+    """{news item id: Σ likes + comments + reposts of the posts it appeared in} (NewsPostLink). One query.
+
+    A deleted post keeps its last values and still counts; an item in no post has 0."""
+    ids = [entry.news_item_id for entry in entries if entry.news_item_id]
+    totals: dict[int, int] = dict.fromkeys(ids, 0)
+    for item_id, likes, comments, reposts in NewsPostLink.objects.filter(item__in=ids).values_list(
+        "item_id", "post__likes", "post__comments", "post__reposts"
+    ):
+        totals[item_id] += (likes or 0) + (comments or 0) + (reposts or 0)
+    return totals
+
+
 def entry_metrics(entries: list[Entry], *, start: dt.date, end: dt.date, metrics: set[str]) -> dict[int, dict]:
     """{entry id: {metric: value or None}} for the requested metrics (always including engagement)."""
     metrics = set(metrics) | {Metric.ENGAGEMENT}
@@ -85,6 +99,7 @@ def entry_metrics(entries: list[Entry], *, start: dt.date, end: dt.date, metrics
             "organisation_id", flat=True
         ):
             prints[org_id] += 1
+    reactions = _news_reactions(entries) if Metric.NEWS_REACTIONS in metrics else {}
 
     result: dict[int, dict] = {}
     for entry in entries:
@@ -110,6 +125,7 @@ def entry_metrics(entries: list[Entry], *, start: dt.date, end: dt.date, metrics
             Metric.LEADER_PAGES: int(any(page.owner == PageOwner.LEADER for page in own)),
             Metric.WEBSITE_CHECKLIST: checklist.get(entry.organisation_id, 0),
             Metric.PRINT_PUBLICATIONS: prints.get(entry.organisation_id, 0),
+            Metric.NEWS_REACTIONS: reactions.get(entry.news_item_id) if entry.news_item_id else None,
         }
         result[entry.pk] = {key: value for key, value in values.items() if key in metrics}
     return result

@@ -52,6 +52,7 @@ class Metric(models.TextChoices):
     LEADER_PAGES = "leader_pages", _("Leaders' personal pages exist")
     WEBSITE_CHECKLIST = "website_checklist", _("Website checklist score")
     PRINT_PUBLICATIONS = "print_publications", _("Print publications")
+    NEWS_REACTIONS = "news_reactions", _("Reactions to the published news (likes, comments, reposts)")
 
 
 class PointsRule(models.TextChoices):

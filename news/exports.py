@@ -70,20 +70,30 @@ def completeness_xlsx(report: Completeness) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = _("Completeness")[:31]
-    sheet.append([_("Territorial organisation"), _("Primary organisation"), *[f"{m:%m.%Y}" for m in report.months]])
+    sheet.append(
+        [
+            _("Territorial organisation"),
+            _("Primary organisation"),
+            *[f"{m:%m.%Y}" for m in report.months],
+            _("Reached the pages"),
+        ]
+    )
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for block in report.territories:
         territorial = block.territorial.name if block.territorial else "—"
         for row in block.rows:
             sheet.append(
-                xlsx_row(sheet, [territorial, row.organisation.name, *[labels[cell.state] for cell in row.cells]])
+                xlsx_row(
+                    sheet,
+                    [territorial, row.organisation.name, *[labels[cell.state] for cell in row.cells], row.reached],
+                )
             )
             for column, cell in enumerate(row.cells, start=3):
                 sheet.cell(sheet.max_row, column).fill = PatternFill("solid", fgColor=FILLS[cell.state])
     totals = workbook.create_sheet(_("Rates")[:31])
     totals.append(
-        [_("Month"), _("Expected"), _("Sent"), _("On time"), _("Late"), _("Missing"), _("Not yet due"), _("Rate, %")]
+        [_("Month"), _("Expected"), _("Sent"), _("On time"), _("Late"), _("Missing"), _("Not yet due"), _("Rate, %"), _("Reached the pages")]
     )
     for month in report.union_totals:
         totals.append(
@@ -96,6 +106,7 @@ def completeness_xlsx(report: Completeness) -> bytes:
                 month.missing,
                 month.open,
                 month.rate,
+                month.reached,
             ]
         )
     buffer = io.BytesIO()

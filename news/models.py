@@ -305,3 +305,69 @@ class ReminderLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation} {self.month:%m.%Y} → {self.email}"
+
+
+class PostLinkHow(models.TextChoices):
+    ENTERED_LINK = "entered_link", _("By the link entered when publishing")
+    SUGGESTION = "suggestion", _("Suggestion confirmed by a reviewer")
+
+
+class NewsPostLink(models.Model):
+    """A published item appeared in a post on a page of its organisation or of an organisation above it."""
+
+    item = models.ForeignKey(NewsItem, verbose_name=_("news item"), on_delete=models.CASCADE, related_name="post_links")
+    post = models.ForeignKey(
+        "socialstats.Post", verbose_name=_("post"), on_delete=models.CASCADE, related_name="news_links"
+    )
+    how = models.CharField(_("how it was found"), max_length=20, choices=PostLinkHow.choices)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("confirmed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    confirmed_at = models.DateTimeField(_("linked at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("post of a news item")
+        verbose_name_plural = _("posts of news items")
+        constraints = [
+            # An item is linked to a post once, whether by its link or by a confirmed suggestion (upsert key).
+            models.UniqueConstraint(fields=["item", "post"], name="news_post_link_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item_id} → {self.post_id}"
+
+
+class NewsPostRejection(models.Model):
+    """A reviewer said a suggested post is not this item: it is not suggested again."""
+
+    item = models.ForeignKey(
+        NewsItem, verbose_name=_("news item"), on_delete=models.CASCADE, related_name="post_rejections"
+    )
+    post = models.ForeignKey(
+        "socialstats.Post", verbose_name=_("post"), on_delete=models.CASCADE, related_name="news_rejections"
+    )
+    rejected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("rejected by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    rejected_at = models.DateTimeField(_("rejected at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("rejected post suggestion")
+        verbose_name_plural = _("rejected post suggestions")
+        constraints = [
+            # Suggestions leave out the rejected pairs; rejecting twice is a no-op.
+            models.UniqueConstraint(fields=["item", "post"], name="news_post_rejection_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item_id} ✗ {self.post_id}"

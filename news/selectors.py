@@ -178,6 +178,7 @@ class Cell:
     state: str
     count: int = 0
     item_id: int | None = None  # the one item behind the cell, when there is exactly one
+    reached: int = 0  # published items of the month that appeared in a post (NewsPostLink)
 
 
 @dataclass
@@ -186,6 +187,11 @@ class PrimaryRow:
     cells: list[Cell]
     silent_months: int = 0
     linked: bool = False  # the user may open this primary's items (a reviewer over it)
+
+    @property
+    def reached(self) -> int:
+        """The period's published items that reached a page («дошло до страниц»)."""
+        return sum(cell.reached for cell in self.cells)
 
 
 @dataclass
@@ -199,6 +205,7 @@ class MonthTotals:
     late: int = 0
     missing: int = 0
     open: int = 0
+    reached: int = 0
 
     def add(self, state: str) -> None:
         if state == NOT_EXPECTED:
@@ -209,7 +216,7 @@ class MonthTotals:
         setattr(self, state, getattr(self, state) + 1)
 
     def merge(self, other: MonthTotals) -> None:
-        for name in ("expected", "sent", "on_time", "late", "missing", "open"):
+        for name in ("expected", "sent", "on_time", "late", "missing", "open", "reached"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
     @property
@@ -229,6 +236,10 @@ class TerritoryBlock:
     totals: list[MonthTotals] = field(default_factory=list)
     digest: bool = False  # the user may download the territory's DOCX digest
 
+    @property
+    def reached(self) -> int:
+        return sum(totals.reached for totals in self.totals)
+
 
 @dataclass
 class Completeness:
@@ -237,6 +248,10 @@ class Completeness:
     union_totals: list[MonthTotals]
     silent: list[tuple[PrimaryRow, Organisation | None]]
     scope: list[Organisation] = field(default_factory=list)  # the roots of what is shown; empty: everything
+
+    @property
+    def reached(self) -> int:
+        return sum(totals.reached for totals in self.union_totals)
 
 
 def _cutoff(due: dt.date) -> dt.datetime:
@@ -264,7 +279,13 @@ def completeness(user, months: list[dt.date], today: dt.date | None = None) -> C
             status__in=SENT_STATUSES,
         )
         .values("organisation_id", "reporting_month")
-        .annotate(first=Min("first_submitted_at"), count=Count("id"), item_id=Min("id"))
+        .annotate(
+            first=Min("first_submitted_at"),
+            count=Count("id", distinct=True),
+            item_id=Min("id"),
+            # Published items linked to at least one post (the join repeats an item per post: distinct).
+            reached=Count("id", filter=Q(status=NewsStatus.PUBLISHED, post_links__isnull=False), distinct=True),
+        )
     }
     deadlines = {month: deadline(month) for month in months}
     cutoffs = {month: _cutoff(due) for month, due in deadlines.items()}
@@ -281,7 +302,9 @@ def completeness(user, months: list[dt.date], today: dt.date | None = None) -> C
                 else NOT_EXPECTED
             )
             count = found["count"] if found else 0
-            cells.append(Cell(month, state, count, found["item_id"] if count == 1 else None))
+            cells.append(
+                Cell(month, state, count, found["item_id"] if count == 1 else None, found["reached"] if found else 0)
+            )
         row = PrimaryRow(primary, cells, linked=access.in_scope(user, primary, REVIEW_ROLES))
         streak = 0
         for cell in reversed([cell for cell in cells if cell.month in closed_months]):
@@ -306,6 +329,7 @@ def completeness(user, months: list[dt.date], today: dt.date | None = None) -> C
         for row in block.rows:
             for totals, cell in zip(block.totals, row.cells, strict=True):
                 totals.add(cell.state)
+                totals.reached += cell.reached
         for union, part in zip(union_totals, block.totals, strict=True):
             union.merge(part)
     silent = [(row, block.territorial) for block in result_blocks for row in block.rows if row.silent_months >= 2]

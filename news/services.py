@@ -33,6 +33,7 @@ from .models import (
 )
 from .months import deadline, local_today, month_start
 from .photos import CheckedPhoto
+from .reach.services import links_from_published_url
 from .selectors import month_is_open
 from .tasks import item_forwarded_task, item_notice_task
 
@@ -233,6 +234,7 @@ def news_publish(*, item: NewsItem, by, url: str) -> NewsItem:
         reviewed_at=timezone.now(),
     )
     item_notice_task.delay_on_commit(item.pk, NoticeKind.PUBLISHED.value)
+    links_from_published_url(item=item)  # the post, if collected already; otherwise the next collection links it
     return item
 
 

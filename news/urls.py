@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .reach import views as reach_views
 
 app_name = "news"
 
@@ -18,6 +19,8 @@ urlpatterns = [
     path("<int:pk>/take-back/<slug:action>/", views.news_withdraw, name="withdraw"),
     path("reopen/<int:pk>/withdraw/", views.month_reopening_withdraw, name="reopen_withdraw"),
     path("<int:pk>/photos/<int:photo_pk>/<str:variant>/", views.news_photo, name="photo"),
+    path("<int:pk>/posts/confirm/", reach_views.post_confirm, name="post_confirm"),
+    path("<int:pk>/posts/reject/", reach_views.post_reject, name="post_reject"),
     path("review/", views.review_queue, name="review"),
     path("completeness/", views.completeness, name="completeness"),
     path("completeness.xlsx", views.completeness_xlsx, name="completeness_xlsx"),

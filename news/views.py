@@ -18,6 +18,7 @@ from . import charts, exports, notices, selectors, services
 from .forms import NewsItemForm, PreferenceForm, PublishForm, ReasonForm, RemindNowForm, ReopenForm, ReturnForm
 from .models import NewsItem, NewsPhoto, NewsStatus, NotificationPreference
 from .months import deadline, local_today, months_back, parse_month
+from .reach import selectors as reach_selectors
 from .tasks import news_reminders_run_task
 
 PER_PAGE = 25
@@ -358,6 +359,8 @@ def review_queue(request: HttpRequest) -> HttpResponse:
         request.user, month=month, status=status, organisation_id=organisation_id, forwarded=forwarded
     )
     page = Paginator(items, PER_PAGE).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    reach_selectors.attach_reach(page.object_list)  # posts it appeared in, and suggestions to confirm
     query = request.GET.copy()
     query.pop("page", None)
     return render(

@@ -14,7 +14,7 @@ APPS = ("orgs", "socialstats", "news", "contests", "api", "mailings", "alerts")
 ALLOWED = {
     "orgs": set(),
     "socialstats": {"orgs"},
-    "news": {"orgs"},
+    "news": {"orgs", "socialstats"},  # published news are linked to the posts they appeared in
     "contests": {"orgs", "news", "socialstats"},
     # The API sits on top: it reads every app through its selectors and nothing imports it.
     "api": {"orgs", "socialstats", "news", "contests"},
