@@ -28,7 +28,7 @@ _HOST_ALIASES = {
     "telegram.dog": "t.me",
     "odnoklassniki.ru": "ok.ru",
 }
-_VK_WALL = re.compile(r"^wall(-?\d+_\d+)$")
+_VK_WALL = re.compile(r"^wall(-?\d+_\d+)(?!\d)")
 _OK_TOPIC = re.compile(r"/topic/(\d+)$")
 _WORD = re.compile(r"[a-zа-я0-9]+")
 

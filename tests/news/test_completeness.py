@@ -120,7 +120,7 @@ def test_completeness_xlsx_has_the_grid_and_the_rates(client, cast, calendar):
     workbook = load_workbook(io.BytesIO(response.content))
     grid, rates = workbook.worksheets
     rows = {row[1]: row[2:] for row in grid.iter_rows(min_row=2, values_only=True)}
-    assert rows["ППО Школа 2"] == ("вовремя", "с опозданием")
+    assert rows["ППО Школа 2"] == ("вовремя", "с опозданием", 0)  # the last column: reached the pages
     assert [row[:3] for row in rates.iter_rows(min_row=2, values_only=True)] == [("09.2026", 4, 3), ("10.2026", 4, 3)]
 
 
