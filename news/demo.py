@@ -13,7 +13,9 @@ from PIL import Image, ImageDraw
 
 from orgs.models import Organisation
 
-from .models import NewsItem, NewsStatus
+from socialstats.models import Post, SocialPage
+
+from .models import NewsItem, NewsPostLink, NewsStatus, PostLinkHow
 from .months import add_months, local_today, month_start
 from .photos import photo_check
 from .services import news_create
@@ -78,3 +80,32 @@ def demo_load() -> None:
                 published_url="https://vk.com/wall-1_1" if status == NewsStatus.PUBLISHED else "",
                 updated_at=F("updated_at"),
             )
+    _demo_posts(primaries)
+
+
+def _demo_posts(primaries: list[Organisation]) -> None:
+    """Each published demo item appears in a post on a page above its primary: every other one linked, the
+    rest left as suggestions for the review queue («Подтвердить» / «Отклонить»)."""
+    items = NewsItem.objects.filter(organisation__in=primaries, status=NewsStatus.PUBLISHED).select_related(
+        "organisation"
+    )
+    for index, item in enumerate(items.order_by("pk")):
+        chain = item.organisation.ancestor_paths
+        page = SocialPage.objects.filter(organisation__path__in=chain).order_by("-organisation__depth", "pk").first()
+        if page is None:
+            continue
+        post, _created = Post.objects.get_or_create(
+            page=page,
+            external_id=f"demo-news-{item.pk}",
+            defaults={
+                "url": f"{page.url.rstrip('/') or 'https://vk.com/club1'}?w=wall-1_{900 + item.pk}",
+                "published_at": item.first_submitted_at + dt.timedelta(days=2),
+                "excerpt": f"{item.title}. {item.text}"[:500],
+                "likes": 20 + 7 * index,
+                "comments": 3 + index,
+                "reposts": 2,
+                "views": 400 + 50 * index,
+            },
+        )
+        if index % 2 == 0:
+            NewsPostLink.objects.get_or_create(item=item, post=post, defaults={"how": PostLinkHow.ENTERED_LINK})
