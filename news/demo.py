@@ -13,7 +13,7 @@ from PIL import Image, ImageDraw
 
 from orgs.models import Organisation
 
-from socialstats.models import Post, SocialPage
+from socialstats.models import COLLECTED_NETWORKS, PageStatus, Post, SocialPage
 
 from .models import NewsItem, NewsPostLink, NewsStatus, PostLinkHow
 from .months import add_months, local_today, month_start
@@ -91,7 +91,13 @@ def _demo_posts(primaries: list[Organisation]) -> None:
     )
     for index, item in enumerate(items.order_by("pk")):
         chain = item.organisation.ancestor_paths
-        page = SocialPage.objects.filter(organisation__path__in=chain).order_by("-organisation__depth", "pk").first()
+        page = (
+            SocialPage.objects.filter(
+                organisation__path__in=chain, network__in=COLLECTED_NETWORKS, status=PageStatus.ACTIVE
+            )
+            .order_by("-organisation__depth", "pk")
+            .first()
+        )
         if page is None:
             continue
         post, _created = Post.objects.get_or_create(

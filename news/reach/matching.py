@@ -11,8 +11,9 @@ import re
 from dataclasses import dataclass
 from urllib.parse import parse_qs, urlsplit
 
-# A suggestion is shown when at least this share of the post's words are in the item, and at least
-# MIN_COMMON words are shared (a two-word post would otherwise match anything).
+# A suggestion is shown when at least this share of the post's words are in the item, at least MIN_COMMON
+# words are shared (a two-word post would otherwise match anything) and one of them is in the item's title
+# (two items that share only a boilerplate sentence are not each other's posts).
 MATCH_THRESHOLD = 0.4
 MIN_COMMON = 3
 # A word's stem: the word without its last two letters, at least MIN_WORD and at most STEM letters. Russian
@@ -112,18 +113,21 @@ class Match:
     score: float  # share of the post's words found in the item, 0..1
     common: int  # how many words they share
     post_words: int  # how many words the post has
+    title_common: int = 0  # how many of the shared words are in the item's title
 
     @property
     def is_suggestion(self) -> bool:
-        return self.common >= MIN_COMMON and self.score >= MATCH_THRESHOLD
+        return self.common >= MIN_COMMON and self.score >= MATCH_THRESHOLD and self.title_common > 0
 
     @property
     def percent(self) -> int:
         return round(self.score * 100)
 
 
-def similarity(item_words: set[str], post_text: str) -> Match:
-    """How much a post resembles an item: |words of the post ∩ words of the item| ÷ |words of the post|."""
+def similarity(item_words: set[str], post_text: str, title_words: set[str] | None = None) -> Match:
+    """How much a post resembles an item: |words of the post ∩ words of the item| ÷ |words of the post|.
+    `item_words` are the words of the title and the text; `title_words` those of the title alone."""
     post = words(post_text)
-    common = len(post & item_words)
-    return Match(common / len(post) if post else 0.0, common, len(post))
+    shared = post & item_words
+    title_common = len(shared & title_words) if title_words is not None else len(shared)
+    return Match(len(shared) / len(post) if post else 0.0, len(shared), len(post), title_common)

@@ -65,11 +65,12 @@ def _suggestions(item: NewsItem, posts: Iterable[Post], skip: set[int]) -> list[
     start, end = match_window(item)
     paths = set(chain_paths(item))
     item_words = words(f"{item.title} {item.text}")
+    title_words = words(item.title)
     found = []
     for post in posts:
         if post.pk in skip or post.org_path not in paths or not start <= post.published_at < end:
             continue
-        match = similarity(item_words, post.excerpt)
+        match = similarity(item_words, post.excerpt, title_words)
         if match.is_suggestion:
             found.append(Suggestion(post, match))
     found.sort(key=lambda suggestion: (-suggestion.match.score, suggestion.post.published_at))

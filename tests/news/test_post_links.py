@@ -73,6 +73,11 @@ def test_similarity_is_the_share_of_the_posts_words_found_in_the_item():
     assert (match.common, match.post_words, match.percent) == (5, 9, 56)
     assert match.is_suggestion
     assert not similarity(item, UNRELATED).is_suggestion
+    title = words(TITLE)
+    assert similarity(item, MATCHING, title).title_common == 3  # весенн суббот школ
+    # The same words but none of the title's: two items sharing a boilerplate sentence are not each other's.
+    boilerplate = similarity(item, "Члены школы провели во дворе и посадили деревья", words("Турнир по волейболу"))
+    assert (boilerplate.common, boilerplate.post_words) == (6, 6) and not boilerplate.is_suggestion
 
 
 @pytest.fixture
