@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import MonthReopening, NewsItem, NewsPhoto, Notice, NotificationPreference
+from .models import MonthReopening, NewsItem, NewsPhoto, NewsPostLink, Notice, NotificationPreference
 
 
 class NewsPhotoInline(admin.TabularInline):
@@ -38,3 +38,13 @@ class NoticeAdmin(admin.ModelAdmin):
 class NotificationPreferenceAdmin(admin.ModelAdmin):
     list_display = ("user", "reminders", "item_notices", "digest")
     raw_id_fields = ("user",)
+
+
+@admin.register(NewsPostLink)
+class NewsPostLinkAdmin(admin.ModelAdmin):
+    """Where a link confirmed by mistake is deleted (the portal has no «unlink» yet, docs/posts.md)."""
+
+    list_display = ("item", "post", "how", "confirmed_by", "confirmed_at")
+    list_filter = ("how",)
+    list_select_related = ("item", "post", "confirmed_by")
+    raw_id_fields = ("item", "post", "confirmed_by")

@@ -12,7 +12,6 @@ from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from orgs.models import Organisation
-
 from socialstats.models import COLLECTED_NETWORKS, PageStatus, Post, SocialPage
 
 from .models import NewsItem, NewsPostLink, NewsStatus, PostLinkHow

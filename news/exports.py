@@ -93,7 +93,17 @@ def completeness_xlsx(report: Completeness) -> bytes:
                 sheet.cell(sheet.max_row, column).fill = PatternFill("solid", fgColor=FILLS[cell.state])
     totals = workbook.create_sheet(_("Rates")[:31])
     totals.append(
-        [_("Month"), _("Expected"), _("Sent"), _("On time"), _("Late"), _("Missing"), _("Not yet due"), _("Rate, %"), _("Reached the pages")]
+        [
+            _("Month"),
+            _("Expected"),
+            _("Sent"),
+            _("On time"),
+            _("Late"),
+            _("Missing"),
+            _("Not yet due"),
+            _("Rate, %"),
+            _("Reached the pages"),
+        ]
     )
     for month in report.union_totals:
         totals.append(

@@ -30,7 +30,7 @@ def links_from_published_url(*, item: NewsItem) -> int:
         return 0
     for post in chain_posts(item).filter(url__icontains=tail).order_by("pk"):
         if post_key(post.url) == key:
-            link, created = NewsPostLink.objects.get_or_create(
+            _link, created = NewsPostLink.objects.get_or_create(
                 item=item, post=post, defaults={"how": PostLinkHow.ENTERED_LINK}
             )
             return int(created)

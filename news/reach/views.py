@@ -43,6 +43,4 @@ def post_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def post_reject(request: HttpRequest, pk: int) -> HttpResponse:
-    return _decide(
-        request, pk, services.post_link_reject, _("The post is not suggested for «%(title)s» any more.")
-    )
+    return _decide(request, pk, services.post_link_reject, _("The post is not suggested for «%(title)s» any more."))

@@ -26,7 +26,11 @@ MARCH = dt.date(2026, 3, 1)
 
 def _post(page, number, **values):
     return Post.objects.create(
-        page=page, external_id=str(number), url=f"https://vk.com/wall-1_{number}", published_at=moscow(2026, 3, 20), **values
+        page=page,
+        external_id=str(number),
+        url=f"https://vk.com/wall-1_{number}",
+        published_at=moscow(2026, 3, 20),
+        **values,
     )
 
 

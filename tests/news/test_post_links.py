@@ -251,7 +251,9 @@ def _queue_world(tree, pages, size: int) -> None:
         item = make_item(tree.vao_p1, OCT, NewsStatus.PUBLISHED, moscow(2026, 10, 1), title=f"{TITLE} {number}")
         NewsItem.objects.filter(pk=item.pk).update(text=TEXT)
         post = make_post(pages["vao_vk"], 1000 + number, moscow(2026, 10, 5), MATCHING)
-        make_post(pages["vao_tg"], 2000 + number, moscow(2026, 10, 5), MATCHING, url=f"https://t.me/profkomvao/{number}")
+        make_post(
+            pages["vao_tg"], 2000 + number, moscow(2026, 10, 5), MATCHING, url=f"https://t.me/profkomvao/{number}"
+        )
         if number % 2:
             NewsPostLink.objects.create(item=item, post=post, how=PostLinkHow.ENTERED_LINK)
 
