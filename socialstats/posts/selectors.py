@@ -1,0 +1,282 @@
+"""Reads of the posts reports: top posts, the weekday × hour heat map, posting frequency, content kinds.
+
+Every report reads the period's posts as one range of the (published_at, page) index, narrowed to the scope by
+a join to the pages and organisations, and aggregates in SQL. A post's rates divide by the page's subscribers
+on the post's day (Moscow time): the latest snapshot on or before that day, one probe of the (page, date)
+unique index per post (a correlated subquery). Top posts by views sort and cut before that probe, so it runs
+only for the rows shown. See docs/posts.md «Reports».
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import (
+    Avg,
+    Count,
+    ExpressionWrapper,
+    F,
+    FilteredRelation,
+    FloatField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce, ExtractHour, ExtractIsoWeekDay, NullIf, TruncDate
+
+from ..models import PageStatus, Post, PostKind, Snapshot, SocialPage
+from ..reports.facts import paths_q
+
+TOP_LIMIT = 20
+TOP_ORDERS = ("engagement", "views", "err")
+WEEKDAYS = 7
+HOURS = 24
+
+
+def _tz() -> zoneinfo.ZoneInfo:
+    return zoneinfo.ZoneInfo(settings.TIME_ZONE)
+
+
+@dataclass(frozen=True)
+class PostQuery:
+    """What a posts report covers: subtrees (None = everything), the days start..end inclusive (Moscow),
+    optionally some networks or one page."""
+
+    scope_paths: Sequence[str] | None
+    start: dt.date
+    end: dt.date
+    networks: tuple[str, ...] = ()
+    page_id: int | None = None
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    def bounds(self) -> tuple[dt.datetime, dt.datetime]:
+        """[start 00:00, end + 1 day 00:00) in Moscow time, as aware datetimes."""
+        tz = _tz()
+        return (
+            dt.datetime.combine(self.start, dt.time(), tzinfo=tz),
+            dt.datetime.combine(self.end + dt.timedelta(days=1), dt.time(), tzinfo=tz),
+        )
+
+    def previous(self) -> PostQuery:
+        """The equal period just before this one (for the trend)."""
+        length = dt.timedelta(days=self.days)
+        return PostQuery(
+            self.scope_paths, self.start - length, self.start - dt.timedelta(days=1), self.networks, self.page_id
+        )
+
+
+def period_posts(query: PostQuery) -> QuerySet[Post]:
+    """The posts published in the period inside the scope (the (published_at, page) index range)."""
+    since, until = query.bounds()
+    posts = Post.objects.filter(published_at__gte=since, published_at__lt=until)
+    if query.page_id is not None:
+        posts = posts.filter(page_id=query.page_id)
+    if query.scope_paths is not None:
+        posts = posts.filter(paths_q(query.scope_paths, "page__organisation__path"))
+    if query.networks:
+        posts = posts.filter(page__network__in=query.networks)
+    return posts
+
+
+def _subscribers_on_post_day() -> Subquery:
+    """The page's subscribers on the post's day: its latest snapshot on or before that date (Moscow time)."""
+    latest = Snapshot.objects.filter(page=OuterRef("page_id"), date__lte=OuterRef("day")).order_by("-date")
+    return Subquery(latest.values("subscribers")[:1])
+
+
+def with_rates(posts: QuerySet[Post]) -> QuerySet[Post]:
+    """Each post with `day`, `subscribers_then`, `interactions_sum`, `engagement` (%) and `err` (%).
+
+    A rate is None where the page had no snapshot by the post's day (or 0 subscribers), and ERR also where the
+    network gives no views.
+    """
+    interactions = Coalesce("likes", 0) + Coalesce("comments", 0) + Coalesce("reposts", 0)
+    return posts.annotate(
+        day=TruncDate("published_at", tzinfo=_tz()),
+        subscribers_then=_subscribers_on_post_day(),
+        interactions_sum=interactions,
+    ).annotate(
+        engagement=ExpressionWrapper(
+            F("interactions_sum") * Value(100.0) / NullIf(F("subscribers_then"), 0), output_field=FloatField()
+        ),
+        err=ExpressionWrapper(F("views") * Value(100.0) / NullIf(F("subscribers_then"), 0), output_field=FloatField()),
+    )
+
+
+def _shaped(posts: QuerySet[Post]) -> QuerySet[Post]:
+    return posts.select_related("page", "page__organisation").defer("page__last_error")
+
+
+def top_posts(query: PostQuery, *, by: str = "engagement", limit: int = TOP_LIMIT) -> list[Post]:
+    """The period's best posts by engagement, views or ERR: ORDER BY … LIMIT in SQL, ties by newest first."""
+    if by not in TOP_ORDERS:
+        raise ValueError(f"unknown order {by!r}")
+    posts = with_rates(period_posts(query))
+    order = F(by).desc(nulls_last=True)
+    return list(_shaped(posts).filter(**{f"{by}__isnull": False}).order_by(order, "-published_at", "-pk")[:limit])
+
+
+@dataclass
+class HeatMap:
+    """Posts and mean engagement (%) per Moscow weekday (0 = Monday) and hour."""
+
+    posts: list[list[int]] = field(default_factory=lambda: [[0] * HOURS for _day in range(WEEKDAYS)])
+    engagement: list[list[float | None]] = field(default_factory=lambda: [[None] * HOURS for _day in range(WEEKDAYS)])
+
+    @property
+    def total(self) -> int:
+        return sum(map(sum, self.posts))
+
+    def best_hours(self, count: int = 3) -> list[tuple[int, int, float]]:
+        """The (weekday, hour, engagement) cells with the highest mean engagement."""
+        cells = [
+            (day, hour, value)
+            for day, row in enumerate(self.engagement)
+            for hour, value in enumerate(row)
+            if value is not None
+        ]
+        return sorted(cells, key=lambda cell: (-cell[2], cell[0], cell[1]))[:count]
+
+
+def heat_map(query: PostQuery) -> HeatMap:
+    """One GROUP BY over the period's posts: weekday and hour in Moscow time, the count and the mean engagement
+    (over the posts whose page had subscribers by their day)."""
+    tz = _tz()
+    rows = (
+        with_rates(period_posts(query))
+        .values(weekday=ExtractIsoWeekDay("published_at", tzinfo=tz), hour=ExtractHour("published_at", tzinfo=tz))
+        .annotate(count=Count("pk"), mean=Avg("engagement"))
+        .order_by()
+        .values_list("weekday", "hour", "count", "mean")
+    )
+    result = HeatMap()
+    for weekday, hour, count, mean in rows:
+        result.posts[weekday - 1][hour] = count
+        result.engagement[weekday - 1][hour] = mean
+    return result
+
+
+@dataclass(frozen=True)
+class KindRow:
+    kind: str
+    label: str
+    posts: int
+    share: float  # % of the period's posts
+    engagement: float | None  # mean per post, %
+
+
+def content_kinds(query: PostQuery) -> list[KindRow]:
+    """Share of posts and mean engagement per kind, every kind listed (one GROUP BY)."""
+    rows = {
+        kind: (count, mean)
+        for kind, count, mean in with_rates(period_posts(query))
+        .values("kind")
+        .annotate(count=Count("pk"), mean=Avg("engagement"))
+        .order_by()
+        .values_list("kind", "count", "mean")
+    }
+    total = sum(count for count, _mean in rows.values())
+    return [
+        KindRow(
+            kind=kind.value,
+            label=str(kind.label),
+            posts=rows.get(kind.value, (0, None))[0],
+            share=rows.get(kind.value, (0, None))[0] * 100 / total if total else 0.0,
+            engagement=rows.get(kind.value, (0, None))[1],
+        )
+        for kind in PostKind
+    ]
+
+
+@dataclass(frozen=True)
+class FrequencyRow:
+    page: SocialPage
+    posts: int
+    previous_posts: int
+    per_week: float
+    previous_per_week: float
+
+    @property
+    def trend(self) -> float | None:
+        """Change in posts per week against the previous equal period, in % (None when it had no posts)."""
+        if not self.previous_posts:
+            return None
+        return (self.per_week - self.previous_per_week) / self.previous_per_week * 100
+
+
+def posting_frequency(query: PostQuery) -> list[FrequencyRow]:
+    """Every page in scope (archived ones left out) with its posts per week in the period and in the previous
+    equal period, most frequent first. One statement: the pages joined to their posts of both periods only."""
+    since, until = query.bounds()
+    before, _start = query.previous().bounds()
+    pages = SocialPage.objects.exclude(status=PageStatus.ARCHIVED).filter(
+        paths_q(query.scope_paths, "organisation__path")
+    )
+    if query.networks:
+        pages = pages.filter(network__in=query.networks)
+    if query.page_id is not None:
+        pages = pages.filter(pk=query.page_id)
+    pages = (
+        pages.annotate(
+            recent_posts=FilteredRelation(
+                "posts", condition=Q(posts__published_at__gte=before, posts__published_at__lt=until)
+            )
+        )
+        .annotate(
+            now=Count("recent_posts", filter=Q(recent_posts__published_at__gte=since)),
+            then=Count("recent_posts", filter=Q(recent_posts__published_at__lt=since)),
+        )
+        .select_related("organisation")
+        .only("pk", "title", "handle", "network", "status", "organisation__name", "organisation__short_name")
+        .order_by("-now", "organisation__path", "pk")
+    )
+    weeks = query.days / 7
+    return [
+        FrequencyRow(
+            page=page,
+            posts=page.now,
+            previous_posts=page.then,
+            per_week=page.now / weeks,
+            previous_per_week=page.then / weeks,
+        )
+        for page in pages
+    ]
+
+
+def posts_per_week(page_ids: Iterable[int], *, start: dt.date, end: dt.date) -> dict[int, float]:
+    """The 003 criterion «частота публикаций» for contests: each page's posts per week over start..end
+    (Moscow days, inclusive); pages without posts give 0. One query."""
+    ids = list(page_ids)
+    if not ids:
+        return {}
+    query = PostQuery(None, start, end)
+    counts = dict(
+        period_posts(query)
+        .filter(page_id__in=ids)
+        .values("page_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+        .values_list("page_id", "n")
+    )
+    weeks = query.days / 7
+    return {page_id: counts.get(page_id, 0) / weeks for page_id in ids}
+
+
+def page_posts(page: SocialPage) -> QuerySet[Post]:
+    """A page's posts newest first with their rates (the (page, -published_at) index); a table slices it, so the
+    subscribers probe runs for the rows of one table page only."""
+    return with_rates(Post.objects.filter(page=page)).order_by("-published_at", "-pk")
+
+
+def page_subscribers(page: SocialPage) -> list[tuple[dt.date, int]]:
+    """Every snapshot of the page as (date, subscribers), oldest first: the page's chart."""
+    return list(page.snapshots.order_by("date").values_list("date", "subscribers"))
