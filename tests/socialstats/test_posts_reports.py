@@ -176,3 +176,57 @@ def test_posts_reports_read_the_same_number_of_queries_at_two_sizes(client, cast
     large = counts()
     assert large == small, (small, large)
     assert max(small) <= (12 if connection.vendor == "sqlite" else 12), small
+
+
+def test_territorial_admin_sees_own_scope_and_gets_404_outside(client, cast, tree, posts):
+    client.force_login(cast.territorial_admin)  # ВАО
+    response = client.get("/stats/posts/", {"start": "01.03.2024", "end": "31.03.2024"})
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "Пост p1" in text and "Пост p4" not in text  # p4 is on a ЗАО page
+    assert client.get("/stats/posts/hours/", {"scope": tree.zao.pk}).status_code == 404
+    assert client.get("/stats/posts/kinds/", {"page_id": posts["b"].pk}).status_code == 404
+    assert client.get(f"/stats/pages/{posts['b'].pk}/posts/").status_code == 404
+    assert client.get(f"/stats/pages/{posts['a'].pk}/posts/").status_code == 200
+
+
+def test_top_posts_link_to_the_post_and_the_page_screen_and_mark_deleted_posts(client, cast, posts):
+    client.force_login(cast.info_officer)
+    text = client.get("/stats/posts/", {"start": "01.03.2024", "end": "31.03.2024"}).content.decode()
+    assert 'href="https://example.org/p7"' in text
+    assert f'href="/stats/pages/{posts["b"].pk}/posts/"' in text
+    assert "удалена" in text
+    assert "8,0" in text
+
+
+def test_bad_dates_answer_a_russian_message_naming_the_field(client, cast, posts):
+    client.force_login(cast.info_officer)
+    for params in ({"start": "31.03.2024", "end": "01.03.2024"}, {"start": "вчера", "end": "01.03.2024"},
+                   {"start": "01.03.2024"}, {"scope": "abc"}, {"days": "999"}):
+        for url in ("/stats/posts/", "/stats/posts/hours/", "/stats/posts/frequency/", "/stats/posts/kinds/"):
+            response = client.get(url, params)
+            assert response.status_code == 200, (url, params)
+            assert 'class="errorlist' in response.content.decode(), (url, params)
+
+
+def test_empty_state_in_russian_without_posts(client, cast, tree):
+    client.force_login(cast.info_officer)
+    for url in ("/stats/posts/hours/", "/stats/posts/kinds/"):
+        assert "Публикаций за этот период пока нет" in client.get(url).content.decode()
+    assert "Публикаций за этот период нет" in client.get("/stats/posts/").content.decode()
+
+
+def test_exports_hold_the_report_rows(client, cast, posts):
+    client.force_login(cast.info_officer)
+    period = {"start": "01.03.2024", "end": "31.03.2024", "format": "csv"}
+    text = client.get("/stats/posts/", period).content.decode("utf-8-sig")
+    assert text.index("Пост p7") < text.index("Пост p3")
+    assert "8,00%" in text
+    heat = client.get("/stats/posts/hours/", period).content.decode("utf-8-sig")
+    assert "Понедельник" in heat and "Средняя вовлечённость" in heat
+    kinds = client.get("/stats/posts/kinds/", period).content.decode("utf-8-sig")
+    assert "Фото;2;33,3%;4,00%" in kinds
+    frequency = client.get("/stats/posts/frequency/", {**period, "format": "xlsx"})
+    assert frequency["Content-Type"].startswith("application/vnd.openxmlformats")
+    page = client.get(f"/stats/pages/{posts['a'].pk}/posts/", {"format": "csv"}).content.decode("utf-8-sig")
+    assert "Пост p6" in page and "Пост p4" not in page
