@@ -123,7 +123,7 @@ def _synthetic_posts(page: SocialPage, index: int, today: dt.date) -> list[Post]
                     published_at=dt.datetime.combine(day, dt.time(hour, rng.randint(0, 59)), tzinfo=tz),
                     excerpt=rng.choice(POST_EXCERPTS),
                     kind=kind,
-                    likes=int(views * rng.uniform(0.03, 0.12)),
+                    likes=int(views * rng.uniform(0.01, 0.05)),
                     comments=int(views * rng.uniform(0.0, 0.02)),
                     reposts=int(views * rng.uniform(0.0, 0.015)),
                     views=None if page.network == Network.OK and number else views,

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import (
     Avg,
     Count,
@@ -116,13 +117,45 @@ def _shaped(posts: QuerySet[Post]) -> QuerySet[Post]:
     return posts.select_related("page", "page__organisation").defer("page__last_error")
 
 
+def _fenced(posts: QuerySet[Post], columns: dict) -> tuple[str, list]:
+    """The posts with `columns` and the page's subscribers on each post's day (`subs`) as a derived table whose
+    subquery runs once per post: an expression referring to an annotation repeats it in SQL, so the rates are
+    computed outside, over a fence (OFFSET 0) the planner does not flatten."""
+    inner = posts.annotate(day=TruncDate("published_at", tzinfo=_tz()), subs=_subscribers_on_post_day(), **columns)
+    sql, params = inner.annotate(post_id=F("pk")).values("post_id", "subs", *columns).order_by().query.sql_with_params()
+    fence = "LIMIT -1 OFFSET 0" if connection.vendor == "sqlite" else "OFFSET 0"
+    return f"({sql} {fence})", list(params)
+
+
+_RATE_SQL = {
+    "engagement": "t.interactions * 100.0 / NULLIF(t.subs, 0)",
+    "err": "t.views * 100.0 / NULLIF(t.subs, 0)",
+    "views": "t.views",
+}
+
+
 def top_posts(query: PostQuery, *, by: str = "engagement", limit: int = TOP_LIMIT) -> list[Post]:
-    """The period's best posts by engagement, views or ERR: ORDER BY … LIMIT in SQL, ties by newest first."""
+    """The period's best posts by engagement, views or ERR: ORDER BY … LIMIT in SQL, ties by newest first;
+    the rows shown are then read with their page and organisation (two queries)."""
     if by not in TOP_ORDERS:
         raise ValueError(f"unknown order {by!r}")
-    posts = with_rates(period_posts(query))
-    order = F(by).desc(nulls_last=True)
-    return list(_shaped(posts).filter(**{f"{by}__isnull": False}).order_by(order, "-published_at", "-pk")[:limit])
+    posts = period_posts(query)
+    if by == "views":  # no subscribers needed to order: PostgreSQL sorts and cuts before probing them
+        return list(
+            _shaped(with_rates(posts)).filter(views__isnull=False).order_by("-views", "-published_at", "-pk")[:limit]
+        )
+    interactions = Coalesce("likes", 0) + Coalesce("comments", 0) + Coalesce("reposts", 0)
+    table, params = _fenced(posts, {"interactions": interactions, "views_": F("views"), "published": F("published_at")})
+    rate = _RATE_SQL[by].replace("t.views", "t.views_")
+    sql = (
+        f"SELECT t.post_id FROM {table} t WHERE {rate} IS NOT NULL "
+        f"ORDER BY {rate} DESC, t.published DESC, t.post_id DESC LIMIT %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, limit])
+        ids = [row[0] for row in cursor.fetchall()]
+    found = {post.pk: post for post in _shaped(with_rates(Post.objects.filter(pk__in=ids)))}
+    return [found[pk] for pk in ids if pk in found]
 
 
 @dataclass
@@ -151,17 +184,24 @@ def heat_map(query: PostQuery) -> HeatMap:
     """One GROUP BY over the period's posts: weekday and hour in Moscow time, the count and the mean engagement
     (over the posts whose page had subscribers by their day)."""
     tz = _tz()
-    rows = (
-        with_rates(period_posts(query))
-        .values(weekday=ExtractIsoWeekDay("published_at", tzinfo=tz), hour=ExtractHour("published_at", tzinfo=tz))
-        .annotate(count=Count("pk"), mean=Avg("engagement"))
-        .order_by()
-        .values_list("weekday", "hour", "count", "mean")
+    interactions = Coalesce("likes", 0) + Coalesce("comments", 0) + Coalesce("reposts", 0)
+    table, params = _fenced(
+        period_posts(query),
+        {
+            "interactions": interactions,
+            "weekday": ExtractIsoWeekDay("published_at", tzinfo=tz),
+            "hour": ExtractHour("published_at", tzinfo=tz),
+        },
+    )
+    sql = (
+        f"SELECT t.weekday, t.hour, COUNT(*), AVG({_RATE_SQL['engagement']}) FROM {table} t GROUP BY t.weekday, t.hour"
     )
     result = HeatMap()
-    for weekday, hour, count, mean in rows:
-        result.posts[weekday - 1][hour] = count
-        result.engagement[weekday - 1][hour] = mean
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for weekday, hour, count, mean in cursor.fetchall():
+            result.posts[int(weekday) - 1][int(hour)] = count
+            result.engagement[int(weekday) - 1][int(hour)] = None if mean is None else float(mean)
     return result
 
 

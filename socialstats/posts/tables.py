@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from unionportal.lib.formatting import fmt_int, fmt_pct
 
 NUM = {"td": {"class": "num"}, "th": {"class": "num"}}
-EXCERPT_CHARS = 140
+EXCERPT_CHARS = 90
 
 
 def _pct(value) -> str:
@@ -50,7 +50,7 @@ class PostTable(tables.Table):
     )
     views = tables.Column(verbose_name=gettext_lazy("Views"), orderable=False, attrs=NUM)
     subscribers = tables.Column(
-        verbose_name=gettext_lazy("Subscribers that day"), accessor="subscribers_then", orderable=False, attrs=NUM
+        verbose_name=gettext_lazy("Subscribers"), accessor="subscribers_then", orderable=False, attrs=NUM
     )
     engagement = tables.Column(verbose_name=gettext_lazy("Engagement"), orderable=False, attrs=NUM)
     err = tables.Column(verbose_name=gettext_lazy("ERR"), orderable=False, attrs=NUM)
