@@ -30,7 +30,7 @@ def heat_map(
             else "%{y}, %{x}:00 — %{z}<extra></extra>",
         )
     )
-    figure.update_layout(title=title, yaxis={"autorange": "reversed"}, xaxis={"dtick": 1}, **{**_LAYOUT, "height": 340})
+    figure.update_layout(title=title, yaxis={"autorange": "reversed"}, xaxis={"dtick": 2}, **{**_LAYOUT, "height": 340})
     return figure
 
 

@@ -58,6 +58,19 @@ class PostTable(tables.Table):
     class Meta:
         attrs = {"class": "table table-cards", "id": "posts-table"}
         empty_text = gettext_lazy("No posts in this period.")
+        # The rates first after the post: at 1280 px they stay in view, the rest scrolls.
+        sequence = (
+            "published_at",
+            "page",
+            "post",
+            "engagement",
+            "err",
+            "interactions",
+            "views",
+            "subscribers",
+            "kind",
+            "organisation",
+        )
 
     def __init__(self, data, *, with_page: bool = True, **kwargs):
         super().__init__(data, exclude=() if with_page else ("page", "organisation"), **kwargs)
