@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db import connection
 from django.db.models import (
-    Avg,
     Count,
     ExpressionWrapper,
     F,
@@ -32,7 +31,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, ExtractHour, ExtractIsoWeekDay, NullIf, TruncDate
 
 from ..models import PageStatus, Post, PostKind, Snapshot, SocialPage
-from ..reports.facts import paths_q
+from ..reports.facts import fetch_report, paths_q
 
 TOP_LIMIT = 20
 TOP_ORDERS = ("engagement", "views", "err")
@@ -117,14 +116,31 @@ def _shaped(posts: QuerySet[Post]) -> QuerySet[Post]:
     return posts.select_related("page", "page__organisation").defer("page__last_error")
 
 
-def _fenced(posts: QuerySet[Post], columns: dict) -> tuple[str, list]:
-    """The posts with `columns` and the page's subscribers on each post's day (`subs`) as a derived table whose
-    subquery runs once per post: an expression referring to an annotation repeats it in SQL, so the rates are
-    computed outside, over a fence (OFFSET 0) the planner does not flatten."""
-    inner = posts.annotate(day=TruncDate("published_at", tzinfo=_tz()), subs=_subscribers_on_post_day(), **columns)
-    sql, params = inner.annotate(post_id=F("pk")).values("post_id", "subs", *columns).order_by().query.sql_with_params()
+def _fenced(posts: QuerySet[Post], columns: dict, query: PostQuery) -> tuple[str, list]:
+    """The posts with `columns` and the page's subscribers on each post's day (`subs`) as a derived table.
+
+    The subscribers come from a join to the snapshots of the period's days (a range of the (date, page) index,
+    one hash join); only a post whose page has no snapshot on that very day runs the fallback, a scalar
+    subquery inside COALESCE taking the latest earlier snapshot from the (page, date) unique index
+    (docs/reports.md, «How it is read»). Each level sits behind a fence (OFFSET 0) the planner does not
+    flatten, so the rates computed outside do not repeat the subquery.
+    """
+    inner = posts.annotate(
+        post_id=F("pk"), page_ref=F("page_id"), day=TruncDate("published_at", tzinfo=_tz()), **columns
+    )
+    sql, params = inner.values("post_id", "page_ref", "day", *columns).order_by().query.sql_with_params()
     fence = "LIMIT -1 OFFSET 0" if connection.vendor == "sqlite" else "OFFSET 0"
-    return f"({sql} {fence})", list(params)
+    snapshots = Snapshot._meta.db_table
+    fallback = (
+        f"(SELECT x.subscribers FROM {snapshots} x WHERE x.page_id = p.page_ref AND x.date < p.day "
+        "ORDER BY x.date DESC LIMIT 1)"
+    )
+    table = (
+        f"(SELECT p.*, COALESCE(s.subscribers, {fallback}) AS subs FROM ({sql} {fence}) p "
+        f"LEFT JOIN {snapshots} s ON s.page_id = p.page_ref AND s.date = p.day AND s.date >= %s AND s.date <= %s "
+        f"{fence})"
+    )
+    return table, [*params, query.start, query.end]
 
 
 _RATE_SQL = {
@@ -145,15 +161,15 @@ def top_posts(query: PostQuery, *, by: str = "engagement", limit: int = TOP_LIMI
             _shaped(with_rates(posts)).filter(views__isnull=False).order_by("-views", "-published_at", "-pk")[:limit]
         )
     interactions = Coalesce("likes", 0) + Coalesce("comments", 0) + Coalesce("reposts", 0)
-    table, params = _fenced(posts, {"interactions": interactions, "views_": F("views"), "published": F("published_at")})
+    table, params = _fenced(
+        posts, {"interactions": interactions, "views_": F("views"), "published": F("published_at")}, query
+    )
     rate = _RATE_SQL[by].replace("t.views", "t.views_")
     sql = (
         f"SELECT t.post_id FROM {table} t WHERE {rate} IS NOT NULL "
         f"ORDER BY {rate} DESC, t.published DESC, t.post_id DESC LIMIT %s"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, limit])
-        ids = [row[0] for row in cursor.fetchall()]
+    ids = [row[0] for row in fetch_report(sql, [*params, limit])]
     found = {post.pk: post for post in _shaped(with_rates(Post.objects.filter(pk__in=ids)))}
     return [found[pk] for pk in ids if pk in found]
 
@@ -192,16 +208,15 @@ def heat_map(query: PostQuery) -> HeatMap:
             "weekday": ExtractIsoWeekDay("published_at", tzinfo=tz),
             "hour": ExtractHour("published_at", tzinfo=tz),
         },
+        query,
     )
     sql = (
         f"SELECT t.weekday, t.hour, COUNT(*), AVG({_RATE_SQL['engagement']}) FROM {table} t GROUP BY t.weekday, t.hour"
     )
     result = HeatMap()
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        for weekday, hour, count, mean in cursor.fetchall():
-            result.posts[int(weekday) - 1][int(hour)] = count
-            result.engagement[int(weekday) - 1][int(hour)] = None if mean is None else float(mean)
+    for weekday, hour, count, mean in fetch_report(sql, params):
+        result.posts[int(weekday) - 1][int(hour)] = count
+        result.engagement[int(weekday) - 1][int(hour)] = None if mean is None else float(mean)
     return result
 
 
@@ -216,14 +231,10 @@ class KindRow:
 
 def content_kinds(query: PostQuery) -> list[KindRow]:
     """Share of posts and mean engagement per kind, every kind listed (one GROUP BY)."""
-    rows = {
-        kind: (count, mean)
-        for kind, count, mean in with_rates(period_posts(query))
-        .values("kind")
-        .annotate(count=Count("pk"), mean=Avg("engagement"))
-        .order_by()
-        .values_list("kind", "count", "mean")
-    }
+    interactions = Coalesce("likes", 0) + Coalesce("comments", 0) + Coalesce("reposts", 0)
+    table, params = _fenced(period_posts(query), {"interactions": interactions, "kind_": F("kind")}, query)
+    sql = f"SELECT t.kind_, COUNT(*), AVG({_RATE_SQL['engagement']}) FROM {table} t GROUP BY t.kind_"
+    rows = {kind: (count, None if mean is None else float(mean)) for kind, count, mean in fetch_report(sql, params)}
     total = sum(count for count, _mean in rows.values())
     return [
         KindRow(

@@ -190,7 +190,8 @@ def test_posts_reports_read_the_same_number_of_queries_at_two_sizes(client, cast
     )
     large = counts()
     assert large == small, (small, large)
-    assert max(small) <= 8, small  # SQLite and PostgreSQL alike: the posts reports use no savepoints
+    # On PostgreSQL the top-posts and heat-map statements run in a savepoint with SET LOCAL jit = off (+3 each).
+    assert max(small) <= (8 if connection.vendor == "sqlite" else 11), small
 
 
 def test_territorial_admin_sees_own_scope_and_gets_404_outside(client, cast, tree, posts):
