@@ -156,20 +156,20 @@ def top_posts(query: PostQuery, *, by: str = "engagement", limit: int = TOP_LIMI
     if by not in TOP_ORDERS:
         raise ValueError(f"unknown order {by!r}")
     posts = period_posts(query)
-    if by == "views":  # no subscribers needed to order: PostgreSQL sorts and cuts before probing them
-        return list(
-            _shaped(with_rates(posts)).filter(views__isnull=False).order_by("-views", "-published_at", "-pk")[:limit]
+    if by == "views":  # no subscribers needed to order: the ids of the 20 first, then those rows with their rates
+        ordered = posts.filter(views__isnull=False).order_by("-views", "-published_at", "-pk")
+        ids = list(ordered.values_list("pk", flat=True)[:limit])
+    else:
+        interactions = Coalesce("likes", 0) + Coalesce("comments", 0) + Coalesce("reposts", 0)
+        table, params = _fenced(
+            posts, {"interactions": interactions, "views_": F("views"), "published": F("published_at")}, query
         )
-    interactions = Coalesce("likes", 0) + Coalesce("comments", 0) + Coalesce("reposts", 0)
-    table, params = _fenced(
-        posts, {"interactions": interactions, "views_": F("views"), "published": F("published_at")}, query
-    )
-    rate = _RATE_SQL[by].replace("t.views", "t.views_")
-    sql = (
-        f"SELECT t.post_id FROM {table} t WHERE {rate} IS NOT NULL "
-        f"ORDER BY {rate} DESC, t.published DESC, t.post_id DESC LIMIT %s"
-    )
-    ids = [row[0] for row in fetch_report(sql, [*params, limit])]
+        rate = _RATE_SQL[by].replace("t.views", "t.views_")
+        sql = (
+            f"SELECT t.post_id FROM {table} t WHERE {rate} IS NOT NULL "
+            f"ORDER BY {rate} DESC, t.published DESC, t.post_id DESC LIMIT %s"
+        )
+        ids = [row[0] for row in fetch_report(sql, [*params, limit])]
     found = {post.pk: post for post in _shaped(with_rates(Post.objects.filter(pk__in=ids)))}
     return [found[pk] for pk in ids if pk in found]
 
