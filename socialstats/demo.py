@@ -1,4 +1,4 @@
-"""Demo data of the registry: the 2018 subscribers table, a few demo pages with two months of snapshots,
+"""Demo data of the registry: the 2018 subscribers table, a few demo pages with two months of snapshots and posts,
 one website and one print publication. Idempotent and fast (bulk writes, ignore_conflicts on the natural keys).
 """
 
@@ -15,6 +15,8 @@ from orgs.models import Organisation
 from .models import (
     Network,
     PageOwner,
+    Post,
+    PostKind,
     PrintPublication,
     PublicationKind,
     Snapshot,
@@ -77,10 +79,65 @@ def _synthetic_snapshots(page: SocialPage, dates: list[dt.date], rng: random.Ran
     return snapshots
 
 
+POST_EXCERPTS = [
+    "Профком провёл собрание трудового коллектива",
+    "Поздравляем коллег с профессиональным праздником!",
+    "Итоги спартакиады: наша команда на пьедестале",
+    "Юристы профсоюза отвечают на вопросы о режиме труда",
+    "Молодёжный совет приглашает на субботник",
+    "Коллективный договор продлён: что изменилось",
+    "Фоторепортаж с выезда на предприятие",
+    "Путёвки в детский лагерь: как подать заявку",
+]
+# (hour weights by the posting habits of union pages: mornings and the evening peak)
+POST_HOURS = [8, 9, 9, 10, 10, 11, 12, 13, 14, 15, 16, 17, 18, 18, 19, 20, 21]
+POST_KINDS = [
+    PostKind.TEXT,
+    PostKind.PHOTO,
+    PostKind.PHOTO,
+    PostKind.PHOTO,
+    PostKind.VIDEO,
+    PostKind.LINK,
+    PostKind.REPOST,
+]
+
+
+def _synthetic_posts(page: SocialPage, index: int, today: dt.date) -> list[Post]:
+    """About 60 days of posts (0–2 a day), deterministic per page: kinds, hours and reactions vary."""
+    rng = random.Random(1000 + index)
+    tz = timezone.get_current_timezone()
+    posts = []
+    for days_ago in range(59, -1, -1):
+        day = today - dt.timedelta(days=days_ago)
+        for number in range(rng.choice((0, 1, 1, 1, 2))):
+            hour = rng.choice(POST_HOURS)
+            kind = rng.choice(POST_KINDS)
+            # Evenings and videos draw more: the heat map and the kinds report have something to show.
+            boost = (1.6 if hour >= 18 else 1.0) * (1.8 if kind == PostKind.VIDEO else 1.0)
+            views = int(rng.randint(80, 900) * boost)
+            posts.append(
+                Post(
+                    page=page,
+                    external_id=f"demo-{day:%Y%m%d}-{number}",
+                    url=f"{page.url}?w=demo-{day:%Y%m%d}-{number}",
+                    published_at=dt.datetime.combine(day, dt.time(hour, rng.randint(0, 59)), tzinfo=tz),
+                    excerpt=rng.choice(POST_EXCERPTS),
+                    kind=kind,
+                    likes=int(views * rng.uniform(0.01, 0.05)),
+                    comments=int(views * rng.uniform(0.0, 0.02)),
+                    reposts=int(views * rng.uniform(0.0, 0.015)),
+                    views=None if page.network == Network.OK and number else views,
+                    deleted_at=timezone.now() if days_ago == 20 and number == 0 and index == 0 else None,
+                )
+            )
+    return posts
+
+
 def _demo_pages() -> None:
     dates = _demo_dates(timezone.localdate())
     organisations = {org.name: org for org in Organisation.objects.filter(name__in={row[0] for row in DEMO_PAGES})}
     snapshots: list[Snapshot] = []
+    posts: list[Post] = []
     for index, (org_name, network, handle, title) in enumerate(DEMO_PAGES):
         organisation = organisations.get(org_name)
         if organisation is None:
@@ -96,8 +153,11 @@ def _demo_pages() -> None:
             },
         )
         snapshots.extend(_synthetic_snapshots(page, dates, random.Random(index)))
-    # The (page, date) constraint makes a second run add only the days that are new since the first.
+        posts.extend(_synthetic_posts(page, index, dates[-1]))
+    # The (page, date) constraint makes a second run add only the days that are new since the first;
+    # the (page, external id) one does the same for posts.
     Snapshot.objects.bulk_create(snapshots, ignore_conflicts=True)
+    Post.objects.bulk_create(posts, ignore_conflicts=True)
 
 
 def _demo_website_and_print() -> None:

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from .collection import views as collection_views
+from .posts.urls import urlpatterns as posts_urlpatterns
 from .registry import views
 from .reports import views as report_views
 
@@ -44,4 +45,6 @@ urlpatterns = [
     path("engagement/", report_views.engagement, name="engagement"),
     path("reach/", report_views.reach, name="reach"),
     # --- /Reports ---
+    # --- Posts reports (issue 16: top posts, best hours, frequency, kinds, a page's posts) ---
+    *posts_urlpatterns,
 ]

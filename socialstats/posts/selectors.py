@@ -1,0 +1,333 @@
+"""Reads of the posts reports: top posts, the weekday × hour heat map, posting frequency, content kinds.
+
+Every report reads the period's posts as one range of the (published_at, page) index, narrowed to the scope by
+a join to the pages and organisations, and aggregates in SQL. A post's rates divide by the page's subscribers
+on the post's day (Moscow time): the latest snapshot on or before that day, one probe of the (page, date)
+unique index per post (a correlated subquery). Top posts by views sort and cut before that probe, so it runs
+only for the rows shown. See docs/posts.md «Reports».
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import connection
+from django.db.models import (
+    Count,
+    ExpressionWrapper,
+    F,
+    FilteredRelation,
+    FloatField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce, ExtractHour, ExtractIsoWeekDay, NullIf, TruncDate
+
+from ..models import PageStatus, Post, PostKind, Snapshot, SocialPage
+from ..reports.facts import fetch_report, paths_q
+
+TOP_LIMIT = 20
+TOP_ORDERS = ("engagement", "views", "err")
+WEEKDAYS = 7
+HOURS = 24
+
+
+def _tz() -> zoneinfo.ZoneInfo:
+    return zoneinfo.ZoneInfo(settings.TIME_ZONE)
+
+
+@dataclass(frozen=True)
+class PostQuery:
+    """What a posts report covers: subtrees (None = everything), the days start..end inclusive (Moscow),
+    optionally some networks or one page."""
+
+    scope_paths: Sequence[str] | None
+    start: dt.date
+    end: dt.date
+    networks: tuple[str, ...] = ()
+    page_id: int | None = None
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    def bounds(self) -> tuple[dt.datetime, dt.datetime]:
+        """[start 00:00, end + 1 day 00:00) in Moscow time, as aware datetimes."""
+        tz = _tz()
+        return (
+            dt.datetime.combine(self.start, dt.time(), tzinfo=tz),
+            dt.datetime.combine(self.end + dt.timedelta(days=1), dt.time(), tzinfo=tz),
+        )
+
+    def previous(self) -> PostQuery:
+        """The equal period just before this one (for the trend)."""
+        length = dt.timedelta(days=self.days)
+        return PostQuery(
+            self.scope_paths, self.start - length, self.start - dt.timedelta(days=1), self.networks, self.page_id
+        )
+
+
+def period_posts(query: PostQuery) -> QuerySet[Post]:
+    """The posts published in the period inside the scope (the (published_at, page) index range)."""
+    since, until = query.bounds()
+    posts = Post.objects.filter(published_at__gte=since, published_at__lt=until)
+    if query.page_id is not None:
+        posts = posts.filter(page_id=query.page_id)
+    if query.scope_paths is not None:
+        posts = posts.filter(paths_q(query.scope_paths, "page__organisation__path"))
+    if query.networks:
+        posts = posts.filter(page__network__in=query.networks)
+    return posts
+
+
+def _subscribers_on_post_day() -> Subquery:
+    """The page's subscribers on the post's day: its latest snapshot on or before that date (Moscow time)."""
+    latest = Snapshot.objects.filter(page=OuterRef("page_id"), date__lte=OuterRef("day")).order_by("-date")
+    return Subquery(latest.values("subscribers")[:1])
+
+
+def with_rates(posts: QuerySet[Post]) -> QuerySet[Post]:
+    """Each post with `day`, `subscribers_then`, `interactions_sum`, `engagement` (%) and `err` (%).
+
+    A rate is None where the page had no snapshot by the post's day (or 0 subscribers), and ERR also where the
+    network gives no views.
+    """
+    interactions = Coalesce("likes", 0) + Coalesce("comments", 0) + Coalesce("reposts", 0)
+    return posts.annotate(
+        day=TruncDate("published_at", tzinfo=_tz()),
+        subscribers_then=_subscribers_on_post_day(),
+        interactions_sum=interactions,
+    ).annotate(
+        engagement=ExpressionWrapper(
+            F("interactions_sum") * Value(100.0) / NullIf(F("subscribers_then"), 0), output_field=FloatField()
+        ),
+        err=ExpressionWrapper(F("views") * Value(100.0) / NullIf(F("subscribers_then"), 0), output_field=FloatField()),
+    )
+
+
+def _shaped(posts: QuerySet[Post]) -> QuerySet[Post]:
+    return posts.select_related("page", "page__organisation").defer("page__last_error")
+
+
+def _fenced(posts: QuerySet[Post], columns: dict, query: PostQuery) -> tuple[str, list]:
+    """The posts with `columns` and the page's subscribers on each post's day (`subs`) as a derived table.
+
+    The subscribers come from a join to the snapshots of the period's days (a range of the (date, page) index,
+    one hash join); only a post whose page has no snapshot on that very day runs the fallback, a scalar
+    subquery inside COALESCE taking the latest earlier snapshot from the (page, date) unique index
+    (docs/reports.md, «How it is read»). Each level sits behind a fence (OFFSET 0) the planner does not
+    flatten, so the rates computed outside do not repeat the subquery.
+    """
+    inner = posts.annotate(
+        post_id=F("pk"), page_ref=F("page_id"), day=TruncDate("published_at", tzinfo=_tz()), **columns
+    )
+    sql, params = inner.values("post_id", "page_ref", "day", *columns).order_by().query.sql_with_params()
+    fence = "LIMIT -1 OFFSET 0" if connection.vendor == "sqlite" else "OFFSET 0"
+    snapshots = Snapshot._meta.db_table
+    fallback = (
+        f"(SELECT x.subscribers FROM {snapshots} x WHERE x.page_id = p.page_ref AND x.date < p.day "
+        "ORDER BY x.date DESC LIMIT 1)"
+    )
+    table = (
+        f"(SELECT p.*, COALESCE(s.subscribers, {fallback}) AS subs FROM ({sql} {fence}) p "
+        f"LEFT JOIN {snapshots} s ON s.page_id = p.page_ref AND s.date = p.day AND s.date >= %s AND s.date <= %s "
+        f"{fence})"
+    )
+    return table, [*params, query.start, query.end]
+
+
+_RATE_SQL = {
+    "engagement": "t.interactions * 100.0 / NULLIF(t.subs, 0)",
+    "err": "t.views * 100.0 / NULLIF(t.subs, 0)",
+    "views": "t.views",
+}
+
+
+def top_posts(query: PostQuery, *, by: str = "engagement", limit: int = TOP_LIMIT) -> list[Post]:
+    """The period's best posts by engagement, views or ERR: ORDER BY … LIMIT in SQL, ties by newest first;
+    the rows shown are then read with their page and organisation (two queries)."""
+    if by not in TOP_ORDERS:
+        raise ValueError(f"unknown order {by!r}")
+    posts = period_posts(query)
+    if by == "views":  # no subscribers needed to order: the ids of the 20 first, then those rows with their rates
+        ordered = posts.filter(views__isnull=False).order_by("-views", "-published_at", "-pk")
+        ids = list(ordered.values_list("pk", flat=True)[:limit])
+    else:
+        interactions = Coalesce("likes", 0) + Coalesce("comments", 0) + Coalesce("reposts", 0)
+        table, params = _fenced(
+            posts, {"interactions": interactions, "views_": F("views"), "published": F("published_at")}, query
+        )
+        rate = _RATE_SQL[by].replace("t.views", "t.views_")
+        sql = (
+            f"SELECT t.post_id FROM {table} t WHERE {rate} IS NOT NULL "
+            f"ORDER BY {rate} DESC, t.published DESC, t.post_id DESC LIMIT %s"
+        )
+        ids = [row[0] for row in fetch_report(sql, [*params, limit])]
+    found = {post.pk: post for post in _shaped(with_rates(Post.objects.filter(pk__in=ids)))}
+    return [found[pk] for pk in ids if pk in found]
+
+
+@dataclass
+class HeatMap:
+    """Posts and mean engagement (%) per Moscow weekday (0 = Monday) and hour."""
+
+    posts: list[list[int]] = field(default_factory=lambda: [[0] * HOURS for _day in range(WEEKDAYS)])
+    engagement: list[list[float | None]] = field(default_factory=lambda: [[None] * HOURS for _day in range(WEEKDAYS)])
+
+    @property
+    def total(self) -> int:
+        return sum(map(sum, self.posts))
+
+    def best_hours(self, count: int = 3) -> list[tuple[int, int, float]]:
+        """The (weekday, hour, engagement) cells with the highest mean engagement."""
+        cells = [
+            (day, hour, value)
+            for day, row in enumerate(self.engagement)
+            for hour, value in enumerate(row)
+            if value is not None
+        ]
+        return sorted(cells, key=lambda cell: (-cell[2], cell[0], cell[1]))[:count]
+
+
+def heat_map(query: PostQuery) -> HeatMap:
+    """One GROUP BY over the period's posts: weekday and hour in Moscow time, the count and the mean engagement
+    (over the posts whose page had subscribers by their day)."""
+    tz = _tz()
+    interactions = Coalesce("likes", 0) + Coalesce("comments", 0) + Coalesce("reposts", 0)
+    table, params = _fenced(
+        period_posts(query),
+        {
+            "interactions": interactions,
+            "weekday": ExtractIsoWeekDay("published_at", tzinfo=tz),
+            "hour": ExtractHour("published_at", tzinfo=tz),
+        },
+        query,
+    )
+    sql = (
+        f"SELECT t.weekday, t.hour, COUNT(*), AVG({_RATE_SQL['engagement']}) FROM {table} t GROUP BY t.weekday, t.hour"
+    )
+    result = HeatMap()
+    for weekday, hour, count, mean in fetch_report(sql, params):
+        result.posts[int(weekday) - 1][int(hour)] = count
+        result.engagement[int(weekday) - 1][int(hour)] = None if mean is None else float(mean)
+    return result
+
+
+@dataclass(frozen=True)
+class KindRow:
+    kind: str
+    label: str
+    posts: int
+    share: float  # % of the period's posts
+    engagement: float | None  # mean per post, %
+
+
+def content_kinds(query: PostQuery) -> list[KindRow]:
+    """Share of posts and mean engagement per kind, every kind listed (one GROUP BY)."""
+    interactions = Coalesce("likes", 0) + Coalesce("comments", 0) + Coalesce("reposts", 0)
+    table, params = _fenced(period_posts(query), {"interactions": interactions, "kind_": F("kind")}, query)
+    sql = f"SELECT t.kind_, COUNT(*), AVG({_RATE_SQL['engagement']}) FROM {table} t GROUP BY t.kind_"
+    rows = {kind: (count, None if mean is None else float(mean)) for kind, count, mean in fetch_report(sql, params)}
+    total = sum(count for count, _mean in rows.values())
+    return [
+        KindRow(
+            kind=kind.value,
+            label=str(kind.label),
+            posts=rows.get(kind.value, (0, None))[0],
+            share=rows.get(kind.value, (0, None))[0] * 100 / total if total else 0.0,
+            engagement=rows.get(kind.value, (0, None))[1],
+        )
+        for kind in PostKind
+    ]
+
+
+@dataclass(frozen=True)
+class FrequencyRow:
+    page: SocialPage
+    posts: int
+    previous_posts: int
+    per_week: float
+    previous_per_week: float
+
+    @property
+    def trend(self) -> float | None:
+        """Change in posts per week against the previous equal period, in % (None when it had no posts)."""
+        if not self.previous_posts:
+            return None
+        return (self.per_week - self.previous_per_week) / self.previous_per_week * 100
+
+
+def posting_frequency(query: PostQuery) -> list[FrequencyRow]:
+    """Every page in scope (archived ones left out) with its posts per week in the period and in the previous
+    equal period, most frequent first. One statement: the pages joined to their posts of both periods only."""
+    since, until = query.bounds()
+    before, _start = query.previous().bounds()
+    pages = SocialPage.objects.exclude(status=PageStatus.ARCHIVED).filter(
+        paths_q(query.scope_paths, "organisation__path")
+    )
+    if query.networks:
+        pages = pages.filter(network__in=query.networks)
+    if query.page_id is not None:
+        pages = pages.filter(pk=query.page_id)
+    pages = (
+        pages.annotate(
+            recent_posts=FilteredRelation(
+                "posts", condition=Q(posts__published_at__gte=before, posts__published_at__lt=until)
+            )
+        )
+        .annotate(
+            now=Count("recent_posts", filter=Q(recent_posts__published_at__gte=since)),
+            then=Count("recent_posts", filter=Q(recent_posts__published_at__lt=since)),
+        )
+        .select_related("organisation")
+        .only("pk", "title", "handle", "network", "status", "organisation__name", "organisation__short_name")
+        .order_by("-now", "organisation__path", "pk")
+    )
+    weeks = query.days / 7
+    return [
+        FrequencyRow(
+            page=page,
+            posts=page.now,
+            previous_posts=page.then,
+            per_week=page.now / weeks,
+            previous_per_week=page.then / weeks,
+        )
+        for page in pages
+    ]
+
+
+def posts_per_week(page_ids: Iterable[int], *, start: dt.date, end: dt.date) -> dict[int, float]:
+    """The 003 criterion «частота публикаций» for contests: each page's posts per week over start..end
+    (Moscow days, inclusive); pages without posts give 0. One query."""
+    ids = list(page_ids)
+    if not ids:
+        return {}
+    query = PostQuery(None, start, end)
+    counts = dict(
+        period_posts(query)
+        .filter(page_id__in=ids)
+        .values("page_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+        .values_list("page_id", "n")
+    )
+    weeks = query.days / 7
+    return {page_id: counts.get(page_id, 0) / weeks for page_id in ids}
+
+
+def page_posts(page: SocialPage) -> QuerySet[Post]:
+    """A page's posts newest first with their rates (the (page, -published_at) index); a table slices it, so the
+    subscribers probe runs for the rows of one table page only."""
+    return with_rates(Post.objects.filter(page=page)).order_by("-published_at", "-pk")
+
+
+def page_subscribers(page: SocialPage) -> list[tuple[dt.date, int]]:
+    """Every snapshot of the page as (date, subscribers), oldest first: the page's chart."""
+    return list(page.snapshots.order_by("date").values_list("date", "subscribers"))
