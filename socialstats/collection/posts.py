@@ -18,12 +18,15 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
+from django.db import connection
 from django.utils import timezone
 
 from ..models import Post
 from .collectors.base import PageResult, PostData
 
-REFRESHED_FIELDS = [
+COLUMNS = [
+    "page_id",
+    "external_id",
     "url",
     "published_at",
     "excerpt",
@@ -33,36 +36,60 @@ REFRESHED_FIELDS = [
     "reposts",
     "views",
     "is_pinned",
+    "first_seen_at",
     "refreshed_at",
     "deleted_at",
 ]
+# What a refresh changes: everything but the page, the id and when the post was first seen.
+REFRESHED = [column for column in COLUMNS if column not in ("page_id", "external_id", "first_seen_at")]
 
 
-def _post(page_id: int, data: PostData, now: dt.datetime) -> Post:
-    return Post(
-        page_id=page_id,
-        external_id=data.external_id[:64],
-        url=data.url[:500],
-        published_at=data.published_at,
-        excerpt=data.excerpt[:500],
-        kind=data.kind,
-        likes=data.likes,
-        comments=data.comments,
-        reposts=data.reposts,
-        views=data.views,
-        is_pinned=data.is_pinned,
-        first_seen_at=now,
-        refreshed_at=now,
-        deleted_at=None,
+def _row(page_id: int, data: PostData, now: object) -> tuple:
+    adapt = connection.ops.adapt_datetimefield_value
+    return (
+        page_id,
+        data.external_id[:64],
+        data.url[:500],
+        adapt(data.published_at),
+        data.excerpt[:500],
+        data.kind,
+        data.likes,
+        data.comments,
+        data.reposts,
+        data.views,
+        data.is_pinned,
+        now,
+        now,
+        None,
     )
+
+
+def _insert(rows: list[tuple], *, refresh: bool) -> None:
+    """One INSERT … ON CONFLICT (page, external_id) for all rows: DO UPDATE the refreshed columns, or DO
+    NOTHING. The same statement on SQLite and PostgreSQL; executemany instead of bulk_create, which spends
+    ~0.5 ms of Python per post preparing model fields (measured: 5,500 posts 4.4 s → see docs/posts.md)."""
+    quote = connection.ops.quote_name
+    action = (
+        "DO UPDATE SET " + ", ".join(f"{quote(column)} = excluded.{quote(column)}" for column in REFRESHED)
+        if refresh
+        else "DO NOTHING"
+    )
+    sql = (
+        f"INSERT INTO {quote(Post._meta.db_table)} ({', '.join(map(quote, COLUMNS))}) "
+        f"VALUES ({', '.join(['%s'] * len(COLUMNS))}) "
+        f"ON CONFLICT ({quote('page_id')}, {quote('external_id')}) {action}"
+    )
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
 
 
 def posts_store(results: list[PageResult], *, now: dt.datetime | None = None) -> int:
     """Store the posts of one batch of results; returns how many posts were marked deleted."""
     now = now or timezone.now()
     window_start = now - dt.timedelta(days=settings.POSTS_KEEP_DAYS)
-    fresh: list[Post] = []
-    old: list[Post] = []
+    stamp = connection.ops.adapt_datetimefield_value(now)
+    fresh: list[tuple] = []
+    old: list[tuple] = []
     read: dict[int, set[str]] = {}  # page → ids of the posts read now
     span: dict[int, dt.datetime] = {}  # page → the oldest non-pinned post read (deletions are judged after it)
     for result in results:
@@ -75,17 +102,11 @@ def posts_store(results: list[PageResult], *, now: dt.datetime | None = None) ->
         if dates:
             span[result.page_id] = max(min(dates), window_start)
         for post in by_id.values():
-            (fresh if post.published_at >= window_start else old).append(_post(result.page_id, post, now))
+            (fresh if post.published_at >= window_start else old).append(_row(result.page_id, post, stamp))
     if fresh:
-        Post.objects.bulk_create(
-            fresh,
-            batch_size=1000,
-            update_conflicts=True,
-            unique_fields=["page", "external_id"],
-            update_fields=REFRESHED_FIELDS,
-        )
+        _insert(fresh, refresh=True)
     if old:
-        Post.objects.bulk_create(old, batch_size=1000, ignore_conflicts=True)
+        _insert(old, refresh=False)
     if not span:
         return 0
     kept = Post.objects.filter(
