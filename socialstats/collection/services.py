@@ -37,6 +37,7 @@ from ..models import (
 )
 from .collectors import collector_for, missing_settings
 from .collectors.base import Collector, CollectorStopped, Outcome, PageRef, PageResult
+from .posts import posts_store
 
 logger = logging.getLogger(__name__)
 
@@ -110,6 +111,7 @@ def _flush(run: CollectionRun, results: list[PageResult], http_requests: int) ->
             Snapshot.objects.bulk_create(
                 snapshots, update_conflicts=True, unique_fields=["page", "date"], update_fields=SNAPSHOT_FIELDS
             )
+        posts_store(collected, now=now)  # the posts read for the sums, kept (collection/posts.py)
         by_status: dict[str, list[int]] = {}
         for r in results:
             if r.status:

@@ -1,0 +1,1 @@
+"""Posts kept from the collections (docs/posts.md): the 003 engagement from them, and the post reports."""

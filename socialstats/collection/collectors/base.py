@@ -19,6 +19,7 @@ T = TypeVar("T")
 # How many of the latest posts the engagement sums cover, and the window of "posts in the last 30 days".
 POSTS_FOR_SUMS = 10
 POSTS_WINDOW_DAYS = 30
+EXCERPT_LENGTH = 500  # characters of a post's text kept (Post.excerpt)
 MAX_SERVER_WAIT = 600.0  # longest "retry after" we wait for inside one run
 
 
@@ -45,6 +46,11 @@ class PostData:
     reposts: int | None = None
     views: int | None = None
     is_pinned: bool = False
+
+
+def excerpt(text: object) -> str:
+    """A post's text with its whitespace collapsed, cut to `EXCERPT_LENGTH` characters."""
+    return " ".join(str(text or "").split())[:EXCERPT_LENGTH]
 
 
 @dataclass

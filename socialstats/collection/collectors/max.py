@@ -31,8 +31,10 @@ from .base import (
     Outcome,
     PageRef,
     PageResult,
+    PostData,
     RetryPolicy,
     TransientError,
+    excerpt,
     post_stats,
 )
 from .limits import LocalWindow, SlidingWindow
@@ -41,12 +43,38 @@ MAX_RPS = 30  # requests per second, the Bot API's documented limit
 CHATS_PER_PAGE = 100
 MESSAGES = 11  # the 10 latest posts, and one more to know whether older ones exist
 NAMED_IN_LOG = 20  # channels without the bot named in the run log (the rest counted)
+# A post's kind from its first attachment's `type` (MessageBody.attachments); a forwarded message
+# (`link.type` "forward") is a repost.
+ATTACHMENT_KINDS = {"image": "photo", "video": "video", "share": "link"}
 
 
 def _link_name(link: object) -> str:
     """`https://max.ru/Name` or `@Name` or `Name` → `name`."""
     text = str(link or "").strip().rstrip("/")
     return text.rsplit("/", 1)[-1].lstrip("@").lower()
+
+
+def _post_data(message: dict, date: dt.datetime, views: int | None) -> PostData | None:
+    """One message as kept (Post): its id `body.mid`, its public `url` (MAX gives it for public channels)."""
+    body = message.get("body") if isinstance(message.get("body"), dict) else {}
+    if not body.get("mid"):
+        return None
+    link = message.get("link") if isinstance(message.get("link"), dict) else {}
+    attachments = body.get("attachments") if isinstance(body.get("attachments"), list) else []
+    first = attachments[0] if attachments and isinstance(attachments[0], dict) else {}
+    kind = "repost" if link.get("type") == "forward" else ATTACHMENT_KINDS.get(first.get("type"), "text")
+    text = body.get("text") or ""
+    if not text and kind == "repost" and isinstance(link.get("message"), dict):
+        text = link["message"].get("text") or ""  # a forward without a comment: the forwarded text
+    url = message.get("url")
+    return PostData(
+        external_id=str(body["mid"]),
+        published_at=date,
+        url=url if isinstance(url, str) and url.startswith("https://") else "",
+        excerpt=excerpt(text),
+        kind=kind,
+        views=views,
+    )
 
 
 def _retry_after(response: httpx.Response) -> float | None:
@@ -175,12 +203,9 @@ class MaxCollector(Collector):
             if not isinstance(message, dict) or not isinstance(message.get("timestamp"), int):
                 continue
             stat = message.get("stat") if isinstance(message.get("stat"), dict) else {}
-            posts.append(
-                {
-                    "date": dt.datetime.fromtimestamp(message["timestamp"] / 1000, tz=dt.UTC),
-                    "views": stat.get("views") if isinstance(stat.get("views"), int) else None,
-                }
-            )
+            date = dt.datetime.fromtimestamp(message["timestamp"] / 1000, tz=dt.UTC)
+            views = stat.get("views") if isinstance(stat.get("views"), int) else None
+            posts.append({"date": date, "views": views, "post": _post_data(message, date, views)})
         posts.sort(key=lambda post: post["date"], reverse=True)
         return posts
 
@@ -227,6 +252,7 @@ class MaxCollector(Collector):
                 metrics.last_post_at = stats.last_post_at
                 metrics.posts_counted = stats.posts_counted
                 metrics.views = stats.views
+                metrics.posts = [post["post"] for post in posts if post["post"] is not None]
             yield [
                 PageResult(
                     page.id,

@@ -22,15 +22,24 @@ from .base import (
     Outcome,
     PageRef,
     PageResult,
+    PostData,
     RetryPolicy,
     TokenBucket,
     TransientError,
+    excerpt,
     post_stats,
 )
 
 BOT_RPS = 20.0  # well below the 30/s broadcast limit; no read limit is published
 WEB_RPS = 2.0  # minet's 0.5 s between preview pages
 NUMBER = re.compile(r"^\s*([\d.,]+)\s*([KkMm]?)\s*$")
+# A post's kind from the preview's markup (forwarded first: a forwarded photo is a repost), then its media.
+KIND_MARKUP = (
+    ("repost", ".tgme_widget_message_forwarded_from"),
+    ("video", ".tgme_widget_message_video_player, .tgme_widget_message_roundvideo_player"),
+    ("photo", ".tgme_widget_message_photo_wrap"),
+    ("link", ".tgme_widget_message_link_preview"),
+)
 
 
 def parse_count(text: str) -> int | None:
@@ -44,7 +53,8 @@ def parse_count(text: str) -> int | None:
 
 
 def parse_preview(html: str) -> list[dict] | None:
-    """Posts of a t.me/s page, newest first: date, views, reactions (as likes), replies (as comments).
+    """Posts of a t.me/s page, newest first: date, views, reactions (as likes), replies (as comments),
+    and what is kept of each (`post`: a PostData with the link https://t.me/<channel>/<id>).
 
     None when the page is not a public channel preview (no `tgme_channel_info` block).
     """
@@ -62,6 +72,8 @@ def parse_preview(html: str) -> list[dict] | None:
             date = dt.datetime.fromisoformat(str(time_tag["datetime"]))
         except ValueError:
             continue
+        if date.tzinfo is None:  # the preview writes an offset (UTC); never keep a naive time
+            date = date.replace(tzinfo=dt.UTC)
         views_tag = message.select_one(".tgme_widget_message_views")
         reactions = [
             parse_count(reaction.get_text(" ", strip=True).split()[-1])
@@ -69,15 +81,27 @@ def parse_preview(html: str) -> list[dict] | None:
             if reaction.get_text(strip=True)
         ]
         replies_tag = message.select_one(".tgme_widget_message_reply_count")
-        posts.append(
-            {
-                "date": date,
-                "views": parse_count(views_tag.get_text()) if views_tag else None,
-                "likes": sum(r for r in reactions if r),
-                "comments": parse_count(replies_tag.get_text()) if replies_tag else 0,
-                "reposts": None,
-            }
-        )
+        post = {
+            "date": date,
+            "views": parse_count(views_tag.get_text()) if views_tag else None,
+            "likes": sum(r for r in reactions if r),
+            "comments": parse_count(replies_tag.get_text()) if replies_tag else 0,
+            "reposts": None,
+        }
+        channel, _slash, post_id = str(message["data-post"]).rpartition("/")
+        if channel and post_id.isdigit():
+            text_tag = message.select_one(".tgme_widget_message_text")
+            post["post"] = PostData(
+                external_id=post_id,
+                published_at=date,
+                url=f"https://t.me/{channel}/{post_id}",
+                excerpt=excerpt(text_tag.get_text(" ") if text_tag else ""),
+                kind=next((kind for kind, selector in KIND_MARKUP if message.select_one(selector)), "text"),
+                likes=post["likes"],
+                comments=post["comments"],
+                views=post["views"],
+            )
+        posts.append(post)
     posts.sort(key=lambda post: post["date"], reverse=True)
     return posts
 
@@ -178,4 +202,5 @@ class TelegramCollector(Collector):
                 metrics.likes = stats.likes
                 metrics.comments = stats.comments
                 metrics.views = stats.views
+                metrics.posts = [post["post"] for post in posts if "post" in post]
             yield [PageResult(page.id, Outcome.COLLECTED, status=PageStatus.ACTIVE, metrics=metrics)]

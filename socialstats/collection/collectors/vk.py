@@ -32,9 +32,11 @@ from .base import (
     Outcome,
     PageRef,
     PageResult,
+    PostData,
     RetryPolicy,
     TransientError,
     chunked,
+    excerpt,
     post_stats,
 )
 from .limits import LocalWindow, SlidingWindow
@@ -51,6 +53,8 @@ APP_AUTH = 28  # "method is unavailable with service token": execute with a serv
 QUOTA_CODE = 29  # the method's daily quota is used up
 INVALID_PARAM = 100  # "group_ids is undefined": no such id or screen name
 PREFIXED_ID = re.compile(r"^(?:club|public|event)(\d+)$")
+# A post's kind from its first attachment's `type` (the post object's `attachments`); a `copy_history` is a repost.
+ATTACHMENT_KINDS = {"photo": "photo", "posted_photo": "photo", "video": "video", "link": "link"}
 
 
 class TokenKind:
@@ -106,6 +110,35 @@ def _count(value: object) -> int | None:
     if isinstance(value, dict) and isinstance(value.get("count"), int):
         return value["count"]
     return None
+
+
+def _post_kind(item: dict) -> str:
+    if item.get("copy_history"):
+        return "repost"
+    attachments = item.get("attachments")
+    first = attachments[0] if isinstance(attachments, list) and attachments else None
+    return ATTACHMENT_KINDS.get(first.get("type"), "text") if isinstance(first, dict) else "text"
+
+
+def _post_data(item: dict, group_id: int) -> PostData:
+    """One wall.get item as kept (Post): its link is https://vk.com/wall<owner_id>_<id>."""
+    owner_id = item["owner_id"] if isinstance(item.get("owner_id"), int) else -group_id
+    text = item.get("text") or ""
+    history = item.get("copy_history")
+    if not text and isinstance(history, list) and history and isinstance(history[0], dict):
+        text = history[0].get("text") or ""  # a repost without a comment: the reposted text
+    return PostData(
+        external_id=str(item["id"]),
+        published_at=dt.datetime.fromtimestamp(item["date"], tz=dt.UTC),
+        url=f"https://vk.com/wall{owner_id}_{item['id']}",
+        excerpt=excerpt(text),
+        kind=_post_kind(item),
+        likes=_count(item.get("likes")),
+        comments=_count(item.get("comments")),
+        reposts=_count(item.get("reposts")),
+        views=_count(item.get("views")),
+        is_pinned=bool(item.get("is_pinned")),
+    )
 
 
 def page_target(page: PageRef) -> str:
@@ -359,14 +392,15 @@ class VkCollector(Collector):
                     Outcome.COLLECTED,
                     status=PageStatus.ACTIVE,
                     external_id=str(group_id) if page.external_id != str(group_id) else "",
-                    metrics=self._metrics(members, wall, now),
+                    metrics=self._metrics(members, wall, now, group_id),
                 )
                 for (page, group_id, members), wall in zip(chunk, walls, strict=True)
             ]
 
     @staticmethod
-    def _metrics(members: int, wall: object, now: dt.datetime) -> Metrics:
-        """Subscribers always; post metrics when the wall answered (error 15 etc. leave them empty)."""
+    def _metrics(members: int, wall: object, now: dt.datetime, group_id: int) -> Metrics:
+        """Subscribers always; post metrics and the posts read when the wall answered (error 15 etc. leave
+        them empty)."""
         if not isinstance(wall, dict) or not isinstance(wall.get("items"), list):
             return Metrics(members)
         items = [item for item in wall["items"] if isinstance(item, dict)]
@@ -393,4 +427,9 @@ class VkCollector(Collector):
             comments=stats.comments,
             reposts=stats.reposts,
             views=stats.views,
+            posts=[
+                _post_data(item, group_id)
+                for item in items
+                if isinstance(item.get("id"), int) and isinstance(item.get("date"), int)
+            ],
         )
