@@ -18,10 +18,11 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from ..models import Post
+from ..signals import posts_stored
 from .collectors.base import PageResult, PostData
 
 COLUMNS = [
@@ -127,6 +128,9 @@ def posts_store(results: list[PageResult], *, now: dt.datetime | None = None) ->
         _insert(fresh, refresh=True)
     if old:
         _insert(old, refresh=False)
+    if read:  # the apps above (news: links to published items) look at the posts once they are committed
+        page_ids = sorted(read)
+        transaction.on_commit(lambda: posts_stored.send(sender=Post, page_ids=page_ids))
     if not span:
         return 0
     kept = Post.objects.filter(

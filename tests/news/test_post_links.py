@@ -18,6 +18,8 @@ from news.models import NewsItem, NewsPostLink, NewsPostRejection, NewsStatus, P
 from news.reach import selectors as reach_selectors
 from news.reach import services as reach_services
 from news.reach.matching import post_key, similarity, words
+from socialstats.collection.collectors.base import Metrics, Outcome, PageResult, PostData
+from socialstats.collection.posts import posts_store
 from socialstats.models import Network, Post, SocialPage
 from socialstats.signals import posts_stored
 from tests.news.conftest import make_item, moscow
@@ -141,6 +143,22 @@ def test_posts_collected_later_are_linked_through_the_signal(published, pages, s
     ]
     posts_stored.send(sender=Post, page_ids=[pages["vao_vk"].pk])
     assert NewsPostLink.objects.count() == 1
+
+
+def test_the_collections_write_of_posts_links_the_item_after_commit(
+    published, pages, settings, django_capture_on_commit_callbacks
+):
+    """The collection's own write step sends the signal once its transaction commits (no hand-sent signal)."""
+    settings.POSTS_KEEP_DAYS = 100000  # the fixed calendar is in the past
+    posts = [PostData(external_id="10", published_at=moscow(2026, 10, 3), url="https://vk.com/wall-1_10")]
+    result = PageResult(pages["vao_vk"].pk, Outcome.COLLECTED, metrics=Metrics(subscribers=10, posts=posts))
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        posts_store([result])
+    assert not NewsPostLink.objects.exists()  # nothing before the commit
+    for callback in callbacks:
+        callback()
+    link = NewsPostLink.objects.get()
+    assert (link.item, link.post.external_id, link.how) == (published, "10", PostLinkHow.ENTERED_LINK)
 
 
 def test_publishing_links_a_post_that_is_already_stored(client, cast, tree, pages):
