@@ -25,10 +25,11 @@ from orgs.models import Organisation, OrgKind
 
 from ..analytics.services import analytics_state
 from . import dashboard as overview
-from . import selectors
+from . import paged, selectors
 from .growth import preset_period
 
 logger = logging.getLogger(__name__)
+GROWTH_PER_PAGE = 50  # rows on a page of the growth table
 T = TypeVar("T")
 
 
@@ -69,6 +70,52 @@ def growth_report_cached(
     )
 
 
+def growth_totals_cached(
+    *,
+    scope_paths: Sequence[str] | None,
+    a: dt.date,
+    b: dt.date,
+    networks: tuple[str, ...] = (),
+    grouping: str = "page",
+) -> paged.GrowthTotals:
+    """The subtotals, total and number of rows of the growth table by page or by organisation."""
+    return report_cached(
+        "growth-totals",
+        scope_paths,
+        (a.isoformat(), b.isoformat(), networks, grouping),
+        lambda: paged.growth_totals(scope_paths=scope_paths, a=a, b=b, networks=networks, grouping=grouping),
+    )
+
+
+def growth_page_rows_cached(
+    *,
+    scope_paths: Sequence[str] | None,
+    a: dt.date,
+    b: dt.date,
+    networks: tuple[str, ...] = (),
+    grouping: str = "page",
+    order: tuple[str, ...] = (),
+    offset: int = 0,
+    limit: int | None = None,
+) -> list:
+    """One page of the growth table by page or by organisation, in the asked order (sorted in SQL)."""
+    return report_cached(
+        "growth-rows",
+        scope_paths,
+        (a.isoformat(), b.isoformat(), networks, grouping, order, offset, limit),
+        lambda: paged.growth_page_rows(
+            scope_paths=scope_paths,
+            a=a,
+            b=b,
+            networks=networks,
+            grouping=grouping,
+            order=order,
+            offset=offset,
+            limit=limit,
+        ),
+    )
+
+
 def printed_layout_cached(
     *, scope_paths: Sequence[str] | None, a: dt.date, b: dt.date, networks: tuple[str, ...] = ()
 ) -> selectors.PrintedLayout:
@@ -103,6 +150,7 @@ def report_cache_warm(*, today: dt.date | None = None) -> int:
     scopes += [[path] for path in Organisation.objects.filter(kind=OrgKind.TERRITORIAL).values_list("path", flat=True)]
     for scope_paths in scopes:
         dashboard_cached(scope_paths=scope_paths, on=today)
-        growth_report_cached(scope_paths=scope_paths, a=a, b=b)
+        growth_totals_cached(scope_paths=scope_paths, a=a, b=b)  # the growth page's default: by page
+        growth_page_rows_cached(scope_paths=scope_paths, a=a, b=b, limit=GROWTH_PER_PAGE)
         printed_layout_cached(scope_paths=scope_paths, a=a, b=b)
     return len(scopes)

@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_tables2 import RequestConfig
 
 from orgs import access
 from orgs.models import Organisation
@@ -25,10 +26,19 @@ from ..health import networks_not_answering
 from ..models import CURRENT_NETWORKS, HISTORY_NETWORKS, Network, SocialPage
 from . import audience, charts, exports, selectors
 from . import dashboard as overview
-from .cache import dashboard_cached, growth_report_cached, printed_layout_cached, report_cached
+from .cache import (
+    GROWTH_PER_PAGE,
+    dashboard_cached,
+    growth_page_rows_cached,
+    growth_report_cached,
+    growth_totals_cached,
+    printed_layout_cached,
+    report_cached,
+)
 from .facts import territorial_depth
 from .filters import GrowthPageForm, PeriodForm
 from .growth import ownership_sentence, preset_period
+from .paged import PAGED_GROUPINGS, SqlGrowthData, growth_page_rows
 from .tables import GrowthTable, TransitionTable, growth_cells, transition_cells
 
 
@@ -74,6 +84,8 @@ def growth_table(request: HttpRequest) -> HttpResponse:
         scope_paths, scope = _scope(request, data.get("scope"))
         grouping = data.get("grouping") or "page"
         networks = tuple(sorted(data.get("networks") or ()))
+        if grouping in PAGED_GROUPINGS:
+            return _paged_growth(request, context, scope_paths, scope, grouping, networks)
         report = growth_report_cached(
             scope_paths=scope_paths,
             a=data["a"],
@@ -96,6 +108,57 @@ def growth_table(request: HttpRequest) -> HttpResponse:
             summary=[_summary(row) for row in [*report.subtotals, report.total]],
             query=_export_query(request),
         )
+    return render(request, "socialstats/growth_table.html", context)
+
+
+def _paged_growth(
+    request: HttpRequest,
+    context: dict,
+    scope_paths: list[str] | None,
+    scope: Organisation | None,
+    grouping: str,
+    networks: tuple[str, ...],
+) -> HttpResponse:
+    """Growth by page or by organisation: the database sorts and cuts the page of rows (reports/paged.py);
+    the export holds every row in the same order."""
+    data = context["form"].cleaned_data
+    a, b = data["a"], data["b"]
+    totals = growth_totals_cached(scope_paths=scope_paths, a=a, b=b, networks=networks, grouping=grouping)
+
+    def fetch(order: list[str], offset: int, limit: int | None) -> list[dict]:
+        rows = growth_page_rows_cached(
+            scope_paths=scope_paths,
+            a=a,
+            b=b,
+            networks=networks,
+            grouping=grouping,
+            order=tuple(order),
+            offset=offset,
+            limit=limit,
+        )
+        return [growth_cells(row) for row in rows]
+
+    table = GrowthTable(SqlGrowthData(count=totals.count, fetch=fetch), grouping=grouping)
+    level = territorial_depth(scope_paths)
+    if fmt := _export_format(request):
+        RequestConfig(request, paginate=False).configure(table)
+        rows = growth_page_rows(
+            scope_paths=scope_paths, a=a, b=b, networks=networks, grouping=grouping, order=table.data.order
+        )
+        report = selectors.GrowthReport(a, b, grouping, rows, totals.subtotals, totals.total, level)
+        name = exports.period_name("Прирост подписчиков", _scope_name(scope), a, b)
+        return export_response([exports.growth_sheet(report)], fmt=fmt, name=name)
+    paginate_table(request, table, per_page=GROWTH_PER_PAGE)
+    report = selectors.GrowthReport(a, b, grouping, [], totals.subtotals, totals.total, level)
+    context.update(
+        report=report,
+        table=table,
+        visible={column.name for column in table.columns},
+        scope=scope,
+        scope_choices=_scope_choices(request, level),
+        summary=[_summary(row) for row in [*report.subtotals, report.total]],
+        query=_export_query(request),
+    )
     return render(request, "socialstats/growth_table.html", context)
 
 

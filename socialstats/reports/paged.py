@@ -1,0 +1,303 @@
+"""Growth by page and by organisation, sorted and paginated in SQL (docs/reports.md, «How it is read»).
+
+A page of 50 rows is one statement (ORDER BY … LIMIT/OFFSET) and the totals with the number of rows another;
+labels (network names, organisation names) are computed for the rows shown only. The export reads every row
+through the same statement without a limit, in the user's order.
+
+A page's value at X is its latest snapshot on or before X. With D = the greatest snapshot date ≤ X over all
+snapshots (one probe of the (date, page) index), no page has a snapshot in (D, X], so every page's value at X is
+its value at D: D's snapshots are one range of the (date, page) index, and only a page missing on D falls back.
+Its fallback first asks PageLatest (the analytics tables, once built): a page whose first snapshot is after X
+has no value, a page whose latest snapshot is on or before X has that one; only the rest probe the
+(page, date) unique index. The rules (new, archived, stale) are those of facts.py and growth.py.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.db import connection
+from django.utils.translation import gettext as _
+from django_tables2.data import TableData
+from django_tables2.utils import OrderBy, OrderByTuple
+
+from orgs.models import Organisation
+
+from ..analytics.services import analytics_state
+from ..models import Network, PageLatest, PageStatus, Snapshot, SocialPage
+from .facts import fetch_report, to_date
+from .growth import GrowthRow, is_stale, total_of
+
+PAGED_GROUPINGS = ("page", "org")
+# Sortable columns of the page and organisation tables (tables.GrowthTable's order_by names).
+SORT_KEYS = ("label", "network", "organisation", "pages", "at_a", "at_b", "change", "change_pct")
+
+
+@dataclass
+class GrowthTotals:
+    """The table's subtotals per network (page grouping, several networks), its total and its number of rows."""
+
+    subtotals: list[GrowthRow]
+    total: GrowthRow
+    count: int
+
+
+def _network_label_sql(column: str) -> tuple[str, list]:
+    """The network's translated name as SQL (a CASE over the choices), for sorting and labels."""
+    whens = " ".join("WHEN %s THEN %s" for _choice in Network.choices)
+    params: list = []
+    for value, label in Network.choices:
+        params += [value, str(label)]
+    return f"(CASE {column} {whens} ELSE {column} END)", params
+
+
+def _values_sql(
+    *, scope_paths: Sequence[str] | None, a: dt.date, b: dt.date, networks: Sequence[str], use_latest: bool
+) -> tuple[str, list]:
+    """Each page in scope with a value at A or B: page, organisation, values and snapshot dates at A and B."""
+    page_table, org_table = SocialPage._meta.db_table, Organisation._meta.db_table
+    snapshot_table, latest_table = Snapshot._meta.db_table, PageLatest._meta.db_table
+    where, where_params = ["NOT (p.status = %s AND p.archived_on IS NULL)"], [PageStatus.ARCHIVED]
+    if scope_paths is not None:
+        if not scope_paths:
+            where.append("1 = 0")
+        else:
+            where.append("(" + " OR ".join("o.path LIKE %s" for _path in scope_paths) + ")")
+            where_params += [path + "%" for path in scope_paths]
+    if networks:
+        where.append("p.network IN (" + ", ".join("%s" for _n in networks) + ")")
+        where_params += list(networks)
+
+    def fallback(column: str, day: dt.date) -> tuple[str, list]:
+        probe = (
+            f"(SELECT x.{column} FROM {snapshot_table} x WHERE x.page_id = p.id AND x.date <= %s "
+            "ORDER BY x.date DESC LIMIT 1)"
+        )
+        if not use_latest:
+            return probe, [day]
+        return (
+            f"CASE WHEN l.first_date IS NULL OR l.first_date > %s THEN NULL "
+            f"WHEN l.date <= %s THEN l.{column} ELSE {probe} END",
+            [day, day, day],
+        )
+
+    counts_at = "(p.status <> %s OR p.archived_on > %s)"
+    columns, params = [], []
+    for alias, day in (("sa", a), ("sb", b)):
+        for column in ("subscribers", "date"):
+            expression, fallback_params = fallback(column, day)
+            columns.append(f"CASE WHEN {counts_at} THEN COALESCE({alias}.{column}, {expression}) END")
+            params += [PageStatus.ARCHIVED, day, *fallback_params]
+    latest_join = f"LEFT JOIN {latest_table} l ON l.page_id = p.id" if use_latest else ""
+    last_day = f"(SELECT MAX(d.date) FROM {snapshot_table} d WHERE d.date <= %s)"
+    sql = f"""
+        SELECT p.id AS page_id, p.network AS network, p.organisation_id AS org_id, o.path AS path,
+               {columns[0]} AS at_a, {columns[1]} AS date_a, {columns[2]} AS at_b, {columns[3]} AS date_b
+        FROM {page_table} p
+        JOIN {org_table} o ON o.id = p.organisation_id
+        {latest_join}
+        LEFT JOIN {snapshot_table} sa ON sa.page_id = p.id AND sa.date = {last_day}
+        LEFT JOIN {snapshot_table} sb ON sb.page_id = p.id AND sb.date = {last_day}
+        WHERE {" AND ".join(where)}
+    """
+    return sql, [*params, a, b, *where_params]
+
+
+def _use_latest() -> bool:
+    """PageLatest is up to date only once `analytics_rebuild` has run (docs/analytics.md)."""
+    return analytics_state() is not None
+
+
+def growth_totals(
+    *, scope_paths: Sequence[str] | None, a: dt.date, b: dt.date, networks: Sequence[str] = (), grouping: str = "page"
+) -> GrowthTotals:
+    """Subtotals per network and the total of the whole table, and its number of rows: one statement."""
+    values, params = _values_sql(scope_paths=scope_paths, a=a, b=b, networks=networks, use_latest=_use_latest())
+    sql = f"""
+        WITH v AS ({values}), w AS (SELECT * FROM v WHERE v.at_a IS NOT NULL OR v.at_b IS NOT NULL)
+        SELECT w.network, COUNT(*), SUM(CASE WHEN w.at_a IS NULL THEN 1 ELSE 0 END),
+               SUM(w.at_a), SUM(w.at_b), MIN(w.date_a), MIN(w.date_b), 0
+        FROM w GROUP BY w.network
+        UNION ALL
+        SELECT NULL, 0, 0, NULL, NULL, NULL, NULL, COUNT(DISTINCT w.org_id) FROM w
+    """
+    labels = dict(Network.choices)
+    per_network: list[GrowthRow] = []
+    organisations = 0
+    for network, pages, new_pages, at_a, at_b, date_a, date_b, orgs in fetch_report(sql, params):
+        if network is None:
+            organisations = int(orgs or 0)
+            continue
+        date_a, date_b = to_date(date_a), to_date(date_b)
+        label = str(labels.get(network, network))
+        per_network.append(
+            GrowthRow(
+                key=label,
+                label=str(_("Subtotal: %(network)s") % {"network": label}),
+                network=label,
+                pages=int(pages),
+                new_pages=int(new_pages or 0),
+                at_a=None if at_a is None else int(at_a),
+                at_b=None if at_b is None else int(at_b),
+                date_a=date_a,
+                date_b=date_b,
+                stale_a=is_stale(date_a, a),
+                stale_b=is_stale(date_b, b),
+            )
+        )
+    per_network.sort(key=lambda row: row.network)
+    total = total_of(per_network, str(_("Total")), a=a, b=b)
+    subtotals = per_network if grouping == "page" and len(per_network) > 1 else []
+    count = total.pages if grouping == "page" else organisations
+    return GrowthTotals(subtotals, total, count)
+
+
+def _order_sql(grouping: str, order: Sequence[str]) -> str:
+    """ORDER BY of the rows: the asked columns (empty values last either way), then the default order
+    (the organisation's place in the tree, the name, the network) and the key, so pages never overlap."""
+    expressions = {
+        "label": "LOWER(r.label)",
+        "network": "r.network_label",
+        "organisation": "LOWER(r.organisation)",
+        "pages": "r.pages",
+        "at_a": "r.at_a",
+        "at_b": "r.at_b",
+        "change": "(COALESCE(r.at_b, 0) - COALESCE(r.at_a, 0))",
+        "change_pct": "(CASE WHEN r.at_a <> 0 THEN (COALESCE(r.at_b, 0) - r.at_a) * 1.0 / r.at_a END)",
+    }
+    terms = []
+    for item in order:
+        name = item.lstrip("-")
+        if name not in expressions:
+            continue
+        expression = expressions[name]
+        terms.append(f"CASE WHEN {expression} IS NULL THEN 1 ELSE 0 END")
+        terms.append(expression + (" DESC" if item.startswith("-") else ""))
+    collate = ' COLLATE "C"' if connection.vendor == "postgresql" else ""
+    terms += [f"r.path{collate}", "LOWER(r.label)"]
+    if grouping == "page":
+        terms.append("r.network_label")
+    terms.append("r.row_key")
+    return ", ".join(terms)
+
+
+def growth_page_rows(
+    *,
+    scope_paths: Sequence[str] | None,
+    a: dt.date,
+    b: dt.date,
+    networks: Sequence[str] = (),
+    grouping: str = "page",
+    order: Sequence[str] = (),
+    offset: int = 0,
+    limit: int | None = None,
+) -> list[GrowthRow]:
+    """Rows `offset`… of the growth table by page or by organisation in the asked order: one statement.
+
+    `order` names the table's columns (SORT_KEYS), `-` first for descending; `limit` None reads every row."""
+    if grouping not in PAGED_GROUPINGS:
+        raise ValueError(grouping)
+    values, params = _values_sql(scope_paths=scope_paths, a=a, b=b, networks=networks, use_latest=_use_latest())
+    page_table, org_table = SocialPage._meta.db_table, Organisation._meta.db_table
+    org_label = "COALESCE(NULLIF(o.short_name, ''), o.name)"
+    present = "(v.at_a IS NOT NULL OR v.at_b IS NOT NULL)"
+    if grouping == "page":
+        network_label, label_params = _network_label_sql("v.network")
+        rows_sql = f"""
+            SELECT v.page_id AS row_key, 1 AS pages, CASE WHEN v.at_a IS NULL THEN 1 ELSE 0 END AS new_pages,
+                   v.at_a AS at_a, v.at_b AS at_b, v.date_a AS date_a, v.date_b AS date_b, v.path AS path,
+                   COALESCE(NULLIF(p.title, ''), NULLIF(p.handle, ''),
+                            {network_label} || ' · ' || {org_label}) AS label,
+                   {network_label} AS network_label, {org_label} AS organisation, p.url AS url
+            FROM ({values}) v
+            JOIN {page_table} p ON p.id = v.page_id
+            JOIN {org_table} o ON o.id = v.org_id
+            WHERE {present}
+        """
+        params = [*label_params, *label_params, *params]
+    else:
+        rows_sql = f"""
+            SELECT g.org_id AS row_key, g.pages AS pages, g.new_pages AS new_pages, g.at_a AS at_a, g.at_b AS at_b,
+                   g.date_a AS date_a, g.date_b AS date_b, o.path AS path, {org_label} AS label,
+                   '' AS network_label, {org_label} AS organisation, '' AS url
+            FROM (
+                SELECT v.org_id AS org_id, COUNT(*) AS pages,
+                       SUM(CASE WHEN v.at_a IS NULL THEN 1 ELSE 0 END) AS new_pages,
+                       SUM(v.at_a) AS at_a, SUM(v.at_b) AS at_b, MIN(v.date_a) AS date_a, MIN(v.date_b) AS date_b
+                FROM ({values}) v
+                WHERE {present}
+                GROUP BY v.org_id
+            ) g
+            JOIN {org_table} o ON o.id = g.org_id
+        """
+    sql = f"SELECT * FROM ({rows_sql}) r ORDER BY {_order_sql(grouping, order)}"
+    if limit is not None:
+        sql += " LIMIT %s OFFSET %s"
+        params = [*params, limit, offset]
+    rows = []
+    for key, pages, new_pages, at_a, at_b, date_a, date_b, path, label, network, organisation, url in fetch_report(
+        sql, params
+    ):
+        date_a, date_b = to_date(date_a), to_date(date_b)
+        row = GrowthRow(
+            key=key,
+            label=label,
+            network=network,
+            organisation=organisation,
+            path=path,
+            pages=int(pages),
+            new_pages=int(new_pages or 0),
+            at_a=None if at_a is None else int(at_a),
+            at_b=None if at_b is None else int(at_b),
+            date_a=date_a,
+            date_b=date_b,
+            stale_a=is_stale(date_a, a),
+            stale_b=is_stale(date_b, b),
+        )
+        if grouping == "page":
+            row.extra.update(url=url, page_id=key)
+        else:
+            row.extra["organisation_id"] = key
+        rows.append(row)
+    return rows
+
+
+def order_from_aliases(table, aliases: OrderByTuple) -> list[str]:
+    """The table's sort (django-tables2 aliases, `-` for descending) as SORT_KEYS names."""
+    order = []
+    for alias in aliases:
+        bound_column = table.columns[OrderBy(alias).bare]
+        same = alias[0] == bound_column.order_by_alias[0]
+        accessors = bound_column.order_by if same else bound_column.order_by.opposite
+        order += [str(accessor) for accessor in accessors]
+    return order
+
+
+class SqlGrowthData(TableData):
+    """django-tables2 data whose sorting and slicing happen in SQL: the table asks for one page of rows.
+
+    `fetch(order, offset, limit)` returns the rows of a page (plain dicts); `count` is the number of rows."""
+
+    def __init__(self, *, count: int, fetch):
+        super().__init__([])
+        self.count = count
+        self.fetch = fetch
+        self.order: list[str] = []
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __iter__(self):
+        return iter(self.fetch(self.order, 0, None))
+
+    def __getitem__(self, key):
+        if isinstance(key, slice):
+            start = key.start or 0
+            stop = self.count if key.stop is None else min(key.stop, self.count)
+            return self.fetch(self.order, start, max(stop - start, 0)) if stop > start else []
+        return self.fetch(self.order, key, 1)[0]
+
+    def order_by(self, aliases) -> None:
+        self.order = order_from_aliases(self.table, aliases)
