@@ -14,6 +14,7 @@ import datetime as dt
 import hashlib
 import logging
 from collections.abc import Callable, Sequence
+from types import EllipsisType
 from typing import TypeVar
 
 from django.conf import settings
@@ -24,6 +25,7 @@ from redis.exceptions import RedisError
 from orgs.models import Organisation, OrgKind
 
 from ..analytics.services import analytics_state
+from ..models import AnalyticsState
 from . import dashboard as overview
 from . import paged, selectors
 from .growth import preset_period
@@ -33,10 +35,19 @@ GROWTH_PER_PAGE = 50  # rows on a page of the growth table
 T = TypeVar("T")
 
 
-def report_cached(kind: str, scope_paths: Sequence[str] | None, parameters: tuple, compute: Callable[[], T]) -> T:
+def report_cached(
+    kind: str,
+    scope_paths: Sequence[str] | None,
+    parameters: tuple,
+    compute: Callable[[], T],
+    *,
+    state: AnalyticsState | EllipsisType | None = ...,
+) -> T:
     """A report's aggregate, shared by everyone with the same scope and parameters (the key holds the scope's
-    paths themselves: users with different scopes never share an entry)."""
-    state = analytics_state()
+    paths themselves: users with different scopes never share an entry). `state`: the analytics tables' state
+    when the caller has read it already (one query less)."""
+    if state is ...:
+        state = analytics_state()
     seconds = settings.REPORT_CACHE_VERSIONED_SECONDS if state else settings.REPORT_CACHE_SECONDS
     if seconds <= 0:
         return compute()
@@ -77,13 +88,19 @@ def growth_totals_cached(
     b: dt.date,
     networks: tuple[str, ...] = (),
     grouping: str = "page",
+    state: AnalyticsState | EllipsisType | None = ...,
 ) -> paged.GrowthTotals:
     """The subtotals, total and number of rows of the growth table by page or by organisation."""
+    if state is ...:
+        state = analytics_state()
     return report_cached(
         "growth-totals",
         scope_paths,
         (a.isoformat(), b.isoformat(), networks, grouping),
-        lambda: paged.growth_totals(scope_paths=scope_paths, a=a, b=b, networks=networks, grouping=grouping),
+        lambda: paged.growth_totals(
+            scope_paths=scope_paths, a=a, b=b, networks=networks, grouping=grouping, use_latest=state is not None
+        ),
+        state=state,
     )
 
 
@@ -97,8 +114,11 @@ def growth_page_rows_cached(
     order: tuple[str, ...] = (),
     offset: int = 0,
     limit: int | None = None,
+    state: AnalyticsState | EllipsisType | None = ...,
 ) -> list:
     """One page of the growth table by page or by organisation, in the asked order (sorted in SQL)."""
+    if state is ...:
+        state = analytics_state()
     return report_cached(
         "growth-rows",
         scope_paths,
@@ -112,7 +132,9 @@ def growth_page_rows_cached(
             order=order,
             offset=offset,
             limit=limit,
+            use_latest=state is not None,
         ),
+        state=state,
     )
 
 

@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 
-from django.db import connection
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 from django_tables2.data import TableData
 from django_tables2.utils import OrderBy, OrderByTuple
@@ -33,6 +34,30 @@ from .growth import GrowthRow, is_stale, total_of
 PAGED_GROUPINGS = ("page", "org")
 # Sortable columns of the page and organisation tables (tables.GrowthTable's order_by names).
 SORT_KEYS = ("label", "network", "organisation", "pages", "at_a", "at_b", "change", "change_pct")
+
+
+@contextmanager
+def report_reads():
+    """Several report statements under one `SET LOCAL jit = off` on PostgreSQL (facts.fetch_report's reason),
+    instead of a savepoint around each; nothing elsewhere."""
+    if connection.vendor != "postgresql" or getattr(connection, "report_jit_off", False):
+        yield
+        return
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL jit = off")
+        connection.report_jit_off = True
+        try:
+            yield
+        finally:
+            connection.report_jit_off = False
+
+
+def _fetch(sql: str, params: list) -> list[tuple]:
+    if getattr(connection, "report_jit_off", False):
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+    return fetch_report(sql, params)
 
 
 @dataclass
@@ -105,16 +130,24 @@ def _values_sql(
     return sql, [*params, a, b, *where_params]
 
 
-def _use_latest() -> bool:
-    """PageLatest is up to date only once `analytics_rebuild` has run (docs/analytics.md)."""
-    return analytics_state() is not None
+def _use_latest(asked: bool | None) -> bool:
+    """PageLatest is up to date only once `analytics_rebuild` has run (docs/analytics.md); None: look."""
+    return analytics_state() is not None if asked is None else asked
 
 
 def growth_totals(
-    *, scope_paths: Sequence[str] | None, a: dt.date, b: dt.date, networks: Sequence[str] = (), grouping: str = "page"
+    *,
+    scope_paths: Sequence[str] | None,
+    a: dt.date,
+    b: dt.date,
+    networks: Sequence[str] = (),
+    grouping: str = "page",
+    use_latest: bool | None = None,
 ) -> GrowthTotals:
     """Subtotals per network and the total of the whole table, and its number of rows: one statement."""
-    values, params = _values_sql(scope_paths=scope_paths, a=a, b=b, networks=networks, use_latest=_use_latest())
+    values, params = _values_sql(
+        scope_paths=scope_paths, a=a, b=b, networks=networks, use_latest=_use_latest(use_latest)
+    )
     sql = f"""
         WITH v AS ({values}), w AS (SELECT * FROM v WHERE v.at_a IS NOT NULL OR v.at_b IS NOT NULL)
         SELECT w.network, COUNT(*), SUM(CASE WHEN w.at_a IS NULL THEN 1 ELSE 0 END),
@@ -126,7 +159,7 @@ def growth_totals(
     labels = dict(Network.choices)
     per_network: list[GrowthRow] = []
     organisations = 0
-    for network, pages, new_pages, at_a, at_b, date_a, date_b, orgs in fetch_report(sql, params):
+    for network, pages, new_pages, at_a, at_b, date_a, date_b, orgs in _fetch(sql, params):
         if network is None:
             organisations = int(orgs or 0)
             continue
@@ -193,13 +226,17 @@ def growth_page_rows(
     order: Sequence[str] = (),
     offset: int = 0,
     limit: int | None = None,
+    use_latest: bool | None = None,
 ) -> list[GrowthRow]:
     """Rows `offset`… of the growth table by page or by organisation in the asked order: one statement.
 
-    `order` names the table's columns (SORT_KEYS), `-` first for descending; `limit` None reads every row."""
+    `order` names the table's columns (SORT_KEYS), `-` first for descending; `limit` None reads every row;
+    `use_latest`: whether PageLatest may be read (the analytics tables are built), None to look."""
     if grouping not in PAGED_GROUPINGS:
         raise ValueError(grouping)
-    values, params = _values_sql(scope_paths=scope_paths, a=a, b=b, networks=networks, use_latest=_use_latest())
+    values, params = _values_sql(
+        scope_paths=scope_paths, a=a, b=b, networks=networks, use_latest=_use_latest(use_latest)
+    )
     page_table, org_table = SocialPage._meta.db_table, Organisation._meta.db_table
     org_label = "COALESCE(NULLIF(o.short_name, ''), o.name)"
     present = "(v.at_a IS NOT NULL OR v.at_b IS NOT NULL)"
@@ -237,7 +274,7 @@ def growth_page_rows(
         sql += " LIMIT %s OFFSET %s"
         params = [*params, limit, offset]
     rows = []
-    for key, pages, new_pages, at_a, at_b, date_a, date_b, path, label, network, organisation, url in fetch_report(
+    for key, pages, new_pages, at_a, at_b, date_a, date_b, path, label, network, organisation, url in _fetch(
         sql, params
     ):
         date_a, date_b = to_date(date_a), to_date(date_b)

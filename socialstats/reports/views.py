@@ -22,6 +22,7 @@ from unionportal.lib.export import FORMATS, Sheet, export_response
 from unionportal.lib.formatting import fmt_date, fmt_int, fmt_pct, fmt_signed
 from unionportal.lib.query import paginate_table, query_date, query_id, query_int
 
+from ..analytics.services import analytics_state
 from ..health import networks_not_answering
 from ..models import CURRENT_NETWORKS, HISTORY_NETWORKS, Network, SocialPage
 from . import audience, charts, exports, selectors
@@ -38,7 +39,7 @@ from .cache import (
 from .facts import territorial_depth
 from .filters import GrowthPageForm, PeriodForm
 from .growth import ownership_sentence, preset_period
-from .paged import PAGED_GROUPINGS, SqlGrowthData, growth_page_rows
+from .paged import PAGED_GROUPINGS, SqlGrowthData, growth_page_rows, report_reads
 from .tables import GrowthTable, TransitionTable, growth_cells, transition_cells
 
 
@@ -123,32 +124,27 @@ def _paged_growth(
     the export holds every row in the same order."""
     data = context["form"].cleaned_data
     a, b = data["a"], data["b"]
-    totals = growth_totals_cached(scope_paths=scope_paths, a=a, b=b, networks=networks, grouping=grouping)
+    state = analytics_state()  # read once for the cache keys and the reads
+    common = {"scope_paths": scope_paths, "a": a, "b": b, "networks": networks, "grouping": grouping}
 
     def fetch(order: list[str], offset: int, limit: int | None) -> list[dict]:
-        rows = growth_page_rows_cached(
-            scope_paths=scope_paths,
-            a=a,
-            b=b,
-            networks=networks,
-            grouping=grouping,
-            order=tuple(order),
-            offset=offset,
-            limit=limit,
-        )
+        rows = growth_page_rows_cached(**common, order=tuple(order), offset=offset, limit=limit, state=state)
         return [growth_cells(row) for row in rows]
 
-    table = GrowthTable(SqlGrowthData(count=totals.count, fetch=fetch), grouping=grouping)
+    fmt = _export_format(request)
+    with report_reads():  # the totals and the page of rows under one savepoint on PostgreSQL
+        totals = growth_totals_cached(**common, state=state)
+        table = GrowthTable(SqlGrowthData(count=totals.count, fetch=fetch), grouping=grouping)
+        if fmt:
+            RequestConfig(request, paginate=False).configure(table)
+            rows = growth_page_rows(**common, order=table.data.order, use_latest=state is not None)
+        else:
+            paginate_table(request, table, per_page=GROWTH_PER_PAGE)
     level = territorial_depth(scope_paths)
-    if fmt := _export_format(request):
-        RequestConfig(request, paginate=False).configure(table)
-        rows = growth_page_rows(
-            scope_paths=scope_paths, a=a, b=b, networks=networks, grouping=grouping, order=table.data.order
-        )
+    if fmt:
         report = selectors.GrowthReport(a, b, grouping, rows, totals.subtotals, totals.total, level)
         name = exports.period_name("Прирост подписчиков", _scope_name(scope), a, b)
         return export_response([exports.growth_sheet(report)], fmt=fmt, name=name)
-    paginate_table(request, table, per_page=GROWTH_PER_PAGE)
     report = selectors.GrowthReport(a, b, grouping, [], totals.subtotals, totals.total, level)
     context.update(
         report=report,
