@@ -81,30 +81,7 @@ def growth_report_cached(
     )
 
 
-def growth_totals_cached(
-    *,
-    scope_paths: Sequence[str] | None,
-    a: dt.date,
-    b: dt.date,
-    networks: tuple[str, ...] = (),
-    grouping: str = "page",
-    state: AnalyticsState | EllipsisType | None = ...,
-) -> paged.GrowthTotals:
-    """The subtotals, total and number of rows of the growth table by page or by organisation."""
-    if state is ...:
-        state = analytics_state()
-    return report_cached(
-        "growth-totals",
-        scope_paths,
-        (a.isoformat(), b.isoformat(), networks, grouping),
-        lambda: paged.growth_totals(
-            scope_paths=scope_paths, a=a, b=b, networks=networks, grouping=grouping, use_latest=state is not None
-        ),
-        state=state,
-    )
-
-
-def growth_page_rows_cached(
+def growth_page_cached(
     *,
     scope_paths: Sequence[str] | None,
     a: dt.date,
@@ -113,17 +90,17 @@ def growth_page_rows_cached(
     grouping: str = "page",
     order: tuple[str, ...] = (),
     offset: int = 0,
-    limit: int | None = None,
+    limit: int | None = GROWTH_PER_PAGE,
     state: AnalyticsState | EllipsisType | None = ...,
-) -> list:
-    """One page of the growth table by page or by organisation, in the asked order (sorted in SQL)."""
+) -> tuple[paged.GrowthTotals, list]:
+    """The totals and one page of rows of the growth table by page or by organisation (sorted in SQL)."""
     if state is ...:
         state = analytics_state()
     return report_cached(
-        "growth-rows",
+        "growth-page",
         scope_paths,
         (a.isoformat(), b.isoformat(), networks, grouping, order, offset, limit),
-        lambda: paged.growth_page_rows(
+        lambda: paged.growth_page(
             scope_paths=scope_paths,
             a=a,
             b=b,
@@ -172,7 +149,6 @@ def report_cache_warm(*, today: dt.date | None = None) -> int:
     scopes += [[path] for path in Organisation.objects.filter(kind=OrgKind.TERRITORIAL).values_list("path", flat=True)]
     for scope_paths in scopes:
         dashboard_cached(scope_paths=scope_paths, on=today)
-        growth_totals_cached(scope_paths=scope_paths, a=a, b=b)  # the growth page's default: by page
-        growth_page_rows_cached(scope_paths=scope_paths, a=a, b=b, limit=GROWTH_PER_PAGE)
+        growth_page_cached(scope_paths=scope_paths, a=a, b=b)  # the growth page's default: by page, page 1
         printed_layout_cached(scope_paths=scope_paths, a=a, b=b)
     return len(scopes)

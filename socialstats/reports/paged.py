@@ -135,33 +135,15 @@ def _use_latest(asked: bool | None) -> bool:
     return analytics_state() is not None if asked is None else asked
 
 
-def growth_totals(
-    *,
-    scope_paths: Sequence[str] | None,
-    a: dt.date,
-    b: dt.date,
-    networks: Sequence[str] = (),
-    grouping: str = "page",
-    use_latest: bool | None = None,
-) -> GrowthTotals:
-    """Subtotals per network and the total of the whole table, and its number of rows: one statement."""
-    values, params = _values_sql(
-        scope_paths=scope_paths, a=a, b=b, networks=networks, use_latest=_use_latest(use_latest)
-    )
-    sql = f"""
-        WITH v AS ({values}), w AS (SELECT * FROM v WHERE v.at_a IS NOT NULL OR v.at_b IS NOT NULL)
-        SELECT w.network, COUNT(*), SUM(CASE WHEN w.at_a IS NULL THEN 1 ELSE 0 END),
-               SUM(w.at_a), SUM(w.at_b), MIN(w.date_a), MIN(w.date_b), 0
-        FROM w GROUP BY w.network
-        UNION ALL
-        SELECT NULL, 0, 0, NULL, NULL, NULL, NULL, COUNT(DISTINCT w.org_id) FROM w
-    """
+def _totals(records: list[tuple], *, a: dt.date, b: dt.date, grouping: str) -> GrowthTotals:
+    """GrowthTotals from the per-network records (network, pages, new, at_a, at_b, date_a, date_b) and the
+    number of organisations."""
     labels = dict(Network.choices)
     per_network: list[GrowthRow] = []
     organisations = 0
-    for network, pages, new_pages, at_a, at_b, date_a, date_b, orgs in _fetch(sql, params):
+    for network, pages, new_pages, at_a, at_b, date_a, date_b in records:
         if network is None:
-            organisations = int(orgs or 0)
+            organisations = int(pages or 0)
             continue
         date_a, date_b = to_date(date_a), to_date(date_b)
         label = str(labels.get(network, network))
@@ -216,7 +198,7 @@ def _order_sql(grouping: str, order: Sequence[str]) -> str:
     return ", ".join(terms)
 
 
-def growth_page_rows(
+def growth_page(
     *,
     scope_paths: Sequence[str] | None,
     a: dt.date,
@@ -227,8 +209,9 @@ def growth_page_rows(
     offset: int = 0,
     limit: int | None = None,
     use_latest: bool | None = None,
-) -> list[GrowthRow]:
-    """Rows `offset`… of the growth table by page or by organisation in the asked order: one statement.
+) -> tuple[GrowthTotals, list[GrowthRow]]:
+    """The totals of the growth table by page or by organisation and its rows `offset`… in the asked order:
+    one statement (the per-page values are computed once for both).
 
     `order` names the table's columns (SORT_KEYS), `-` first for descending; `limit` None reads every row;
     `use_latest`: whether PageLatest may be read (the analytics tables are built), None to look."""
@@ -239,44 +222,60 @@ def growth_page_rows(
     )
     page_table, org_table = SocialPage._meta.db_table, Organisation._meta.db_table
     org_label = "COALESCE(NULLIF(o.short_name, ''), o.name)"
-    present = "(v.at_a IS NOT NULL OR v.at_b IS NOT NULL)"
     if grouping == "page":
-        network_label, label_params = _network_label_sql("v.network")
+        network_label, label_params = _network_label_sql("w.network")
         rows_sql = f"""
-            SELECT v.page_id AS row_key, 1 AS pages, CASE WHEN v.at_a IS NULL THEN 1 ELSE 0 END AS new_pages,
-                   v.at_a AS at_a, v.at_b AS at_b, v.date_a AS date_a, v.date_b AS date_b, v.path AS path,
+            SELECT w.page_id AS row_key, 1 AS pages, CASE WHEN w.at_a IS NULL THEN 1 ELSE 0 END AS new_pages,
+                   w.at_a AS at_a, w.at_b AS at_b, w.date_a AS date_a, w.date_b AS date_b, w.path AS path,
                    COALESCE(NULLIF(p.title, ''), NULLIF(p.handle, ''),
                             {network_label} || ' · ' || {org_label}) AS label,
                    {network_label} AS network_label, {org_label} AS organisation, p.url AS url
-            FROM ({values}) v
-            JOIN {page_table} p ON p.id = v.page_id
-            JOIN {org_table} o ON o.id = v.org_id
-            WHERE {present}
+            FROM w
+            JOIN {page_table} p ON p.id = w.page_id
+            JOIN {org_table} o ON o.id = w.org_id
         """
-        params = [*label_params, *label_params, *params]
+        rows_params = [*label_params, *label_params]
     else:
         rows_sql = f"""
             SELECT g.org_id AS row_key, g.pages AS pages, g.new_pages AS new_pages, g.at_a AS at_a, g.at_b AS at_b,
                    g.date_a AS date_a, g.date_b AS date_b, o.path AS path, {org_label} AS label,
                    '' AS network_label, {org_label} AS organisation, '' AS url
             FROM (
-                SELECT v.org_id AS org_id, COUNT(*) AS pages,
-                       SUM(CASE WHEN v.at_a IS NULL THEN 1 ELSE 0 END) AS new_pages,
-                       SUM(v.at_a) AS at_a, SUM(v.at_b) AS at_b, MIN(v.date_a) AS date_a, MIN(v.date_b) AS date_b
-                FROM ({values}) v
-                WHERE {present}
-                GROUP BY v.org_id
+                SELECT w.org_id AS org_id, COUNT(*) AS pages,
+                       SUM(CASE WHEN w.at_a IS NULL THEN 1 ELSE 0 END) AS new_pages,
+                       SUM(w.at_a) AS at_a, SUM(w.at_b) AS at_b, MIN(w.date_a) AS date_a, MIN(w.date_b) AS date_b
+                FROM w
+                GROUP BY w.org_id
             ) g
             JOIN {org_table} o ON o.id = g.org_id
         """
-    sql = f"SELECT * FROM ({rows_sql}) r ORDER BY {_order_sql(grouping, order)}"
-    if limit is not None:
-        sql += " LIMIT %s OFFSET %s"
-        params = [*params, limit, offset]
+        rows_params = []
+    order_by = _order_sql(grouping, order)
+    cut, cut_params = ("", []) if limit is None else (" LIMIT %s OFFSET %s", [limit, offset])
+    # The rows (kind 0, numbered in the asked order), the sums per network (kind 1), the organisations (kind 2).
+    sql = f"""
+        WITH v AS ({values}),
+             w AS (SELECT * FROM v WHERE v.at_a IS NOT NULL OR v.at_b IS NOT NULL),
+             rows_all AS ({rows_sql})
+        SELECT 0, ROW_NUMBER() OVER (ORDER BY {order_by}), r.*
+        FROM (SELECT * FROM rows_all r ORDER BY {order_by}{cut}) r
+        UNION ALL
+        SELECT 1, 0, NULL, COUNT(*), SUM(CASE WHEN w.at_a IS NULL THEN 1 ELSE 0 END), SUM(w.at_a), SUM(w.at_b),
+               MIN(w.date_a), MIN(w.date_b), NULL, w.network, NULL, NULL, NULL
+        FROM w GROUP BY w.network
+        UNION ALL
+        SELECT 2, 0, NULL, COUNT(DISTINCT w.org_id), 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM w
+    """
+    records = _fetch(sql, [*params, *rows_params, *cut_params])
+    totals = _totals(
+        [(record[10] if record[0] == 1 else None, *record[3:9]) for record in records if record[0]],
+        a=a,
+        b=b,
+        grouping=grouping,
+    )
     rows = []
-    for key, pages, new_pages, at_a, at_b, date_a, date_b, path, label, network, organisation, url in _fetch(
-        sql, params
-    ):
+    for record in sorted((record for record in records if record[0] == 0), key=lambda record: record[1]):
+        key, pages, new_pages, at_a, at_b, date_a, date_b, path, label, network, organisation, url = record[2:]
         date_a, date_b = to_date(date_a), to_date(date_b)
         row = GrowthRow(
             key=key,
@@ -298,7 +297,17 @@ def growth_page_rows(
         else:
             row.extra["organisation_id"] = key
         rows.append(row)
-    return rows
+    return totals, rows
+
+
+def growth_totals(**kwargs) -> GrowthTotals:
+    """The subtotals per network, the total and the number of rows of the table (`growth_page`'s keywords)."""
+    return growth_page(**kwargs, limit=0)[0]
+
+
+def growth_page_rows(**kwargs) -> list[GrowthRow]:
+    """Rows of the table in the asked order (`growth_page`'s keywords)."""
+    return growth_page(**kwargs)[1]
 
 
 def order_from_aliases(table, aliases: OrderByTuple) -> list[str]:
@@ -315,26 +324,37 @@ def order_from_aliases(table, aliases: OrderByTuple) -> list[str]:
 class SqlGrowthData(TableData):
     """django-tables2 data whose sorting and slicing happen in SQL: the table asks for one page of rows.
 
-    `fetch(order, offset, limit)` returns the rows of a page (plain dicts); `count` is the number of rows."""
+    The view hands over the page it has read with the totals (`prefetched`); `fetch(order, offset, limit)`
+    reads any other slice. `cells` turns a GrowthRow into the table's record."""
 
-    def __init__(self, *, count: int, fetch):
+    def __init__(self, *, fetch, cells):
         super().__init__([])
-        self.count = count
-        self.fetch = fetch
+        self.fetch, self.cells = fetch, cells
+        self.count = 0
         self.order: list[str] = []
+        self.pages: dict[tuple, list] = {}
+
+    def prefetched(self, *, count: int, order: Sequence[str], offset: int, rows: list[GrowthRow]) -> None:
+        self.count = count
+        self.pages[(tuple(order), offset, len(rows))] = rows
+
+    def _slice(self, offset: int, limit: int | None) -> list:
+        known = self.pages.get((tuple(self.order), offset, limit))
+        rows = known if known is not None else self.fetch(self.order, offset, limit)
+        return [self.cells(row) for row in rows]
 
     def __len__(self) -> int:
         return self.count
 
     def __iter__(self):
-        return iter(self.fetch(self.order, 0, None))
+        return iter(self._slice(0, None))
 
     def __getitem__(self, key):
         if isinstance(key, slice):
             start = key.start or 0
             stop = self.count if key.stop is None else min(key.stop, self.count)
-            return self.fetch(self.order, start, max(stop - start, 0)) if stop > start else []
-        return self.fetch(self.order, key, 1)[0]
+            return self._slice(start, stop - start) if stop > start else []
+        return self._slice(key, 1)[0]
 
     def order_by(self, aliases) -> None:
         self.order = order_from_aliases(self.table, aliases)

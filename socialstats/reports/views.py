@@ -20,7 +20,7 @@ from orgs import access
 from orgs.models import Organisation
 from unionportal.lib.export import FORMATS, Sheet, export_response
 from unionportal.lib.formatting import fmt_date, fmt_int, fmt_pct, fmt_signed
-from unionportal.lib.query import paginate_table, query_date, query_id, query_int
+from unionportal.lib.query import MAX_PER_PAGE, paginate_table, query_date, query_id, query_int
 
 from ..analytics.services import analytics_state
 from ..health import networks_not_answering
@@ -30,16 +30,15 @@ from . import dashboard as overview
 from .cache import (
     GROWTH_PER_PAGE,
     dashboard_cached,
-    growth_page_rows_cached,
+    growth_page_cached,
     growth_report_cached,
-    growth_totals_cached,
     printed_layout_cached,
     report_cached,
 )
 from .facts import territorial_depth
 from .filters import GrowthPageForm, PeriodForm
-from .growth import ownership_sentence, preset_period
-from .paged import PAGED_GROUPINGS, SqlGrowthData, growth_page_rows, report_reads
+from .growth import GrowthRow, ownership_sentence, preset_period
+from .paged import PAGED_GROUPINGS, SqlGrowthData, growth_page, report_reads
 from .tables import GrowthTable, TransitionTable, growth_cells, transition_cells
 
 
@@ -120,32 +119,37 @@ def _paged_growth(
     grouping: str,
     networks: tuple[str, ...],
 ) -> HttpResponse:
-    """Growth by page or by organisation: the database sorts and cuts the page of rows (reports/paged.py);
-    the export holds every row in the same order."""
+    """Growth by page or by organisation: the database sorts and cuts the page of rows and sums the totals in
+    one statement (reports/paged.py); the export holds every row in the same order."""
     data = context["form"].cleaned_data
     a, b = data["a"], data["b"]
     state = analytics_state()  # read once for the cache keys and the reads
     common = {"scope_paths": scope_paths, "a": a, "b": b, "networks": networks, "grouping": grouping}
 
-    def fetch(order: list[str], offset: int, limit: int | None) -> list[dict]:
-        rows = growth_page_rows_cached(**common, order=tuple(order), offset=offset, limit=limit, state=state)
-        return [growth_cells(row) for row in rows]
+    def fetch(order: list[str], offset: int, limit: int | None) -> list[GrowthRow]:
+        """Another page than the one asked for (a page number past the end shows the last one)."""
+        return growth_page_cached(**common, order=tuple(order), offset=offset, limit=limit, state=state)[1]
 
+    rows_data = SqlGrowthData(fetch=fetch, cells=growth_cells)
+    table = GrowthTable(rows_data, grouping=grouping)
+    RequestConfig(request, paginate=False).configure(table)  # the order asked (no query)
+    order = tuple(rows_data.order)
     fmt = _export_format(request)
-    with report_reads():  # the totals and the page of rows under one savepoint on PostgreSQL
-        totals = growth_totals_cached(**common, state=state)
-        table = GrowthTable(SqlGrowthData(count=totals.count, fetch=fetch), grouping=grouping)
+    with report_reads():  # one savepoint on PostgreSQL for the statement (and a second page if needed)
         if fmt:
-            RequestConfig(request, paginate=False).configure(table)
-            rows = growth_page_rows(**common, order=table.data.order, use_latest=state is not None)
+            totals, rows = growth_page(**common, order=order, limit=None, use_latest=state is not None)
         else:
+            per_page = query_int(request.GET.get(table.prefixed_per_page_field), minimum=1) or GROWTH_PER_PAGE
+            per_page = min(per_page, MAX_PER_PAGE)
+            offset = ((query_int(request.GET.get(table.prefixed_page_field), minimum=1) or 1) - 1) * per_page
+            totals, rows = growth_page_cached(**common, order=order, offset=offset, limit=per_page, state=state)
+            rows_data.prefetched(count=totals.count, order=order, offset=offset, rows=rows)
             paginate_table(request, table, per_page=GROWTH_PER_PAGE)
     level = territorial_depth(scope_paths)
+    report = selectors.GrowthReport(a, b, grouping, rows if fmt else [], totals.subtotals, totals.total, level)
     if fmt:
-        report = selectors.GrowthReport(a, b, grouping, rows, totals.subtotals, totals.total, level)
         name = exports.period_name("Прирост подписчиков", _scope_name(scope), a, b)
         return export_response([exports.growth_sheet(report)], fmt=fmt, name=name)
-    report = selectors.GrowthReport(a, b, grouping, [], totals.subtotals, totals.total, level)
     context.update(
         report=report,
         table=table,
