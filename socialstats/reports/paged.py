@@ -1,8 +1,10 @@
 """Growth by page and by organisation, sorted and paginated in SQL (docs/reports.md, «How it is read»).
 
-A page of 50 rows is one statement (ORDER BY … LIMIT/OFFSET) and the totals with the number of rows another;
-labels (network names, organisation names) are computed for the rows shown only. The export reads every row
-through the same statement without a limit, in the user's order.
+A page of 50 rows, the subtotals per network, the total and the number of rows are one statement: the per-page
+values are computed once (a CTE), the rows sorted and cut there (ORDER BY … LIMIT/OFFSET, every sortable column,
+empty values last, then the tree order and the key); networks sort by their place among the translated names
+(an integer) and their names are given to the rows shown only. The export reads every row through the same
+statement without a limit, in the user's order.
 
 A page's value at X is its latest snapshot on or before X. With D = the greatest snapshot date ≤ X over all
 snapshots (one probe of the (date, page) index), no page has a snapshot in (D, X], so every page's value at X is
@@ -69,6 +71,19 @@ class GrowthTotals:
     count: int
 
 
+def _network_ranks() -> dict[str, int]:
+    """Each network's place when sorted by its translated name (the table sorts by the name)."""
+    labels = sorted((str(label), value) for value, label in Network.choices)
+    return {value: rank for rank, (_label, value) in enumerate(labels, start=1)}
+
+
+def _network_rank_sql(column: str) -> tuple[str, list]:
+    """The network's place by translated name as SQL: an integer is cheaper to sort than the name."""
+    ranks = _network_ranks()
+    whens = " ".join("WHEN %s THEN %s" for _value in ranks)
+    return f"(CASE {column} {whens} ELSE 0 END)", [item for pair in ranks.items() for item in pair]
+
+
 def _network_label_sql(column: str) -> tuple[str, list]:
     """The network's translated name as SQL (a CASE over the choices), for sorting and labels."""
     whens = " ".join("WHEN %s THEN %s" for _choice in Network.choices)
@@ -79,7 +94,13 @@ def _network_label_sql(column: str) -> tuple[str, list]:
 
 
 def _values_sql(
-    *, scope_paths: Sequence[str] | None, a: dt.date, b: dt.date, networks: Sequence[str], use_latest: bool
+    *,
+    scope_paths: Sequence[str] | None,
+    a: dt.date,
+    b: dt.date,
+    networks: Sequence[str],
+    use_latest: bool,
+    with_names: bool = False,
 ) -> tuple[str, list]:
     """Each page in scope with a value at A or B: page, organisation, values and snapshot dates at A and B."""
     page_table, org_table = SocialPage._meta.db_table, Organisation._meta.db_table
@@ -116,9 +137,14 @@ def _values_sql(
             columns.append(f"CASE WHEN {counts_at} THEN COALESCE({alias}.{column}, {expression}) END")
             params += [PageStatus.ARCHIVED, day, *fallback_params]
     latest_join = f"LEFT JOIN {latest_table} l ON l.page_id = p.id" if use_latest else ""
+    names = ""
+    if with_names:  # what a page's row shows: its names come along with its values, no second join
+        names = """
+               p.title AS title, p.handle AS handle, p.url AS url,
+               COALESCE(NULLIF(o.short_name, ''), o.name) AS org_label,"""
     last_day = f"(SELECT MAX(d.date) FROM {snapshot_table} d WHERE d.date <= %s)"
     sql = f"""
-        SELECT p.id AS page_id, p.network AS network, p.organisation_id AS org_id, o.path AS path,
+        SELECT p.id AS page_id, p.network AS network, p.organisation_id AS org_id, o.path AS path,{names}
                {columns[0]} AS at_a, {columns[1]} AS date_a, {columns[2]} AS at_b, {columns[3]} AS date_b
         FROM {page_table} p
         JOIN {org_table} o ON o.id = p.organisation_id
@@ -218,28 +244,33 @@ def growth_page(
     if grouping not in PAGED_GROUPINGS:
         raise ValueError(grouping)
     values, params = _values_sql(
-        scope_paths=scope_paths, a=a, b=b, networks=networks, use_latest=_use_latest(use_latest)
+        scope_paths=scope_paths,
+        a=a,
+        b=b,
+        networks=networks,
+        use_latest=_use_latest(use_latest),
+        with_names=grouping == "page",
     )
-    page_table, org_table = SocialPage._meta.db_table, Organisation._meta.db_table
-    org_label = "COALESCE(NULLIF(o.short_name, ''), o.name)"
+    org_table = Organisation._meta.db_table
     if grouping == "page":
+        # Names of pages without a title or a screen name are built only for those (COALESCE stops early).
         network_label, label_params = _network_label_sql("w.network")
+        network_rank, rank_params = _network_rank_sql("w.network")
         rows_sql = f"""
             SELECT w.page_id AS row_key, 1 AS pages, CASE WHEN w.at_a IS NULL THEN 1 ELSE 0 END AS new_pages,
                    w.at_a AS at_a, w.at_b AS at_b, w.date_a AS date_a, w.date_b AS date_b, w.path AS path,
-                   COALESCE(NULLIF(p.title, ''), NULLIF(p.handle, ''),
-                            {network_label} || ' · ' || {org_label}) AS label,
-                   {network_label} AS network_label, {org_label} AS organisation, p.url AS url
+                   COALESCE(NULLIF(w.title, ''), NULLIF(w.handle, ''),
+                            {network_label} || ' · ' || w.org_label) AS label,
+                   {network_rank} AS network_label, w.org_label AS organisation, w.url AS url, w.network AS network
             FROM w
-            JOIN {page_table} p ON p.id = w.page_id
-            JOIN {org_table} o ON o.id = w.org_id
         """
-        rows_params = [*label_params, *label_params]
+        rows_params = [*label_params, *rank_params]
     else:
         rows_sql = f"""
             SELECT g.org_id AS row_key, g.pages AS pages, g.new_pages AS new_pages, g.at_a AS at_a, g.at_b AS at_b,
-                   g.date_a AS date_a, g.date_b AS date_b, o.path AS path, {org_label} AS label,
-                   '' AS network_label, {org_label} AS organisation, '' AS url
+                   g.date_a AS date_a, g.date_b AS date_b, o.path AS path,
+                   COALESCE(NULLIF(o.short_name, ''), o.name) AS label, 0 AS network_label,
+                   COALESCE(NULLIF(o.short_name, ''), o.name) AS organisation, '' AS url, '' AS network
             FROM (
                 SELECT w.org_id AS org_id, COUNT(*) AS pages,
                        SUM(CASE WHEN w.at_a IS NULL THEN 1 ELSE 0 END) AS new_pages,
@@ -261,26 +292,28 @@ def growth_page(
         FROM (SELECT * FROM rows_all r ORDER BY {order_by}{cut}) r
         UNION ALL
         SELECT 1, 0, NULL, COUNT(*), SUM(CASE WHEN w.at_a IS NULL THEN 1 ELSE 0 END), SUM(w.at_a), SUM(w.at_b),
-               MIN(w.date_a), MIN(w.date_b), NULL, w.network, NULL, NULL, NULL
+               MIN(w.date_a), MIN(w.date_b), NULL, NULL, NULL, NULL, NULL, w.network
         FROM w GROUP BY w.network
         UNION ALL
-        SELECT 2, 0, NULL, COUNT(DISTINCT w.org_id), 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM w
+        SELECT 2, 0, NULL, COUNT(DISTINCT w.org_id), 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+        FROM w
     """
     records = _fetch(sql, [*params, *rows_params, *cut_params])
+    labels = dict(Network.choices)
     totals = _totals(
-        [(record[10] if record[0] == 1 else None, *record[3:9]) for record in records if record[0]],
+        [(record[14] if record[0] == 1 else None, *record[3:9]) for record in records if record[0]],
         a=a,
         b=b,
         grouping=grouping,
     )
     rows = []
     for record in sorted((record for record in records if record[0] == 0), key=lambda record: record[1]):
-        key, pages, new_pages, at_a, at_b, date_a, date_b, path, label, network, organisation, url = record[2:]
+        key, pages, new_pages, at_a, at_b, date_a, date_b, path, label, _rank, organisation, url, network = record[2:]
         date_a, date_b = to_date(date_a), to_date(date_b)
         row = GrowthRow(
             key=key,
             label=label,
-            network=network,
+            network=str(labels.get(network, network)),
             organisation=organisation,
             path=path,
             pages=int(pages),
