@@ -4,6 +4,9 @@ Builds (once; kept between runs when the scale matches) a federation: 20,000 org
 730 daily snapshots each (about 22 million rows) with server-side `INSERT … SELECT generate_series`,
 indexes built after loading. Then measures, median of several runs:
 - the union-wide rollup by territorial organisation: raw SQL of the aggregate, the selector, the page;
+- growth by page and by organisation (totals and the first 50 rows, sorted in SQL), selector and page, each
+  paired with the raw SQL it sends, with B on a day with data, B on a day nobody was collected, and both dates
+  after the last collected day;
 - the 002 printed layout and the overview dashboard pages;
 SQL queries per page and the ratio of the page's time to the raw SQL time.
 
