@@ -14,6 +14,7 @@ import datetime as dt
 import hashlib
 import logging
 from collections.abc import Callable, Sequence
+from types import EllipsisType
 from typing import TypeVar
 
 from django.conf import settings
@@ -24,18 +25,29 @@ from redis.exceptions import RedisError
 from orgs.models import Organisation, OrgKind
 
 from ..analytics.services import analytics_state
+from ..models import AnalyticsState
 from . import dashboard as overview
-from . import selectors
+from . import paged, selectors
 from .growth import preset_period
 
 logger = logging.getLogger(__name__)
+GROWTH_PER_PAGE = 50  # rows on a page of the growth table
 T = TypeVar("T")
 
 
-def report_cached(kind: str, scope_paths: Sequence[str] | None, parameters: tuple, compute: Callable[[], T]) -> T:
+def report_cached(
+    kind: str,
+    scope_paths: Sequence[str] | None,
+    parameters: tuple,
+    compute: Callable[[], T],
+    *,
+    state: AnalyticsState | EllipsisType | None = ...,
+) -> T:
     """A report's aggregate, shared by everyone with the same scope and parameters (the key holds the scope's
-    paths themselves: users with different scopes never share an entry)."""
-    state = analytics_state()
+    paths themselves: users with different scopes never share an entry). `state`: the analytics tables' state
+    when the caller has read it already (one query less)."""
+    if state is ...:
+        state = analytics_state()
     seconds = settings.REPORT_CACHE_VERSIONED_SECONDS if state else settings.REPORT_CACHE_SECONDS
     if seconds <= 0:
         return compute()
@@ -66,6 +78,40 @@ def growth_report_cached(
         lambda: selectors.growth_report(
             scope_paths=scope_paths, a=a, b=b, networks=networks, grouping=grouping, level=level
         ),
+    )
+
+
+def growth_page_cached(
+    *,
+    scope_paths: Sequence[str] | None,
+    a: dt.date,
+    b: dt.date,
+    networks: tuple[str, ...] = (),
+    grouping: str = "page",
+    order: tuple[str, ...] = (),
+    offset: int = 0,
+    limit: int | None = GROWTH_PER_PAGE,
+    state: AnalyticsState | EllipsisType | None = ...,
+) -> tuple[paged.GrowthTotals, list]:
+    """The totals and one page of rows of the growth table by page or by organisation (sorted in SQL)."""
+    if state is ...:
+        state = analytics_state()
+    return report_cached(
+        "growth-page",
+        scope_paths,
+        (a.isoformat(), b.isoformat(), networks, grouping, order, offset, limit),
+        lambda: paged.growth_page(
+            scope_paths=scope_paths,
+            a=a,
+            b=b,
+            networks=networks,
+            grouping=grouping,
+            order=order,
+            offset=offset,
+            limit=limit,
+            use_latest=state is not None,
+        ),
+        state=state,
     )
 
 
@@ -103,6 +149,6 @@ def report_cache_warm(*, today: dt.date | None = None) -> int:
     scopes += [[path] for path in Organisation.objects.filter(kind=OrgKind.TERRITORIAL).values_list("path", flat=True)]
     for scope_paths in scopes:
         dashboard_cached(scope_paths=scope_paths, on=today)
-        growth_report_cached(scope_paths=scope_paths, a=a, b=b)
+        growth_page_cached(scope_paths=scope_paths, a=a, b=b)  # the growth page's default: by page, page 1
         printed_layout_cached(scope_paths=scope_paths, a=a, b=b)
     return len(scopes)

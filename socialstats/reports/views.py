@@ -14,21 +14,31 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_tables2 import RequestConfig
 
 from orgs import access
 from orgs.models import Organisation
 from unionportal.lib.export import FORMATS, Sheet, export_response
 from unionportal.lib.formatting import fmt_date, fmt_int, fmt_pct, fmt_signed
-from unionportal.lib.query import paginate_table, query_date, query_id, query_int
+from unionportal.lib.query import MAX_PER_PAGE, paginate_table, query_date, query_id, query_int
 
+from ..analytics.services import analytics_state
 from ..health import networks_not_answering
 from ..models import CURRENT_NETWORKS, HISTORY_NETWORKS, Network, SocialPage
 from . import audience, charts, exports, selectors
 from . import dashboard as overview
-from .cache import dashboard_cached, growth_report_cached, printed_layout_cached, report_cached
+from .cache import (
+    GROWTH_PER_PAGE,
+    dashboard_cached,
+    growth_page_cached,
+    growth_report_cached,
+    printed_layout_cached,
+    report_cached,
+)
 from .facts import territorial_depth
 from .filters import GrowthPageForm, PeriodForm
-from .growth import ownership_sentence, preset_period
+from .growth import GrowthRow, ownership_sentence, preset_period
+from .paged import PAGED_GROUPINGS, SqlGrowthData, growth_page, report_reads
 from .tables import GrowthTable, TransitionTable, growth_cells, transition_cells
 
 
@@ -74,6 +84,8 @@ def growth_table(request: HttpRequest) -> HttpResponse:
         scope_paths, scope = _scope(request, data.get("scope"))
         grouping = data.get("grouping") or "page"
         networks = tuple(sorted(data.get("networks") or ()))
+        if grouping in PAGED_GROUPINGS:
+            return _paged_growth(request, context, scope_paths, scope, grouping, networks)
         report = growth_report_cached(
             scope_paths=scope_paths,
             a=data["a"],
@@ -96,6 +108,57 @@ def growth_table(request: HttpRequest) -> HttpResponse:
             summary=[_summary(row) for row in [*report.subtotals, report.total]],
             query=_export_query(request),
         )
+    return render(request, "socialstats/growth_table.html", context)
+
+
+def _paged_growth(
+    request: HttpRequest,
+    context: dict,
+    scope_paths: list[str] | None,
+    scope: Organisation | None,
+    grouping: str,
+    networks: tuple[str, ...],
+) -> HttpResponse:
+    """Growth by page or by organisation: the database sorts and cuts the page of rows and sums the totals in
+    one statement (reports/paged.py); the export holds every row in the same order."""
+    data = context["form"].cleaned_data
+    a, b = data["a"], data["b"]
+    state = analytics_state()  # read once for the cache keys and the reads
+    common = {"scope_paths": scope_paths, "a": a, "b": b, "networks": networks, "grouping": grouping}
+
+    def fetch(order: list[str], offset: int, limit: int | None) -> list[GrowthRow]:
+        """Another page than the one asked for (a page number past the end shows the last one)."""
+        return growth_page_cached(**common, order=tuple(order), offset=offset, limit=limit, state=state)[1]
+
+    rows_data = SqlGrowthData(fetch=fetch, cells=growth_cells)
+    table = GrowthTable(rows_data, grouping=grouping)
+    RequestConfig(request, paginate=False).configure(table)  # the order asked (no query)
+    order = tuple(rows_data.order)
+    fmt = _export_format(request)
+    with report_reads():  # one savepoint on PostgreSQL for the statement (and a second page if needed)
+        if fmt:
+            totals, rows = growth_page(**common, order=order, limit=None, use_latest=state is not None)
+        else:
+            per_page = query_int(request.GET.get(table.prefixed_per_page_field), minimum=1) or GROWTH_PER_PAGE
+            per_page = min(per_page, MAX_PER_PAGE)
+            offset = ((query_int(request.GET.get(table.prefixed_page_field), minimum=1) or 1) - 1) * per_page
+            totals, rows = growth_page_cached(**common, order=order, offset=offset, limit=per_page, state=state)
+            rows_data.prefetched(count=totals.count, order=order, offset=offset, rows=rows)
+            paginate_table(request, table, per_page=GROWTH_PER_PAGE)
+    level = territorial_depth(scope_paths)
+    report = selectors.GrowthReport(a, b, grouping, rows if fmt else [], totals.subtotals, totals.total, level)
+    if fmt:
+        name = exports.period_name("Прирост подписчиков", _scope_name(scope), a, b)
+        return export_response([exports.growth_sheet(report)], fmt=fmt, name=name)
+    context.update(
+        report=report,
+        table=table,
+        visible={column.name for column in table.columns},
+        scope=scope,
+        scope_choices=_scope_choices(request, level),
+        summary=[_summary(row) for row in [*report.subtotals, report.total]],
+        query=_export_query(request),
+    )
     return render(request, "socialstats/growth_table.html", context)
 
 

@@ -1,0 +1,393 @@
+"""Growth by page and by organisation, sorted and paginated in SQL (docs/reports.md, «How it is read»).
+
+A page of 50 rows, the subtotals per network, the total and the number of rows are one statement: the per-page
+values are computed once (a CTE), the rows sorted and cut there (ORDER BY … LIMIT/OFFSET, every sortable column,
+empty values last, then the tree order and the key); networks sort by their place among the translated names
+(an integer) and their names are given to the rows shown only. The export reads every row through the same
+statement without a limit, in the user's order.
+
+A page's value at X is its latest snapshot on or before X. With D = the greatest snapshot date ≤ X over all
+snapshots (one probe of the (date, page) index), no page has a snapshot in (D, X], so every page's value at X is
+its value at D: D's snapshots are one range of the (date, page) index, and only a page missing on D falls back.
+Its fallback first asks PageLatest (the analytics tables, once built): a page whose first snapshot is after X
+has no value, a page whose latest snapshot is on or before X has that one; only the rest probe the
+(page, date) unique index. The rules (new, archived, stale) are those of facts.py and growth.py.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from django.db import connection, transaction
+from django.utils.translation import gettext as _
+from django_tables2.data import TableData
+from django_tables2.utils import OrderBy, OrderByTuple
+
+from orgs.models import Organisation
+
+from ..analytics.services import analytics_state
+from ..models import Network, PageLatest, PageStatus, Snapshot, SocialPage
+from .facts import fetch_report, to_date
+from .growth import GrowthRow, is_stale, total_of
+
+PAGED_GROUPINGS = ("page", "org")
+# Sortable columns of the page and organisation tables (tables.GrowthTable's order_by names).
+SORT_KEYS = ("label", "network", "organisation", "pages", "at_a", "at_b", "change", "change_pct")
+
+
+@contextmanager
+def report_reads():
+    """Several report statements under one `SET LOCAL jit = off` on PostgreSQL (facts.fetch_report's reason),
+    instead of a savepoint around each; nothing elsewhere."""
+    if connection.vendor != "postgresql" or getattr(connection, "report_jit_off", False):
+        yield
+        return
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL jit = off")
+        connection.report_jit_off = True
+        try:
+            yield
+        finally:
+            connection.report_jit_off = False
+
+
+def _fetch(sql: str, params: list) -> list[tuple]:
+    if getattr(connection, "report_jit_off", False):
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+    return fetch_report(sql, params)
+
+
+@dataclass
+class GrowthTotals:
+    """The table's subtotals per network (page grouping, several networks), its total and its number of rows."""
+
+    subtotals: list[GrowthRow]
+    total: GrowthRow
+    count: int
+
+
+def _network_ranks() -> dict[str, int]:
+    """Each network's place when sorted by its translated name (the table sorts by the name)."""
+    labels = sorted((str(label), value) for value, label in Network.choices)
+    return {value: rank for rank, (_label, value) in enumerate(labels, start=1)}
+
+
+def _network_rank_sql(column: str) -> tuple[str, list]:
+    """The network's place by translated name as SQL: an integer is cheaper to sort than the name."""
+    ranks = _network_ranks()
+    whens = " ".join("WHEN %s THEN %s" for _value in ranks)
+    return f"(CASE {column} {whens} ELSE 0 END)", [item for pair in ranks.items() for item in pair]
+
+
+def _network_label_sql(column: str) -> tuple[str, list]:
+    """The network's translated name as SQL (a CASE over the choices), for sorting and labels."""
+    whens = " ".join("WHEN %s THEN %s" for _choice in Network.choices)
+    params: list = []
+    for value, label in Network.choices:
+        params += [value, str(label)]
+    return f"(CASE {column} {whens} ELSE {column} END)", params
+
+
+def _values_sql(
+    *,
+    scope_paths: Sequence[str] | None,
+    a: dt.date,
+    b: dt.date,
+    networks: Sequence[str],
+    use_latest: bool,
+    with_names: bool = False,
+) -> tuple[str, list]:
+    """Each page in scope with a value at A or B: page, organisation, values and snapshot dates at A and B."""
+    page_table, org_table = SocialPage._meta.db_table, Organisation._meta.db_table
+    snapshot_table, latest_table = Snapshot._meta.db_table, PageLatest._meta.db_table
+    where, where_params = ["NOT (p.status = %s AND p.archived_on IS NULL)"], [PageStatus.ARCHIVED]
+    if scope_paths is not None:
+        if not scope_paths:
+            where.append("1 = 0")
+        else:
+            where.append("(" + " OR ".join("o.path LIKE %s" for _path in scope_paths) + ")")
+            where_params += [path + "%" for path in scope_paths]
+    if networks:
+        where.append("p.network IN (" + ", ".join("%s" for _n in networks) + ")")
+        where_params += list(networks)
+
+    def fallback(column: str, day: dt.date) -> tuple[str, list]:
+        probe = (
+            f"(SELECT x.{column} FROM {snapshot_table} x WHERE x.page_id = p.id AND x.date <= %s "
+            "ORDER BY x.date DESC LIMIT 1)"
+        )
+        if not use_latest:
+            return probe, [day]
+        return (
+            f"CASE WHEN l.first_date IS NULL OR l.first_date > %s THEN NULL "
+            f"WHEN l.date <= %s THEN l.{column} ELSE {probe} END",
+            [day, day, day],
+        )
+
+    counts_at = "(p.status <> %s OR p.archived_on > %s)"
+    columns, params = [], []
+    for alias, day in (("sa", a), ("sb", b)):
+        for column in ("subscribers", "date"):
+            expression, fallback_params = fallback(column, day)
+            columns.append(f"CASE WHEN {counts_at} THEN COALESCE({alias}.{column}, {expression}) END")
+            params += [PageStatus.ARCHIVED, day, *fallback_params]
+    latest_join = f"LEFT JOIN {latest_table} l ON l.page_id = p.id" if use_latest else ""
+    names = ""
+    if with_names:  # what a page's row shows: its names come along with its values, no second join
+        names = """
+               p.title AS title, p.handle AS handle, p.url AS url,
+               COALESCE(NULLIF(o.short_name, ''), o.name) AS org_label,"""
+    last_day = f"(SELECT MAX(d.date) FROM {snapshot_table} d WHERE d.date <= %s)"
+    sql = f"""
+        SELECT p.id AS page_id, p.network AS network, p.organisation_id AS org_id, o.path AS path,{names}
+               {columns[0]} AS at_a, {columns[1]} AS date_a, {columns[2]} AS at_b, {columns[3]} AS date_b
+        FROM {page_table} p
+        JOIN {org_table} o ON o.id = p.organisation_id
+        {latest_join}
+        LEFT JOIN {snapshot_table} sa ON sa.page_id = p.id AND sa.date = {last_day}
+        LEFT JOIN {snapshot_table} sb ON sb.page_id = p.id AND sb.date = {last_day}
+        WHERE {" AND ".join(where)}
+    """
+    return sql, [*params, a, b, *where_params]
+
+
+def _use_latest(asked: bool | None) -> bool:
+    """PageLatest is up to date only once `analytics_rebuild` has run (docs/analytics.md); None: look."""
+    return analytics_state() is not None if asked is None else asked
+
+
+def _totals(records: list[tuple], *, a: dt.date, b: dt.date, grouping: str) -> GrowthTotals:
+    """GrowthTotals from the per-network records (network, pages, new, at_a, at_b, date_a, date_b) and the
+    number of organisations."""
+    labels = dict(Network.choices)
+    per_network: list[GrowthRow] = []
+    organisations = 0
+    for network, pages, new_pages, at_a, at_b, date_a, date_b in records:
+        if network is None:
+            organisations = int(pages or 0)
+            continue
+        date_a, date_b = to_date(date_a), to_date(date_b)
+        label = str(labels.get(network, network))
+        per_network.append(
+            GrowthRow(
+                key=label,
+                label=str(_("Subtotal: %(network)s") % {"network": label}),
+                network=label,
+                pages=int(pages),
+                new_pages=int(new_pages or 0),
+                at_a=None if at_a is None else int(at_a),
+                at_b=None if at_b is None else int(at_b),
+                date_a=date_a,
+                date_b=date_b,
+                stale_a=is_stale(date_a, a),
+                stale_b=is_stale(date_b, b),
+            )
+        )
+    per_network.sort(key=lambda row: row.network)
+    total = total_of(per_network, str(_("Total")), a=a, b=b)
+    subtotals = per_network if grouping == "page" and len(per_network) > 1 else []
+    count = total.pages if grouping == "page" else organisations
+    return GrowthTotals(subtotals, total, count)
+
+
+def _order_sql(grouping: str, order: Sequence[str]) -> str:
+    """ORDER BY of the rows: the asked columns (empty values last either way), then the default order
+    (the organisation's place in the tree, the name, the network) and the key, so pages never overlap."""
+    expressions = {
+        "label": "LOWER(r.label)",
+        "network": "r.network_label",
+        "organisation": "LOWER(r.organisation)",
+        "pages": "r.pages",
+        "at_a": "r.at_a",
+        "at_b": "r.at_b",
+        "change": "(COALESCE(r.at_b, 0) - COALESCE(r.at_a, 0))",
+        "change_pct": "(CASE WHEN r.at_a <> 0 THEN (COALESCE(r.at_b, 0) - r.at_a) * 1.0 / r.at_a END)",
+    }
+    terms = []
+    for item in order:
+        name = item.lstrip("-")
+        if name not in expressions:
+            continue
+        expression = expressions[name]
+        terms.append(f"CASE WHEN {expression} IS NULL THEN 1 ELSE 0 END")
+        terms.append(expression + (" DESC" if item.startswith("-") else ""))
+    collate = ' COLLATE "C"' if connection.vendor == "postgresql" else ""
+    terms += [f"r.path{collate}", "LOWER(r.label)"]
+    if grouping == "page":
+        terms.append("r.network_label")
+    terms.append("r.row_key")
+    return ", ".join(terms)
+
+
+def growth_page(
+    *,
+    scope_paths: Sequence[str] | None,
+    a: dt.date,
+    b: dt.date,
+    networks: Sequence[str] = (),
+    grouping: str = "page",
+    order: Sequence[str] = (),
+    offset: int = 0,
+    limit: int | None = None,
+    use_latest: bool | None = None,
+) -> tuple[GrowthTotals, list[GrowthRow]]:
+    """The totals of the growth table by page or by organisation and its rows `offset`… in the asked order:
+    one statement (the per-page values are computed once for both).
+
+    `order` names the table's columns (SORT_KEYS), `-` first for descending; `limit` None reads every row;
+    `use_latest`: whether PageLatest may be read (the analytics tables are built), None to look."""
+    if grouping not in PAGED_GROUPINGS:
+        raise ValueError(grouping)
+    values, params = _values_sql(
+        scope_paths=scope_paths,
+        a=a,
+        b=b,
+        networks=networks,
+        use_latest=_use_latest(use_latest),
+        with_names=grouping == "page",
+    )
+    org_table = Organisation._meta.db_table
+    if grouping == "page":
+        # Names of pages without a title or a screen name are built only for those (COALESCE stops early).
+        network_label, label_params = _network_label_sql("w.network")
+        network_rank, rank_params = _network_rank_sql("w.network")
+        rows_sql = f"""
+            SELECT w.page_id AS row_key, 1 AS pages, CASE WHEN w.at_a IS NULL THEN 1 ELSE 0 END AS new_pages,
+                   w.at_a AS at_a, w.at_b AS at_b, w.date_a AS date_a, w.date_b AS date_b, w.path AS path,
+                   COALESCE(NULLIF(w.title, ''), NULLIF(w.handle, ''),
+                            {network_label} || ' · ' || w.org_label) AS label,
+                   {network_rank} AS network_label, w.org_label AS organisation, w.url AS url, w.network AS network
+            FROM w
+        """
+        rows_params = [*label_params, *rank_params]
+    else:
+        rows_sql = f"""
+            SELECT g.org_id AS row_key, g.pages AS pages, g.new_pages AS new_pages, g.at_a AS at_a, g.at_b AS at_b,
+                   g.date_a AS date_a, g.date_b AS date_b, o.path AS path,
+                   COALESCE(NULLIF(o.short_name, ''), o.name) AS label, 0 AS network_label,
+                   COALESCE(NULLIF(o.short_name, ''), o.name) AS organisation, '' AS url, '' AS network
+            FROM (
+                SELECT w.org_id AS org_id, COUNT(*) AS pages,
+                       SUM(CASE WHEN w.at_a IS NULL THEN 1 ELSE 0 END) AS new_pages,
+                       SUM(w.at_a) AS at_a, SUM(w.at_b) AS at_b, MIN(w.date_a) AS date_a, MIN(w.date_b) AS date_b
+                FROM w
+                GROUP BY w.org_id
+            ) g
+            JOIN {org_table} o ON o.id = g.org_id
+        """
+        rows_params = []
+    order_by = _order_sql(grouping, order)
+    cut, cut_params = ("", []) if limit is None else (" LIMIT %s OFFSET %s", [limit, offset])
+    # The rows (kind 0, numbered in the asked order), the sums per network (kind 1), the organisations (kind 2).
+    sql = f"""
+        WITH v AS ({values}),
+             w AS (SELECT * FROM v WHERE v.at_a IS NOT NULL OR v.at_b IS NOT NULL),
+             rows_all AS ({rows_sql})
+        SELECT 0, ROW_NUMBER() OVER (ORDER BY {order_by}), r.*
+        FROM (SELECT * FROM rows_all r ORDER BY {order_by}{cut}) r
+        UNION ALL
+        SELECT 1, 0, NULL, COUNT(*), SUM(CASE WHEN w.at_a IS NULL THEN 1 ELSE 0 END), SUM(w.at_a), SUM(w.at_b),
+               MIN(w.date_a), MIN(w.date_b), NULL, NULL, NULL, NULL, NULL, w.network
+        FROM w GROUP BY w.network
+        UNION ALL
+        SELECT 2, 0, NULL, COUNT(DISTINCT w.org_id), 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+        FROM w
+    """
+    records = _fetch(sql, [*params, *rows_params, *cut_params])
+    labels = dict(Network.choices)
+    totals = _totals(
+        [(record[14] if record[0] == 1 else None, *record[3:9]) for record in records if record[0]],
+        a=a,
+        b=b,
+        grouping=grouping,
+    )
+    rows = []
+    for record in sorted((record for record in records if record[0] == 0), key=lambda record: record[1]):
+        key, pages, new_pages, at_a, at_b, date_a, date_b, path, label, _rank, organisation, url, network = record[2:]
+        date_a, date_b = to_date(date_a), to_date(date_b)
+        row = GrowthRow(
+            key=key,
+            label=label,
+            network=str(labels.get(network, network)),
+            organisation=organisation,
+            path=path,
+            pages=int(pages),
+            new_pages=int(new_pages or 0),
+            at_a=None if at_a is None else int(at_a),
+            at_b=None if at_b is None else int(at_b),
+            date_a=date_a,
+            date_b=date_b,
+            stale_a=is_stale(date_a, a),
+            stale_b=is_stale(date_b, b),
+        )
+        if grouping == "page":
+            row.extra.update(url=url, page_id=key)
+        else:
+            row.extra["organisation_id"] = key
+        rows.append(row)
+    return totals, rows
+
+
+def growth_totals(**kwargs) -> GrowthTotals:
+    """The subtotals per network, the total and the number of rows of the table (`growth_page`'s keywords)."""
+    return growth_page(**kwargs, limit=0)[0]
+
+
+def growth_page_rows(**kwargs) -> list[GrowthRow]:
+    """Rows of the table in the asked order (`growth_page`'s keywords)."""
+    return growth_page(**kwargs)[1]
+
+
+def order_from_aliases(table, aliases: OrderByTuple) -> list[str]:
+    """The table's sort (django-tables2 aliases, `-` for descending) as SORT_KEYS names."""
+    order = []
+    for alias in aliases:
+        bound_column = table.columns[OrderBy(alias).bare]
+        same = alias[0] == bound_column.order_by_alias[0]
+        accessors = bound_column.order_by if same else bound_column.order_by.opposite
+        order += [str(accessor) for accessor in accessors]
+    return order
+
+
+class SqlGrowthData(TableData):
+    """django-tables2 data whose sorting and slicing happen in SQL: the table asks for one page of rows.
+
+    The view hands over the page it has read with the totals (`prefetched`); `fetch(order, offset, limit)`
+    reads any other slice. `cells` turns a GrowthRow into the table's record."""
+
+    def __init__(self, *, fetch, cells):
+        super().__init__([])
+        self.fetch, self.cells = fetch, cells
+        self.count = 0
+        self.order: list[str] = []
+        self.pages: dict[tuple, list] = {}
+
+    def prefetched(self, *, count: int, order: Sequence[str], offset: int, rows: list[GrowthRow]) -> None:
+        self.count = count
+        self.pages[(tuple(order), offset, len(rows))] = rows
+
+    def _slice(self, offset: int, limit: int | None) -> list:
+        known = self.pages.get((tuple(self.order), offset, limit))
+        rows = known if known is not None else self.fetch(self.order, offset, limit)
+        return [self.cells(row) for row in rows]
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __iter__(self):
+        return iter(self._slice(0, None))
+
+    def __getitem__(self, key):
+        if isinstance(key, slice):
+            start = key.start or 0
+            stop = self.count if key.stop is None else min(key.stop, self.count)
+            return self._slice(start, stop - start) if stop > start else []
+        return self._slice(key, 1)[0]
+
+    def order_by(self, aliases) -> None:
+        self.order = order_from_aliases(self.table, aliases)
