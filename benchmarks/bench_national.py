@@ -197,6 +197,7 @@ def generate(sizes: dict) -> float:
         rebuild = _without_indexes(cursor, "socialstats_subtreeday")
         # Keys: every rollup organisation × network over its subtree (own = false), and over its own
         # pages (own = true) where it has some; `k` pages each. A day's sums grow linearly with the day.
+        # Written day by day, as the nightly update appends them (a day's rows sit together on disk).
         cursor.execute(
             """
             WITH paged AS (
@@ -221,6 +222,7 @@ def generate(sizes: dict) -> float:
                    d::date - CASE WHEN mod(d::date - %s::date, 7) = 0 THEN 3 ELSE 0 END,
                    k.k * 12, k.k * 10, k.k * 140, k.k * 2000
             FROM keys k CROSS JOIN generate_series(%s::date, %s::date, interval '1 day') AS d
+            ORDER BY d::date, k.id, k.own, k.network
             """,
             [START, START, START, END],
         )
