@@ -94,8 +94,8 @@ def page_latest_upsert(*, since: dt.date, page_ids: Iterable[int] | None = None)
     INSERT … SELECT … ON CONFLICT DO UPDATE from each page's latest snapshot on or after `since`.
 
     `page_ids=None`: every page with a snapshot from `since` on (the nightly run: one day of the (date, page)
-    index); otherwise those pages (one probe each; on SQLite 500 per statement). The first snapshot date stays the stored
-    one when it is before `since` (nothing earlier changed); otherwise it is looked up (one probe)."""
+    index); otherwise those pages (one probe each; on SQLite 500 per statement). The first snapshot date stays
+    the stored one when it is before `since` (nothing earlier changed); otherwise it is looked up (one probe)."""
     snapshot, latest = Snapshot._meta.db_table, PageLatest._meta.db_table
     columns = ", ".join(LATEST_FIELDS)
     sql = f"""
