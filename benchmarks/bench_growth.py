@@ -485,7 +485,7 @@ def main() -> str:
         )
     lines += [
         "",
-        f"Nightly write of {nightly['snapshots']:,} snapshots (the collector's save step, batches of 500) "
+        f"Nightly write of {nightly['snapshots']:,} snapshots (the collector's save step, `_flush` per 5,000) "
         f"{nightly['flush_s']:.2f} s + analytics update {nightly['analytics_update_s']:.2f} s = "
         f"{nightly['total_s']:.2f} s; a COPY of the same rows into the same table {nightly['copy_s']:.2f} s "
         f"(ratio {nightly['ratio_to_copy']:.1f}). {nightly['transactions']} transactions (one upsert of "

@@ -233,9 +233,10 @@ def _prepare(run: CollectionRun) -> list[PageRef]:
 
 
 def _analytics(run: CollectionRun) -> None:
-    """Once per run, after the last batch: the run's day and the run's pages in the analytics tables.
-    A run resumed after a crash gets here on its second pass and brings them up to date then."""
-    analytics_update(page_ids=None, since=run.for_date)  # the pages with snapshots from the run's day on
+    """Once per run, after the last batch: the run's day in the analytics tables (every page with a snapshot
+    from that day on: one range of the (date, page) index, no list of ids). A run resumed after a crash gets
+    here on its second pass and brings them up to date then."""
+    analytics_update(page_ids=None, since=run.for_date)
 
 
 def _finish(run: CollectionRun, status: str, message: str = "") -> None:
