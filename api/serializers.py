@@ -37,6 +37,8 @@ class OrganisationSerializer(serializers.ModelSerializer):
 
 class PageSerializer(serializers.ModelSerializer):
     organisation_name = serializers.CharField(source="organisation.display_name", read_only=True)
+    # Annotated by the view: the `taken_at` of the page's latest API snapshot.
+    last_collected_at = serializers.DateTimeField(read_only=True, allow_null=True, default=None)
 
     class Meta:
         model = SocialPage

@@ -22,7 +22,7 @@ from news import selectors as news_selectors
 from news.months import local_today, months_back, parse_month
 from orgs import access
 from orgs.models import Organisation
-from socialstats.models import Snapshot
+from socialstats.models import Snapshot, SnapshotSource
 from socialstats.registry.selectors import viewable_pages
 from socialstats.reports import selectors as report_selectors
 from socialstats.reports.filters import GROUPING_CHOICES, GrowthForm
@@ -83,7 +83,14 @@ class PageViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_class = PageFilter
 
     def get_queryset(self):
-        return viewable_pages(self.request.user).select_related("organisation").order_by("organisation__path", "pk")
+        # When the page was last collected: its latest API snapshot (a run no longer writes it into the page).
+        collected = Snapshot.objects.filter(page=OuterRef("pk"), source=SnapshotSource.API).order_by("-date")
+        return (
+            viewable_pages(self.request.user)
+            .select_related("organisation")
+            .annotate(last_collected_at=Subquery(collected.values("taken_at")[:1]))
+            .order_by("organisation__path", "pk")
+        )
 
 
 @extend_schema_view(list=extend_schema(summary="Snapshots (one per page per day), oldest first, by cursor"))

@@ -66,8 +66,8 @@ class SocialPage(models.Model):
     status = models.CharField(_("status"), max_length=20, choices=PageStatus.choices, default=PageStatus.ACTIVE)
     added_on = models.DateField(_("added on"), default=timezone.localdate)
     archived_on = models.DateField(_("archived on"), null=True, blank=True)
-    # Collection health, updated by each run: the silent-pages and failing-pages reports read these.
-    last_collected_at = models.DateTimeField(null=True, blank=True)
+    # Collection health, written by a run only when it changes (when a page was last collected is its latest
+    # API snapshot's `taken_at`): the failing-pages report reads these.
     last_error = models.TextField(blank=True)
     last_error_at = models.DateTimeField(null=True, blank=True)
     consecutive_failures = models.PositiveIntegerField(default=0)

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -43,7 +44,20 @@ logger = logging.getLogger(__name__)
 
 # Pages the network said are gone: not collected again until staff set them back to active.
 TERMINAL_STATUSES = (PageStatus.DELETED, PageStatus.BANNED, PageStatus.NOT_FOUND)
-FLUSH_EVERY = 500  # results written per transaction (and progress counters updated)
+# Results are written in one transaction per 5,000 (6 commits for 30,000 pages), and at least every 20 s so
+# that the progress counters move and a crash loses at most that much collecting (a rerun collects the rest).
+FLUSH_EVERY = 5000
+FLUSH_SECONDS = 20.0
+SNAPSHOT_TYPES = {  # PostgreSQL types of the metric columns, for the arrays of the upsert
+    "subscribers": "integer",
+    "posts_30d": "integer",
+    "last_post_at": "timestamptz",
+    "posts_counted": "smallint",
+    "likes": "integer",
+    "comments": "integer",
+    "reposts": "integer",
+    "views": "integer",
+}
 SNAPSHOT_FIELDS = [
     *SNAPSHOT_METRIC_FIELDS,
     "source",
@@ -81,67 +95,103 @@ def collection_start(
     return run
 
 
+# Page fields a run writes: a page row is updated only when one of them changes (a quiet night touches none).
+PAGE_FIELDS = ("status", "external_id", "needs_bot_admin", "last_error", "last_error_at", "consecutive_failures")
+
+
+def _changed_pages(run: CollectionRun, results: list[PageResult], now: dt.datetime) -> list[SocialPage]:
+    """The batch's pages whose collection fields change, with their new values (one read of the batch).
+
+    A collected page clears its error; a failed page gets the error and, once per run, one more failure in a
+    row (a run resumed after a crash does not count the same page's failure twice)."""
+    ids = [r.page_id for r in results]
+    if connection.vendor == "postgresql":  # one array parameter instead of 5,000 placeholders
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT id, {', '.join(PAGE_FIELDS)} FROM {SocialPage._meta.db_table} WHERE id = ANY(%s)", [ids]
+            )
+            rows = cursor.fetchall()
+    else:
+        rows = list(SocialPage.objects.filter(pk__in=ids).values_list("pk", *PAGE_FIELDS))
+    current = {row[0]: dict(zip(PAGE_FIELDS, row[1:], strict=True)) for row in rows}
+    changed = []
+    for r in results:
+        old = current.get(r.page_id)
+        if old is None:  # deleted meanwhile
+            continue
+        new = dict(old)
+        if r.status:
+            new["status"] = r.status
+        if r.external_id:
+            new["external_id"] = r.external_id
+        if r.needs_bot_admin is not None:
+            new["needs_bot_admin"] = r.needs_bot_admin
+        if r.outcome == Outcome.COLLECTED and r.metrics is not None:
+            new.update(last_error="", last_error_at=None, consecutive_failures=0)
+        elif r.outcome != Outcome.COLLECTED:
+            new["last_error"] = r.error[:2000]
+            if old["last_error_at"] is None or old["last_error_at"] < run.started_at:
+                new.update(last_error_at=now, consecutive_failures=old["consecutive_failures"] + 1)
+        if new != old:
+            changed.append(SocialPage(pk=r.page_id, updated_at=now, **new))
+    return changed
+
+
+def _metric_rows(collected: list[PageResult]) -> list[dict]:
+    return [{field: getattr(r.metrics, field) for field in SNAPSHOT_METRIC_FIELDS} for r in collected]
+
+
+def _upsert_snapshots(day: dt.date, collected: list[PageResult], now: dt.datetime) -> None:
+    """One row per page per day, in one statement: the same day again replaces the values (upsert on the
+    unique key). On PostgreSQL the rows travel as one array per column (`INSERT … SELECT FROM unnest(…)
+    ON CONFLICT`), which costs about what a COPY of them does; elsewhere Django's bulk upsert."""
+    if connection.vendor != "postgresql":
+        Snapshot.objects.bulk_create(
+            [
+                Snapshot(page_id=r.page_id, date=day, source=SnapshotSource.API, taken_at=now, **row)
+                for r, row in zip(collected, _metric_rows(collected), strict=True)
+            ],
+            update_conflicts=True,
+            unique_fields=["page", "date"],
+            update_fields=SNAPSHOT_FIELDS,
+        )
+        return
+    metrics = _metric_rows(collected)
+    columns = {"page_id": ("bigint", [r.page_id for r in collected])}
+    columns |= {field: (SNAPSHOT_TYPES[field], [row[field] for row in metrics]) for field in SNAPSHOT_METRIC_FIELDS}
+    names = ", ".join(columns)
+    sql = f"""
+        INSERT INTO {Snapshot._meta.db_table} ({names}, date, source, taken_at, recorded_by_id)
+        SELECT {names}, %s::date, %s, %s::timestamptz, NULL
+        FROM unnest({", ".join(f"%s::{kind}[]" for kind, _values in columns.values())}) AS u({names})
+        ON CONFLICT (page_id, date) DO UPDATE SET
+            {", ".join(f"{field} = excluded.{field}" for field in (*SNAPSHOT_METRIC_FIELDS, "source", "taken_at"))},
+            recorded_by_id = NULL
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [day, SnapshotSource.API, now, *(values for _kind, values in columns.values())])
+
+
 def _flush(run: CollectionRun, results: list[PageResult], http_requests: int) -> None:
-    """Write one batch: snapshots upserted, page fields and statuses, failures, run counters. One transaction."""
+    """Write one batch in one transaction: the snapshots in one upsert, the pages whose fields change in one
+    update (the others are not touched), the failures, the run's counters."""
     now = timezone.now()
     collected = [r for r in results if r.outcome == Outcome.COLLECTED and r.metrics is not None]
     failed = [r for r in results if r.outcome != Outcome.COLLECTED]
-    snapshots = [
-        Snapshot(
-            page_id=r.page_id,
-            date=run.for_date,
-            subscribers=r.metrics.subscribers,
-            posts_30d=r.metrics.posts_30d,
-            last_post_at=r.metrics.last_post_at,
-            posts_counted=r.metrics.posts_counted,
-            likes=r.metrics.likes,
-            comments=r.metrics.comments,
-            reposts=r.metrics.reposts,
-            views=r.metrics.views,
-            source=SnapshotSource.API,
-            taken_at=now,
-            recorded_by=None,
-        )
-        for r in collected
-        if r.metrics is not None
-    ]
     with transaction.atomic():
-        if snapshots:
-            # One row per page per day: the same day again replaces the values (upsert on the unique key).
-            Snapshot.objects.bulk_create(
-                snapshots, update_conflicts=True, unique_fields=["page", "date"], update_fields=SNAPSHOT_FIELDS
-            )
-        posts_store(collected, now=now)  # the posts read for the sums, kept (collection/posts.py)
-        by_status: dict[str, list[int]] = {}
-        for r in results:
-            if r.status:
-                by_status.setdefault(r.status, []).append(r.page_id)
-        for status, ids in by_status.items():
-            SocialPage.objects.filter(pk__in=ids).update(status=status)
         if collected:
-            SocialPage.objects.filter(pk__in=[r.page_id for r in collected]).update(
-                last_collected_at=now, last_error="", last_error_at=None, consecutive_failures=0
-            )
+            _upsert_snapshots(run.for_date, collected, now)
+            posts_store(collected, now=now)  # the posts read for the sums, kept (collection/posts.py)
+        changed = _changed_pages(run, results, now) if results else []
+        if changed:
+            SocialPage.objects.bulk_update(changed, [*PAGE_FIELDS, "updated_at"], batch_size=len(changed))
         if failed:
-            SocialPage.objects.filter(pk__in=[r.page_id for r in failed]).update(
-                last_error_at=now, consecutive_failures=F("consecutive_failures") + 1
-            )
-            SocialPage.objects.bulk_update(
-                [SocialPage(pk=r.page_id, last_error=r.error[:2000]) for r in failed], ["last_error"]
-            )
             CollectionFailure.objects.bulk_create(
                 [CollectionFailure(run=run, page_id=r.page_id, error=r.error[:2000]) for r in failed],
                 update_conflicts=True,
                 unique_fields=["run", "page"],
                 update_fields=["error"],
             )
-        for flag in (True, False):
-            flagged = [r.page_id for r in results if r.needs_bot_admin is flag]
-            if flagged:
-                SocialPage.objects.filter(pk__in=flagged).update(needs_bot_admin=flag)
-        resolved = [SocialPage(pk=r.page_id, external_id=r.external_id) for r in results if r.external_id]
-        if resolved:
-            SocialPage.objects.bulk_update(resolved, ["external_id"])
         CollectionRun.objects.filter(pk=run.pk).update(
             pages_tried=F("pages_tried") + len(results),
             pages_collected=F("pages_collected") + len(collected),
@@ -185,9 +235,10 @@ def _prepare(run: CollectionRun) -> list[PageRef]:
 
 
 def _analytics(run: CollectionRun) -> None:
-    """Once per run, after the last batch: the run's day and the run's pages in the analytics tables.
-    A run resumed after a crash gets here on its second pass and brings them up to date then."""
-    analytics_update(page_ids=list(_pages(run).values_list("pk", flat=True)), since=run.for_date)
+    """Once per run, after the last batch: the run's day in the analytics tables (every page with a snapshot
+    from that day on: one range of the (date, page) index, no list of ids). A run resumed after a crash gets
+    here on its second pass and brings them up to date then."""
+    analytics_update(page_ids=None, since=run.for_date)
 
 
 def _finish(run: CollectionRun, status: str, message: str = "") -> None:
@@ -228,12 +279,13 @@ def collection_run(*, run_id: int, collector: Collector | None = None) -> Collec
     pages = _prepare(run)
     pending: list[PageResult] = []
     counted = 0
+    flushed_at = time.monotonic()
     try:
         for results in collector.collect(pages, now=timezone.now()):
             pending.extend(results)
-            if len(pending) >= FLUSH_EVERY:
+            if len(pending) >= FLUSH_EVERY or (pending and time.monotonic() - flushed_at >= FLUSH_SECONDS):
                 _flush(run, pending, collector.http_requests - counted)
-                counted, pending = collector.http_requests, []
+                counted, pending, flushed_at = collector.http_requests, [], time.monotonic()
         _flush(run, pending, collector.http_requests - counted)
     except CollectorStopped as stop:
         _flush(run, pending, collector.http_requests - counted)
