@@ -39,12 +39,23 @@ B_COLUMNS = (
 
 
 def latest_answers(b: dt.date, state: AnalyticsState | None) -> bool:
-    """Whether `PageLatest` holds every page's value at B: the tables are built and no snapshot is after B."""
+    """Whether `PageLatest` holds every page's value at B: the tables are built and no snapshot is after B.
+    (The statements below decide the same inside the database: `_LATEST_HOLDS`.)"""
     if state is None:
         return False
     if b >= state.horizon:  # the horizon is on or after every snapshot date
         return True
     return not PageLatest.objects.filter(date__gt=b).exists()
+
+
+def _latest_holds() -> str:
+    """SQL, true when PageLatest holds every page's value at the date given twice as a parameter: evaluated
+    once per statement (an uncorrelated condition), so each source's branch runs or is skipped whole."""
+    state, latest = AnalyticsState._meta.db_table, PageLatest._meta.db_table
+    return (
+        f"(EXISTS (SELECT 1 FROM {state} st WHERE st.horizon <= %s) OR (EXISTS (SELECT 1 FROM {state} st) "
+        f"AND NOT EXISTS (SELECT 1 FROM {latest} lt WHERE lt.date > %s)))"
+    )
 
 
 def _scope_where(scope_paths: Sequence[str] | None, networks: Sequence[str], page: str, org: str) -> tuple[str, list]:
@@ -66,43 +77,48 @@ def pages_at_sql(
     scope_paths: Sequence[str] | None,
     b: dt.date,
     networks: Sequence[str] = (),
-    from_latest: bool,
     join: str = "",
     join_params: Sequence = (),
 ) -> tuple[str, list]:
     """FROM and WHERE of the pages in scope that count at B (archive rules applied), as `p` (page), `o` (its
-    organisation) and `s` (its values at B: B_COLUMNS). `join` (with `join_params`) is added to the FROM."""
+    organisation) and `s` (its values at B: B_COLUMNS). `join` (with `join_params`) is added to the FROM.
+
+    `s` is PageLatest where it holds the values at B (`_latest_holds`), the snapshots otherwise: D = the
+    greatest snapshot date on or before B, D's rows, and for the pages in scope missing on D their latest
+    earlier snapshot (one probe of the (page, date) unique index each)."""
     page, org = SocialPage._meta.db_table, Organisation._meta.db_table
     snapshot, latest = Snapshot._meta.db_table, PageLatest._meta.db_table
     scope, scope_params = _scope_where(scope_paths, networks, "p", "o")
-    # An archived page counts only before its archive date; one without a date never.
-    where = f"WHERE (p.status <> %s OR p.archived_on > %s) AND {scope}"
-    where_params = [PageStatus.ARCHIVED, b, *scope_params]
-    if from_latest:
-        sql = f"""FROM {page} p
-        JOIN {org} o ON o.id = p.organisation_id
-        JOIN {latest} s ON s.page_id = p.id
-        {join}
-        {where}"""
-        return sql, [*join_params, *where_params]
-    columns = ", ".join(f"x.{column}" for column in ("page_id", *B_COLUMNS))
-    day = f"(SELECT MAX(d.date) FROM {snapshot} d WHERE d.date <= %s)"
     inner_scope, inner_params = _scope_where(scope_paths, networks, "q", "qo")
+    holds = _latest_holds()
+    day = f"(SELECT MAX(d.date) FROM {snapshot} d WHERE d.date <= %s)"
+    columns = ", ".join(f"x.{column}" for column in ("page_id", *B_COLUMNS))
     sql = f"""FROM {page} p
         JOIN {org} o ON o.id = p.organisation_id
         JOIN (
-            SELECT {columns} FROM {snapshot} x WHERE x.date = {day}
+            SELECT {columns} FROM {latest} x WHERE {holds}
+            UNION ALL
+            SELECT {columns} FROM {snapshot} x WHERE x.date = {day} AND NOT {holds}
             UNION ALL
             SELECT {columns} FROM {page} q
             JOIN {org} qo ON qo.id = q.organisation_id
             JOIN {snapshot} x ON x.page_id = q.id
              AND x.date = (SELECT MAX(y.date) FROM {snapshot} y WHERE y.page_id = q.id AND y.date < {day})
-            WHERE {inner_scope}
+            WHERE {inner_scope} AND NOT {holds}
               AND NOT EXISTS (SELECT 1 FROM {snapshot} z WHERE z.page_id = q.id AND z.date = {day})
         ) s ON s.page_id = p.id
         {join}
-        {where}"""
-    return sql, [b, b, *inner_params, b, *join_params, *where_params]
+        WHERE (p.status <> %s OR p.archived_on > %s) AND {scope}"""
+    # An archived page counts only before its archive date; one without a date never.
+    return sql, [
+        *(b, b),
+        *(b, b, b),
+        *(b, *inner_params, b, b, b),
+        *join_params,
+        PageStatus.ARCHIVED,
+        b,
+        *scope_params,
+    ]
 
 
 def _engagement_sql(alias: str = "s") -> str:
@@ -161,7 +177,6 @@ def dashboard_figures(
     recent_since: dt.date,
     networks: Sequence[str],
     silent_cutoff: dt.datetime,
-    from_latest: bool,
     limit: int = 5,
 ) -> DashboardFigures:
     """The dashboard's figures in one statement: counts and sums, the three top-`limit` lists and the
@@ -177,7 +192,6 @@ def dashboard_figures(
         scope_paths=scope_paths,
         b=b,
         networks=networks,
-        from_latest=from_latest,
         join=f"LEFT JOIN {snapshot} sa ON sa.page_id = p.id AND sa.date = {day_a} AND sa.date >= %s",
         join_params=[a, recent_since],
     )
@@ -325,18 +339,16 @@ def _facts_sql(pages_sql: str) -> str:
     return f"SELECT p.id, p.organisation_id, o.path, p.network, p.owner, o.kind, {columns} {pages_sql}"
 
 
-def silent_facts(
-    *, scope_paths: Sequence[str] | None, b: dt.date, cutoff: dt.datetime, from_latest: bool
-) -> list[PageFact]:
+def silent_facts(*, scope_paths: Sequence[str] | None, b: dt.date, cutoff: dt.datetime) -> list[PageFact]:
     """The pages counting at B whose last post is before `cutoff` or unknown, by page id (one statement)."""
-    pages_sql, params = pages_at_sql(scope_paths=scope_paths, b=b, from_latest=from_latest)
+    pages_sql, params = pages_at_sql(scope_paths=scope_paths, b=b)
     sql = _facts_sql(pages_sql) + " AND (s.last_post_at IS NULL OR s.last_post_at < %s) ORDER BY p.id"
     return [_fact(row) for row in fetch_report(sql, [*params, _cutoff_param(cutoff)])]
 
 
-def engagement_facts(*, scope_paths: Sequence[str] | None, b: dt.date, from_latest: bool) -> list[PageFact]:
+def engagement_facts(*, scope_paths: Sequence[str] | None, b: dt.date) -> list[PageFact]:
     """Every page counting at B with its values, best engagement first (pages without one last, by id)."""
-    pages_sql, params = pages_at_sql(scope_paths=scope_paths, b=b, from_latest=from_latest)
+    pages_sql, params = pages_at_sql(scope_paths=scope_paths, b=b)
     engagement = _engagement_sql()
     order = f" ORDER BY CASE WHEN {engagement} IS NULL THEN 1 ELSE 0 END, {engagement} DESC, p.id"
     return [_fact(row) for row in fetch_report(_facts_sql(pages_sql) + order, params)]
@@ -345,6 +357,7 @@ def engagement_facts(*, scope_paths: Sequence[str] | None, b: dt.date, from_late
 @dataclass
 class OrgAverages:
     org_id: int
+    label: str
     pages: int
     subscribers: int
     engagement: float | None
@@ -352,20 +365,26 @@ class OrgAverages:
     posts_30d: float | None
 
 
-def engagement_by_organisation(
-    *, scope_paths: Sequence[str] | None, b: dt.date, from_latest: bool
-) -> list[OrgAverages]:
+def engagement_by_organisation(*, scope_paths: Sequence[str] | None, b: dt.date) -> list[OrgAverages]:
     """Per organisation (its own pages): pages, subscribers and the means over the pages that have a value."""
-    pages_sql, params = pages_at_sql(scope_paths=scope_paths, b=b, from_latest=from_latest)
+    pages_sql, params = pages_at_sql(scope_paths=scope_paths, b=b)
     sql = f"""
-    SELECT p.organisation_id, COUNT(*), SUM(s.subscribers), AVG({_engagement_sql()}),
-           AVG({_engagement_by_views_sql()}), AVG(CAST(s.posts_30d AS DOUBLE PRECISION))
+    SELECT p.organisation_id, MIN(o.short_name), MIN(o.name), COUNT(*), SUM(s.subscribers),
+           AVG({_engagement_sql()}), AVG({_engagement_by_views_sql()}), AVG(CAST(s.posts_30d AS DOUBLE PRECISION))
     {pages_sql}
     GROUP BY p.organisation_id
     """
     return [
-        OrgAverages(int(org_id), int(pages), int(subscribers or 0), _float(eng), _float(by_views), _float(posts))
-        for org_id, pages, subscribers, eng, by_views, posts in fetch_report(sql, params)
+        OrgAverages(
+            int(org_id),
+            short_name or name,  # Organisation.display_name
+            int(pages),
+            int(subscribers or 0),
+            _float(eng),
+            _float(by_views),
+            _float(posts),
+        )
+        for org_id, short_name, name, pages, subscribers, eng, by_views, posts in fetch_report(sql, params)
     ]
 
 

@@ -12,7 +12,7 @@ from orgs.models import Organisation
 
 from ..analytics.services import analytics_state
 from ..models import CURRENT_NETWORKS, Snapshot, SocialPage
-from .current import dashboard_figures, latest_answers
+from .current import dashboard_figures
 from .facts import paths_q, silent_before, subscribers_on, to_date
 from .growth import linear_trend_date
 from .rollup import growth_figures, rollup_subscribers_series
@@ -125,7 +125,7 @@ def dashboard(
 ) -> Dashboard:
     """The overview as of `today`: a constant number of queries whatever the number of pages, aggregated in
     SQL (reports/current.py): from the latest-value table when it holds `today`'s values, from the snapshots
-    otherwise. Only the leaders shown are labelled.
+    otherwise (decided inside the statement). Only the leaders shown are labelled.
 
     Networks that are history (models.HISTORY_NETWORKS) are left out unless `include_history`."""
     month_start = today.replace(day=1) - dt.timedelta(days=1)
@@ -137,7 +137,6 @@ def dashboard(
         recent_since=month_start - dt.timedelta(days=RECENT_START_DAYS),
         networks=networks,
         silent_cutoff=silent_before(today - dt.timedelta(days=silent_days)),
-        from_latest=latest_answers(today, analytics_state()),
     )
     tops = [figures.top_subscribers, figures.top_growth, figures.top_engagement]
     pages = pages_by_id({page_id for top in tops for _score, page_id in top})

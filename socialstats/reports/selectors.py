@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 
 from orgs.models import Organisation, OrgKind
 
-from ..analytics.services import analytics_state
 from ..models import Network, PageStatus, SocialPage
 from . import current
 from .facts import (
@@ -272,8 +271,7 @@ def silent_pages(
     Constant number of queries; only the silent pages leave the database (reports/current.py).
     """
     cutoff = silent_before(today - dt.timedelta(days=days))
-    from_latest = current.latest_answers(today, analytics_state())
-    silent = current.silent_facts(scope_paths=scope_paths, b=today, cutoff=cutoff, from_latest=from_latest)
+    silent = current.silent_facts(scope_paths=scope_paths, b=today, cutoff=cutoff)
     pages = pages_by_id(fact.page_id for fact in silent)
     level = territorial_depth(scope_paths)
     names = territorial_names((fact.path for fact in silent), level)
@@ -322,22 +320,19 @@ def engagement_report(
     *, scope_paths: Sequence[str] | None, on: dt.date
 ) -> tuple[list[EngagementRow], list[OrgEngagement]]:
     """Each page's engagement from its latest snapshot, and the averages per organisation (pages' mean)."""
-    from_latest = current.latest_answers(on, analytics_state())
-    facts = current.engagement_facts(scope_paths=scope_paths, b=on, from_latest=from_latest)
+    facts = current.engagement_facts(scope_paths=scope_paths, b=on)
     pages = pages_by_id(fact.page_id for fact in facts)
     rows = [EngagementRow(fact, pages[fact.page_id]) for fact in facts]
-    by_org = current.engagement_by_organisation(scope_paths=scope_paths, b=on, from_latest=from_latest)
-    organisations = Organisation.objects.in_bulk([item.org_id for item in by_org])
     averages = [
         OrgEngagement(
-            organisations[item.org_id].display_name,
+            item.label,
             item.pages,
             item.subscribers,
             item.engagement,
             item.engagement_by_views,
             item.posts_30d,
         )
-        for item in by_org
+        for item in current.engagement_by_organisation(scope_paths=scope_paths, b=on)
     ]
     averages.sort(key=lambda item: item.label.lower())
     return rows, averages
