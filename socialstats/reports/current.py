@@ -197,9 +197,10 @@ def dashboard_figures(
     )
 
     def earlier(column: str) -> str:
+        # Guarded by D_A itself (evaluated once): when D_A is before recent_since, no page has a value to find.
         return (
-            f"(SELECT x.{column} FROM {snapshot} x WHERE x.page_id = p.id AND x.date < {day_a} AND x.date >= %s "
-            "ORDER BY x.date DESC LIMIT 1)"
+            f"CASE WHEN {day_a} >= %s THEN (SELECT x.{column} FROM {snapshot} x WHERE x.page_id = p.id "
+            f"AND x.date < {day_a} AND x.date >= %s ORDER BY x.date DESC LIMIT 1) END"
         )
 
     youth = "(p.owner = %s OR o.kind = %s)"
@@ -209,10 +210,8 @@ def dashboard_figures(
         OrgKind.TERRITORIAL,
         *kind_params,
         OrgKind.PRIMARY,
-        a,
-        recent_since,
-        a,
-        recent_since,
+        *(a, recent_since, a, recent_since),
+        *(a, recent_since, a, recent_since),
         _cutoff_param(silent_cutoff),
     ]
     page, org = SocialPage._meta.db_table, Organisation._meta.db_table
@@ -230,7 +229,7 @@ def dashboard_figures(
                {_engagement_sql()} AS engagement
         {from_sql}
     )
-    SELECT 'all', NULL, NULL, COUNT(*), SUM(at_b), SUM(at_b - at_a), COUNT(at_a), MIN(date_a),
+    SELECT 'all', CAST(NULL AS BIGINT), CAST(NULL AS DOUBLE PRECISION), COUNT(*), SUM(at_b), SUM(at_b - at_a), COUNT(at_a), MIN(date_a),
            SUM(CASE WHEN kind_t = 'y' THEN 1 ELSE 0 END),
            SUM(CASE WHEN kind_t = 't' THEN 1 ELSE 0 END), COUNT(DISTINCT CASE WHEN kind_t = 't' THEN org_id END),
            SUM(CASE WHEN kind_p = 'p' THEN 1 ELSE 0 END), COUNT(DISTINCT CASE WHEN kind_p = 'p' THEN org_id END),
@@ -302,7 +301,9 @@ def dashboard_figures(
 
 
 def _nulls(count: int) -> str:
-    return ", ".join("NULL" for _n in range(count))
+    """The aggregate row's columns left empty in a top row, typed (PostgreSQL types a bare NULL in a derived
+    table as text): all counts and sums but the fifth, the earliest date at A."""
+    return ", ".join("CAST(NULL AS DATE)" if index == 4 else "CAST(NULL AS BIGINT)" for index in range(count))
 
 
 # Silent pages and engagement ------------------------------------------------------------------------
