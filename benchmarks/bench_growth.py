@@ -553,8 +553,9 @@ def main() -> str:
         "",
         "Targets (issue 14): every report ≤ 150 ms and ≤ 1.5× the raw SQL on the analytics tables; the nightly "
         "write + update ≤ 3 s and ≤ 3× COPY. Growth by territorial organisation and network, the printed layout "
-        "and reach read the analytics tables (docs/analytics.md); growth by page and by organisation and the "
-        "dashboard still read the snapshots. Numbers: benchmarks/results/growth.json.",
+        "and reach read the analytics tables (docs/analytics.md); the dashboard, silent pages, engagement and "
+        "contest metrics read PageLatest (a past date: the snapshots, aggregated in SQL); growth by page and by "
+        "organisation still read the snapshots. Numbers: benchmarks/results/growth.json.",
     ]
     return "\n".join(lines)
 
