@@ -229,7 +229,8 @@ def dashboard_figures(
                {_engagement_sql()} AS engagement
         {from_sql}
     )
-    SELECT 'all', CAST(NULL AS BIGINT), CAST(NULL AS DOUBLE PRECISION), COUNT(*), SUM(at_b), SUM(at_b - at_a), COUNT(at_a), MIN(date_a),
+    SELECT 'all', CAST(NULL AS BIGINT), CAST(NULL AS DOUBLE PRECISION),
+           COUNT(*), SUM(at_b), SUM(at_b - at_a), COUNT(at_a), MIN(date_a),
            SUM(CASE WHEN kind_t = 'y' THEN 1 ELSE 0 END),
            SUM(CASE WHEN kind_t = 't' THEN 1 ELSE 0 END), COUNT(DISTINCT CASE WHEN kind_t = 't' THEN org_id END),
            SUM(CASE WHEN kind_p = 'p' THEN 1 ELSE 0 END), COUNT(DISTINCT CASE WHEN kind_p = 'p' THEN org_id END),
