@@ -382,6 +382,76 @@ def measure() -> list[dict]:
     return results
 
 
+def measure_overview() -> list[dict]:
+    """The dashboard (default date and a past date), silent pages, engagement, reach and the contests'
+    automatic metrics: each read's selector paired with the raw SQL of its statements on the analytics tables
+    (reports/current.py), and its page."""
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+    from django.utils import timezone
+
+    from contests.metrics import entry_metrics
+    from contests.models import Entry
+    from socialstats.models import SocialPage
+    from socialstats.reports import selectors
+    from socialstats.reports.dashboard import dashboard
+
+    today = timezone.localdate()
+    past = END - dt.timedelta(days=45)
+    reads = [
+        ("dashboard, default date", lambda: dashboard(scope_paths=None, today=today, target=1000, silent_days=30)),
+        (
+            f"dashboard, a past date ({past:%d.%m.%Y}: from the snapshots)",
+            lambda: dashboard(scope_paths=None, today=past, target=1000, silent_days=30),
+        ),
+        ("silent pages, default date", lambda: selectors.silent_pages(scope_paths=None, today=today, days=30)),
+        (
+            "silent pages, as of the last collected day",
+            lambda: selectors.silent_pages(scope_paths=None, today=END, days=30),
+        ),
+        (
+            "engagement (every page and the averages per organisation)",
+            lambda: selectors.engagement_report(scope_paths=None, on=today),
+        ),
+        ("reach by territorial organisation", lambda: selectors.reach_report(scope_paths=None, on=today)),
+    ]
+    # The contests' automatic metrics of 200 organisation entries (unsaved: only their pages are read).
+    organisations = list(
+        SocialPage.objects.order_by("organisation_id").values_list("organisation_id", flat=True).distinct()[:200]
+    )
+    entries = [Entry(pk=index + 1, organisation_id=org_id) for index, org_id in enumerate(organisations)]
+    reads.append(
+        (
+            f"contest metrics, {len(entries)} organisation entries",
+            lambda: entry_metrics(entries, start=END - dt.timedelta(days=90), end=today, metrics={"subscribers_end"}),
+        )
+    )
+    results = []
+    for label, read in reads:
+        results.append({"read": f"selector: {label}", "queries": _queries(read), **_paired(read, _replay(read))})
+    user, _created = get_user_model().objects.get_or_create(
+        username="bench", defaults={"is_superuser": True, "is_staff": True}
+    )
+    client = Client()
+    client.force_login(user)
+    raw_dashboard = _replay(reads[0][1])
+    pages = [
+        ("page: overview dashboard, default date", "/stats/dashboard/", raw_dashboard),
+        (f"page: overview dashboard, {past:%d.%m.%Y}", f"/stats/dashboard/?on={past:%d.%m.%Y}", _replay(reads[1][1])),
+        ("page: silent pages", "/stats/silent/", _replay(reads[2][1])),
+        ("page: engagement", "/stats/engagement/", _replay(reads[4][1])),
+        ("page: reach", "/stats/reach/", _replay(reads[5][1])),
+    ]
+    for label, url, raw in pages:
+        response = client.get(url)
+        if response.status_code != 200:
+            results.append({"read": f"{label} — HTTP {response.status_code}"})
+            continue
+        timing = _paired(lambda url=url: client.get(url), raw)
+        results.append({"read": label, "queries": _queries(lambda url=url: client.get(url)), **timing})
+    return results
+
+
 def nightly_write() -> dict:
     """30,000 snapshots of today through the collector's save step (`_flush` per FLUSH_EVERY results, as a
     run does) plus the run's analytics update (`_analytics`), against a COPY of the same rows into the same
@@ -478,7 +548,7 @@ def main() -> str:
         started = time.perf_counter()
         call_command("analytics_rebuild", verbosity=0)
         _log(f"analytics tables built in {time.perf_counter() - started:.0f} s")
-    results = measure()
+    results = measure() + measure_overview()
     nightly = nightly_write()
     load_average = os.getloadavg()
     sizes = {
@@ -544,8 +614,8 @@ def main() -> str:
         "write + update ≤ 3 s and ≤ 3× COPY. Growth by territorial organisation and network, the printed layout "
         "and reach read the analytics tables (docs/analytics.md); growth by page and by organisation read each "
         "page's value at the last collected day on or before each date (one range of the (date, page) index, "
-        "PageLatest before any probe) and sort and cut the page of rows in SQL: their raw SQL is the same "
-        "statements on the snapshots and PageLatest. The dashboard still reads the snapshots. "
+        "PageLatest before any probe) and sort and cut the page of rows in SQL; the dashboard, silent pages, "
+        "engagement and contest metrics read PageLatest (a past date: the snapshots, aggregated in SQL). "
         "Numbers: benchmarks/results/growth.json.",
     ]
     return "\n".join(lines)

@@ -11,10 +11,19 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import Exists, OuterRef, Subquery
 
 from news.models import NewsPostLink
-from socialstats.models import PageOwner, PageStatus, PrintPublication, Snapshot, SocialPage, Website
+from socialstats.models import (
+    AnalyticsState,
+    PageLatest,
+    PageOwner,
+    PageStatus,
+    PrintPublication,
+    Snapshot,
+    SocialPage,
+    Website,
+)
 from socialstats.reports.facts import subscribers_on
 
 from .models import Entry, Metric
@@ -23,10 +32,31 @@ GONE = (PageStatus.DELETED, PageStatus.BANNED, PageStatus.NOT_FOUND)
 ACTIVE_WINDOW = dt.timedelta(days=30)
 
 
-def _latest_snapshots(page_ids: list[int], on: dt.date) -> dict[int, Snapshot]:
-    latest = Snapshot.objects.filter(page=OuterRef("page"), date__lte=on).order_by("-date").values("date")[:1]
-    rows = Snapshot.objects.filter(page__in=page_ids, date__lte=on, date=Subquery(latest))
-    return {row.page_id: row for row in rows}
+def _latest_snapshots(page_ids: list[int], on: dt.date) -> dict[int, Snapshot | PageLatest]:
+    """Each page's latest snapshot on or before `on` (its subscribers, posts and interactions).
+
+    From socialstats' latest-value table for the pages whose latest snapshot is on or before `on` (every
+    page, for a contest still running); from the snapshots for the others, and for every page before the
+    analytics tables are built. One query, two when some page was collected after `on`."""
+    pages = (
+        SocialPage.objects.filter(pk__in=page_ids)
+        .select_related("latest")
+        .annotate(built=Exists(AnalyticsState.objects.all()))
+        .only("pk", "latest")
+    )
+    values: dict[int, Snapshot | PageLatest] = {}
+    remaining = []
+    for page in pages:
+        latest = getattr(page, "latest", None) if page.built else None
+        if latest is not None and latest.date <= on:
+            values[page.pk] = latest
+        elif not page.built or latest is not None:  # with the tables built, no latest row means no snapshot
+            remaining.append(page.pk)
+    if remaining:
+        newest = Snapshot.objects.filter(page=OuterRef("page"), date__lte=on).order_by("-date").values("date")[:1]
+        for row in Snapshot.objects.filter(page__in=remaining, date__lte=on, date=Subquery(newest)):
+            values[row.page_id] = row
+    return values
 
 
 def _pages_by_entry(entries: list[Entry]) -> tuple[dict[int, list[SocialPage]], list[SocialPage]]:
@@ -85,9 +115,9 @@ def entry_metrics(entries: list[Entry], *, start: dt.date, end: dt.date, metrics
     metrics = set(metrics) | {Metric.ENGAGEMENT}
     pages_of, pages = _pages_by_entry(entries)
     page_ids = [page.pk for page in pages]
-    at_end = subscribers_on(page_ids, end) if page_ids else {}
-    at_start = subscribers_on(page_ids, start) if page_ids else {}
     snaps = _latest_snapshots(page_ids, end) if page_ids else {}
+    at_end = {pk: (snap.subscribers, snap.date) for pk, snap in snaps.items()}
+    at_start = subscribers_on(page_ids, start) if page_ids else {}
     org_ids = [entry.organisation_id for entry in entries]
     checklist: dict[int, int] = {}
     if Metric.WEBSITE_CHECKLIST in metrics:

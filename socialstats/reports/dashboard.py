@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-import heapq
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.db.models import Count, Min, Q, Sum
+from django.db.models import Count, Min, Sum
 
-from orgs.models import Organisation, OrgKind
+from orgs.models import Organisation
 
 from ..analytics.services import analytics_state
-from ..models import CURRENT_NETWORKS, PageStatus, Snapshot, SocialPage
-from .facts import PageFact, page_facts, paths_q, silent_before, subscribers_on, to_date
+from ..models import CURRENT_NETWORKS, Snapshot, SocialPage
+from .current import dashboard_figures
+from .facts import paths_q, silent_before, subscribers_on, to_date
 from .growth import linear_trend_date
 from .rollup import growth_figures, rollup_subscribers_series
 from .selectors import pages_by_id
@@ -105,24 +105,12 @@ class Dashboard:
         return self.organisations_with_pages * 100.0 / self.organisations_total
 
 
-def _top(facts: list[PageFact], value, limit: int = 5) -> list[tuple[float, int]]:
-    """(score, page id) of the `limit` best pages by `value`; pages without a score are left out."""
-    scored = ((value(fact), fact.page_id) for fact in facts)
-    return heapq.nsmallest(limit, ((-score, page_id) for score, page_id in scored if score is not None))
-
-
 def _leaders(top: list[tuple[float, int]], pages: dict[int, SocialPage]) -> list[Leader]:
     leaders = []
-    for negative_score, page_id in top:
+    for score, page_id in top:
         page = pages[page_id]
         leaders.append(
-            Leader(
-                page.display_name,
-                page.organisation.display_name,
-                page.get_network_display(),
-                -negative_score,
-                page.pk,
-            )
+            Leader(page.display_name, page.organisation.display_name, page.get_network_display(), score, page.pk)
         )
     return leaders
 
@@ -135,80 +123,52 @@ def dashboard(
     silent_days: int,
     include_history: bool = False,
 ) -> Dashboard:
-    """The overview as of `today`: a constant number of queries whatever the number of pages.
+    """The overview as of `today`: a constant number of queries whatever the number of pages, aggregated in
+    SQL (reports/current.py): from the latest-value table when it holds `today`'s values, from the snapshots
+    otherwise (decided inside the statement). Only the leaders shown are labelled.
 
     Networks that are history (models.HISTORY_NETWORKS) are left out unless `include_history`."""
     month_start = today.replace(day=1) - dt.timedelta(days=1)
     networks = () if include_history else CURRENT_NETWORKS
-    facts = [
-        fact
-        for fact in page_facts(scope_paths=scope_paths, a=month_start, b=today, networks=networks)
-        if fact.at_b is not None
-    ]
-    recent_since = month_start - dt.timedelta(days=RECENT_START_DAYS)
-    month_facts = [fact for fact in facts if fact.date_a is not None and fact.date_a >= recent_since]
-    subscribers = sum(fact.at_b or 0 for fact in facts)
-    is_youth = [fact.owner == "youth_council" or fact.org_kind == OrgKind.YOUTH_COUNCIL for fact in facts]
-    territorial = [
-        fact for fact, youth in zip(facts, is_youth, strict=True) if not youth and fact.org_kind == OrgKind.TERRITORIAL
-    ]
-    primary = [
-        fact for fact, youth in zip(facts, is_youth, strict=True) if not youth and fact.org_kind == OrgKind.PRIMARY
-    ]
-    youth_pages = sum(is_youth)
-    cutoff = silent_before(today - dt.timedelta(days=silent_days))
-    silent = sum(1 for fact in facts if fact.last_post_at is None or fact.last_post_at < cutoff)
-    organisations = Organisation.objects.filter(paths_q(scope_paths), is_active=True)
-    # «With at least one page» as of `today`: the organisations of the pages counted above.
-    counts = organisations.aggregate(
-        total=Count("pk"), with_pages=Count("pk", filter=Q(pk__in={fact.org_id for fact in facts}))
+    figures = dashboard_figures(
+        scope_paths=scope_paths,
+        a=month_start,
+        b=today,
+        recent_since=month_start - dt.timedelta(days=RECENT_START_DAYS),
+        networks=networks,
+        silent_cutoff=silent_before(today - dt.timedelta(days=silent_days)),
     )
-    failing = (
-        SocialPage.objects.filter(paths_q(scope_paths, "organisation__path"), consecutive_failures__gte=3)
-        .exclude(status=PageStatus.ARCHIVED)
-        .count()
-    )
-
-    def growth(fact: PageFact) -> float | None:
-        return fact.change if fact.date_a is not None and fact.date_a >= recent_since else None
-
-    def engagement(fact: PageFact) -> float | None:
-        return fact.engagement
-
-    def size(fact: PageFact) -> float | None:
-        return fact.at_b
-
-    tops = [_top(facts, size), _top(facts, growth), _top(facts, engagement)]
+    tops = [figures.top_subscribers, figures.top_growth, figures.top_engagement]
     pages = pages_by_id({page_id for top in tops for _score, page_id in top})
-    territorial_ids = [fact.page_id for fact in territorial]
-    territorial_average = sum(fact.at_b or 0 for fact in territorial) / len(territorial) if territorial else None
-    trend = _territorial_trend(territorial_ids, today - dt.timedelta(days=90), today)
+    territorial = figures.territorial
+    territorial_average = sum(value for _id, value in territorial) / len(territorial) if territorial else None
+    trend = _territorial_trend([page_id for page_id, _value in territorial], today - dt.timedelta(days=90), today)
     return Dashboard(
         today=today,
         month_start=month_start,
-        pages=len(facts),
-        subscribers=subscribers,
-        month_change=sum(fact.change for fact in month_facts),
-        month_counted_pages=len(month_facts),
-        month_from=min((fact.date_a for fact in month_facts), default=None),
+        pages=figures.pages,
+        subscribers=figures.subscribers,
+        month_change=figures.month_change,
+        month_counted_pages=figures.month_counted_pages,
+        month_from=figures.month_from,
         include_history=include_history,
-        average=subscribers / len(facts) if facts else None,
-        territorial_pages=len(territorial),
-        territorial_orgs=len({fact.org_id for fact in territorial}),
-        primary_pages=len(primary),
-        primary_orgs=len({fact.org_id for fact in primary}),
-        youth_pages=youth_pages,
-        other_pages=len(facts) - len(territorial) - len(primary) - youth_pages,
-        organisations_total=counts["total"],
-        organisations_with_pages=counts["with_pages"],
-        silent=silent,
-        failing=failing,
-        leaders_subscribers=_leaders(tops[0], pages),
-        leaders_growth=_leaders(tops[1], pages),
-        leaders_engagement=_leaders(tops[2], pages),
+        average=figures.subscribers / figures.pages if figures.pages else None,
+        territorial_pages=figures.territorial_pages,
+        territorial_orgs=figures.territorial_orgs,
+        primary_pages=figures.primary_pages,
+        primary_orgs=figures.primary_orgs,
+        youth_pages=figures.youth_pages,
+        other_pages=figures.pages - figures.territorial_pages - figures.primary_pages - figures.youth_pages,
+        organisations_total=figures.organisations_total,
+        organisations_with_pages=figures.organisations_with_pages,
+        silent=figures.silent,
+        failing=figures.failing,
+        leaders_subscribers=_leaders(figures.top_subscribers, pages),
+        leaders_growth=_leaders(figures.top_growth, pages),
+        leaders_engagement=_leaders(figures.top_engagement, pages),
         target=target,
         territorial_page_average=territorial_average,
-        territorial_pages_at_target=sum(1 for fact in territorial if (fact.at_b or 0) >= target),
+        territorial_pages_at_target=sum(1 for _id, value in territorial if value >= target),
         trend_points=trend,
         target_date=linear_trend_date([(day, round(value)) for day, value in trend], target) if trend else None,
     )

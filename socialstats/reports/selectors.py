@@ -14,9 +14,9 @@ from django.utils.translation import gettext as _
 from orgs.models import Organisation, OrgKind
 
 from ..models import Network, PageStatus, SocialPage
+from . import current
 from .facts import (
     PageFact,
-    page_facts,
     paths_q,
     silent_before,
     territorial_depth,
@@ -268,13 +268,10 @@ def silent_pages(
     """Pages with no post for more than `days` days, grouped by territorial organisation; and failing pages.
 
     The last post date comes from each page's latest snapshot; pages never posting count as silent.
-    Constant number of queries.
+    Constant number of queries; only the silent pages leave the database (reports/current.py).
     """
-    facts = page_facts(scope_paths=scope_paths, a=today, b=today)
     cutoff = silent_before(today - dt.timedelta(days=days))
-    silent = [
-        fact for fact in facts if fact.at_b is not None and (fact.last_post_at is None or fact.last_post_at < cutoff)
-    ]
+    silent = current.silent_facts(scope_paths=scope_paths, b=today, cutoff=cutoff)
     pages = pages_by_id(fact.page_id for fact in silent)
     level = territorial_depth(scope_paths)
     names = territorial_names((fact.path for fact in silent), level)
@@ -323,23 +320,19 @@ def engagement_report(
     *, scope_paths: Sequence[str] | None, on: dt.date
 ) -> tuple[list[EngagementRow], list[OrgEngagement]]:
     """Each page's engagement from its latest snapshot, and the averages per organisation (pages' mean)."""
-    facts = [fact for fact in page_facts(scope_paths=scope_paths, a=on, b=on) if fact.at_b is not None]
+    facts = current.engagement_facts(scope_paths=scope_paths, b=on)
     pages = pages_by_id(fact.page_id for fact in facts)
     rows = [EngagementRow(fact, pages[fact.page_id]) for fact in facts]
-    by_org: dict[int, list[PageFact]] = {}
-    for fact in facts:
-        by_org.setdefault(fact.org_id, []).append(fact)
-    organisations = Organisation.objects.in_bulk(list(by_org))
     averages = [
         OrgEngagement(
-            organisations[org_id].display_name,
-            len(group),
-            sum(fact.at_b or 0 for fact in group),
-            _mean([fact.engagement for fact in group if fact.engagement is not None]),
-            _mean([fact.engagement_by_views for fact in group if fact.engagement_by_views is not None]),
-            _mean([fact.posts_30d for fact in group if fact.posts_30d is not None]),
+            item.label,
+            item.pages,
+            item.subscribers,
+            item.engagement,
+            item.engagement_by_views,
+            item.posts_30d,
         )
-        for org_id, group in by_org.items()
+        for item in current.engagement_by_organisation(scope_paths=scope_paths, b=on)
     ]
     averages.sort(key=lambda item: item.label.lower())
     return rows, averages

@@ -1,0 +1,394 @@
+"""Per-page values at one date, aggregated in SQL: the dashboard, silent pages and engagement (docs/analytics.md).
+
+A page's values at B (its latest snapshot on or before B, the rules of docs/reports.md) come from one of two
+sources, both joined to the pages once:
+- `PageLatest` when no page has a snapshot after B (B on or after the tables' horizon, the usual «today»):
+  one row per page, no snapshot read at all;
+- the snapshots otherwise (a past date, or before `analytics_rebuild` has run): D = the greatest snapshot
+  date on or before B over all snapshots (one probe of the (date, page) index), D's range of that index, and
+  for the pages missing on D only, a probe of the (page, date) unique index for their latest earlier one.
+Only aggregates, the top rows and the rows a report lists leave the database.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from django.db import connection
+
+from orgs.models import Organisation, OrgKind
+
+from ..models import AnalyticsState, PageLatest, PageOwner, PageStatus, Snapshot, SocialPage
+from .facts import PageFact, fetch_report, to_date, to_datetime
+
+STEPLEN = Organisation.steplen
+# The snapshot-at-B columns every source gives, in this order.
+B_COLUMNS = (
+    "date",
+    "subscribers",
+    "posts_30d",
+    "last_post_at",
+    "posts_counted",
+    "likes",
+    "comments",
+    "reposts",
+    "views",
+)
+
+
+def latest_answers(b: dt.date, state: AnalyticsState | None) -> bool:
+    """Whether `PageLatest` holds every page's value at B: the tables are built and no snapshot is after B.
+    (The statements below decide the same inside the database: `_LATEST_HOLDS`.)"""
+    if state is None:
+        return False
+    if b >= state.horizon:  # the horizon is on or after every snapshot date
+        return True
+    return not PageLatest.objects.filter(date__gt=b).exists()
+
+
+def _latest_holds() -> str:
+    """SQL, true when PageLatest holds every page's value at the date given twice as a parameter: evaluated
+    once per statement (an uncorrelated condition), so each source's branch runs or is skipped whole."""
+    state, latest = AnalyticsState._meta.db_table, PageLatest._meta.db_table
+    return (
+        f"(EXISTS (SELECT 1 FROM {state} st WHERE st.horizon <= %s) OR (EXISTS (SELECT 1 FROM {state} st) "
+        f"AND NOT EXISTS (SELECT 1 FROM {latest} lt WHERE lt.date > %s)))"
+    )
+
+
+def _scope_where(scope_paths: Sequence[str] | None, networks: Sequence[str], page: str, org: str) -> tuple[str, list]:
+    where, params = [], []
+    if scope_paths is not None:
+        if not scope_paths:
+            where.append("1 = 0")
+        else:
+            where.append("(" + " OR ".join(f"{org}.path LIKE %s" for _path in scope_paths) + ")")
+            params += [path + "%" for path in scope_paths]
+    if networks:
+        where.append(f"{page}.network IN (" + ", ".join("%s" for _n in networks) + ")")
+        params += list(networks)
+    return " AND ".join(where) or "1 = 1", params
+
+
+def pages_at_sql(
+    *,
+    scope_paths: Sequence[str] | None,
+    b: dt.date,
+    networks: Sequence[str] = (),
+    join: str = "",
+    join_params: Sequence = (),
+) -> tuple[str, list]:
+    """FROM and WHERE of the pages in scope that count at B (archive rules applied), as `p` (page), `o` (its
+    organisation) and `s` (its values at B: B_COLUMNS). `join` (with `join_params`) is added to the FROM.
+
+    `s` is PageLatest where it holds the values at B (`_latest_holds`), the snapshots otherwise: D = the
+    greatest snapshot date on or before B, D's rows, and for the pages in scope missing on D their latest
+    earlier snapshot (one probe of the (page, date) unique index each)."""
+    page, org = SocialPage._meta.db_table, Organisation._meta.db_table
+    snapshot, latest = Snapshot._meta.db_table, PageLatest._meta.db_table
+    scope, scope_params = _scope_where(scope_paths, networks, "p", "o")
+    inner_scope, inner_params = _scope_where(scope_paths, networks, "q", "qo")
+    holds = _latest_holds()
+    day = f"(SELECT MAX(d.date) FROM {snapshot} d WHERE d.date <= %s)"
+    columns = ", ".join(f"x.{column}" for column in ("page_id", *B_COLUMNS))
+    sql = f"""FROM {page} p
+        JOIN {org} o ON o.id = p.organisation_id
+        JOIN (
+            SELECT {columns} FROM {latest} x WHERE {holds}
+            UNION ALL
+            SELECT {columns} FROM {snapshot} x WHERE x.date = {day} AND NOT {holds}
+            UNION ALL
+            SELECT {columns} FROM {page} q
+            JOIN {org} qo ON qo.id = q.organisation_id
+            JOIN {snapshot} x ON x.page_id = q.id
+             AND x.date = (SELECT MAX(y.date) FROM {snapshot} y WHERE y.page_id = q.id AND y.date < {day})
+            WHERE {inner_scope} AND NOT {holds}
+              AND NOT EXISTS (SELECT 1 FROM {snapshot} z WHERE z.page_id = q.id AND z.date = {day})
+        ) s ON s.page_id = p.id
+        {join}
+        WHERE (p.status <> %s OR p.archived_on > %s) AND {scope}"""
+    # An archived page counts only before its archive date; one without a date never.
+    return sql, [
+        *(b, b),
+        *(b, b, b),
+        *(b, *inner_params, b, b, b),
+        *join_params,
+        PageStatus.ARCHIVED,
+        b,
+        *scope_params,
+    ]
+
+
+def _engagement_sql(alias: str = "s") -> str:
+    """The 003 document's engagement in SQL, the same float operations as `PageFact.engagement`."""
+    interactions = f"(COALESCE({alias}.likes, 0) + COALESCE({alias}.comments, 0) + COALESCE({alias}.reposts, 0))"
+    return (
+        f"CASE WHEN {alias}.posts_counted > 0 AND {alias}.subscribers > 0 AND {alias}.likes IS NOT NULL "
+        f"THEN CAST({interactions} AS DOUBLE PRECISION) / {alias}.posts_counted * 100 / {alias}.subscribers END"
+    )
+
+
+def _engagement_by_views_sql(alias: str = "s") -> str:
+    interactions = f"(COALESCE({alias}.likes, 0) + COALESCE({alias}.comments, 0) + COALESCE({alias}.reposts, 0))"
+    return (
+        f"CASE WHEN {alias}.views > 0 AND {alias}.likes IS NOT NULL "
+        f"THEN CAST({interactions} AS DOUBLE PRECISION) * 100 / {alias}.views END"
+    )
+
+
+def _cutoff_param(cutoff: dt.datetime):
+    """A datetime as the database compares it (SQLite keeps naive UTC text)."""
+    return connection.ops.adapt_datetimefield_value(cutoff)
+
+
+# The dashboard --------------------------------------------------------------------------------------
+
+
+@dataclass
+class DashboardFigures:
+    pages: int = 0
+    subscribers: int = 0
+    month_change: int = 0
+    month_counted_pages: int = 0
+    month_from: dt.date | None = None
+    youth_pages: int = 0
+    territorial_pages: int = 0
+    territorial_orgs: int = 0
+    primary_pages: int = 0
+    primary_orgs: int = 0
+    organisations_with_pages: int = 0
+    silent: int = 0
+    organisations_total: int = 0  # active organisations in scope
+    failing: int = 0  # pages not archived whose collection failed 3 times or more in a row
+    # (score, page id), best first, ties by page id: by subscribers, growth this month and engagement.
+    top_subscribers: list[tuple[int, int]] = field(default_factory=list)
+    top_growth: list[tuple[int, int]] = field(default_factory=list)
+    top_engagement: list[tuple[float, int]] = field(default_factory=list)
+    territorial: list[tuple[int, int]] = field(default_factory=list)  # (page id, subscribers at B)
+
+
+def dashboard_figures(
+    *,
+    scope_paths: Sequence[str] | None,
+    a: dt.date,
+    b: dt.date,
+    recent_since: dt.date,
+    networks: Sequence[str],
+    silent_cutoff: dt.datetime,
+    limit: int = 5,
+) -> DashboardFigures:
+    """The dashboard's figures in one statement: counts and sums, the three top-`limit` lists and the
+    territorial pages (a few per territorial organisation) for the trend.
+
+    A page's growth this month counts when its value at A is from `recent_since` on: D_A = the greatest
+    snapshot date on or before A, D_A's range of the (date, page) index, and for the pages missing on D_A one
+    probe bounded to [recent_since, D_A). Pages counting at B count at A too (archived after B)."""
+    snapshot = Snapshot._meta.db_table
+    day_a = f"(SELECT MAX(d.date) FROM {snapshot} d WHERE d.date <= %s)"
+    # D_A's range only from recent_since on: an older D_A leaves every value at A out.
+    from_sql, from_params = pages_at_sql(
+        scope_paths=scope_paths,
+        b=b,
+        networks=networks,
+        join=f"LEFT JOIN {snapshot} sa ON sa.page_id = p.id AND sa.date = {day_a} AND sa.date >= %s",
+        join_params=[a, recent_since],
+    )
+
+    def earlier(column: str) -> str:
+        # Guarded by D_A itself (evaluated once): when D_A is before recent_since, no page has a value to find.
+        return (
+            f"CASE WHEN {day_a} >= %s THEN (SELECT x.{column} FROM {snapshot} x WHERE x.page_id = p.id "
+            f"AND x.date < {day_a} AND x.date >= %s ORDER BY x.date DESC LIMIT 1) END"
+        )
+
+    youth = "(p.owner = %s OR o.kind = %s)"
+    kind_params = [PageOwner.YOUTH_COUNCIL, OrgKind.YOUTH_COUNCIL]
+    select_params = [
+        *kind_params,
+        OrgKind.TERRITORIAL,
+        *kind_params,
+        OrgKind.PRIMARY,
+        *(a, recent_since, a, recent_since),
+        *(a, recent_since, a, recent_since),
+        _cutoff_param(silent_cutoff),
+    ]
+    page, org = SocialPage._meta.db_table, Organisation._meta.db_table
+    org_scope, org_scope_params = _scope_where(scope_paths, (), "fp", "oo")
+    failing_scope, failing_scope_params = _scope_where(scope_paths, (), "fp", "fo")
+    sql = f"""
+    WITH v AS (
+        SELECT p.id AS page_id, p.organisation_id AS org_id, o.is_active AS org_active,
+               CASE WHEN {youth} THEN 'y' WHEN o.kind = %s THEN 't' ELSE '' END AS kind_t,
+               CASE WHEN {youth} THEN '' WHEN o.kind = %s THEN 'p' ELSE '' END AS kind_p,
+               s.subscribers AS at_b,
+               COALESCE(sa.subscribers, {earlier("subscribers")}) AS at_a,
+               COALESCE(sa.date, {earlier("date")}) AS date_a,
+               CASE WHEN s.last_post_at IS NULL OR s.last_post_at < %s THEN 1 ELSE 0 END AS silent,
+               {_engagement_sql()} AS engagement
+        {from_sql}
+    )
+    SELECT 'all', CAST(NULL AS BIGINT), CAST(NULL AS DOUBLE PRECISION),
+           COUNT(*), SUM(at_b), SUM(at_b - at_a), COUNT(at_a), MIN(date_a),
+           SUM(CASE WHEN kind_t = 'y' THEN 1 ELSE 0 END),
+           SUM(CASE WHEN kind_t = 't' THEN 1 ELSE 0 END), COUNT(DISTINCT CASE WHEN kind_t = 't' THEN org_id END),
+           SUM(CASE WHEN kind_p = 'p' THEN 1 ELSE 0 END), COUNT(DISTINCT CASE WHEN kind_p = 'p' THEN org_id END),
+           COUNT(DISTINCT CASE WHEN org_active THEN org_id END), SUM(silent),
+           (SELECT COUNT(*) FROM {org} oo WHERE oo.is_active = %s AND {org_scope}),
+           (SELECT COUNT(*) FROM {page} fp JOIN {org} fo ON fo.id = fp.organisation_id
+            WHERE fp.consecutive_failures >= 3 AND fp.status <> %s AND {failing_scope})
+    FROM v
+    UNION ALL SELECT * FROM (
+        SELECT 'size', page_id, CAST(at_b AS DOUBLE PRECISION), {_nulls(14)} FROM v
+        ORDER BY at_b DESC, page_id LIMIT {int(limit)}
+    ) top_size
+    UNION ALL SELECT * FROM (
+        SELECT 'growth', page_id, CAST(at_b - at_a AS DOUBLE PRECISION), {_nulls(14)} FROM v
+        WHERE at_a IS NOT NULL ORDER BY at_b - at_a DESC, page_id LIMIT {int(limit)}
+    ) top_growth
+    UNION ALL SELECT * FROM (
+        SELECT 'engagement', page_id, engagement, {_nulls(14)} FROM v
+        WHERE engagement IS NOT NULL ORDER BY engagement DESC, page_id LIMIT {int(limit)}
+    ) top_engagement
+    UNION ALL SELECT 'territorial', page_id, CAST(at_b AS DOUBLE PRECISION), {_nulls(14)} FROM v WHERE kind_t = 't'
+    """
+    figures = DashboardFigures()
+    for kind, page_id, score, *values in fetch_report(
+        sql,
+        [
+            *select_params,
+            *from_params,
+            True,
+            *org_scope_params,
+            PageStatus.ARCHIVED,
+            *failing_scope_params,
+        ],
+    ):
+        if kind == "all":
+            (
+                pages,
+                subscribers,
+                change,
+                counted,
+                month_from,
+                youth_pages,
+                territorial_pages,
+                territorial_orgs,
+                primary_pages,
+                primary_orgs,
+                with_pages,
+                silent,
+                organisations_total,
+                failing,
+            ) = values
+            figures.pages, figures.subscribers = int(pages or 0), int(subscribers or 0)
+            figures.month_change, figures.month_counted_pages = int(change or 0), int(counted or 0)
+            figures.month_from = to_date(month_from)
+            figures.youth_pages, figures.territorial_pages = int(youth_pages or 0), int(territorial_pages or 0)
+            figures.territorial_orgs, figures.primary_pages = int(territorial_orgs or 0), int(primary_pages or 0)
+            figures.primary_orgs, figures.organisations_with_pages = int(primary_orgs or 0), int(with_pages or 0)
+            figures.silent = int(silent or 0)
+            figures.organisations_total, figures.failing = int(organisations_total or 0), int(failing or 0)
+        elif kind == "territorial":
+            figures.territorial.append((int(page_id), int(score)))
+        else:
+            top = {"size": figures.top_subscribers, "growth": figures.top_growth}.get(kind, figures.top_engagement)
+            top.append((float(score) if kind == "engagement" else int(score), int(page_id)))
+    for top in (figures.top_subscribers, figures.top_growth, figures.top_engagement):
+        top.sort(key=lambda item: (-item[0], item[1]))
+    figures.territorial.sort()
+    return figures
+
+
+def _nulls(count: int) -> str:
+    """The aggregate row's columns left empty in a top row, typed (PostgreSQL types a bare NULL in a derived
+    table as text): all counts and sums but the fifth, the earliest date at A."""
+    return ", ".join("CAST(NULL AS DATE)" if index == 4 else "CAST(NULL AS BIGINT)" for index in range(count))
+
+
+# Silent pages and engagement ------------------------------------------------------------------------
+
+
+def _fact(row: Sequence) -> PageFact:
+    """A PageFact at one date (A = B) from (page id, org id, path, network, owner, org kind, *B_COLUMNS)."""
+    page_id, org_id, path, network, owner, org_kind, date, subscribers, *rest = row
+    posts_30d, last_post_at, posts_counted, likes, comments, reposts, views = rest
+    day = to_date(date)
+    return PageFact(
+        page_id,
+        org_id,
+        path,
+        network,
+        owner,
+        org_kind,
+        subscribers,
+        day,
+        subscribers,
+        day,
+        posts_30d,
+        to_datetime(last_post_at),
+        posts_counted,
+        likes,
+        comments,
+        reposts,
+        views,
+    )
+
+
+def _facts_sql(pages_sql: str) -> str:
+    columns = ", ".join(f"s.{column}" for column in B_COLUMNS)
+    return f"SELECT p.id, p.organisation_id, o.path, p.network, p.owner, o.kind, {columns} {pages_sql}"
+
+
+def silent_facts(*, scope_paths: Sequence[str] | None, b: dt.date, cutoff: dt.datetime) -> list[PageFact]:
+    """The pages counting at B whose last post is before `cutoff` or unknown, by page id (one statement)."""
+    pages_sql, params = pages_at_sql(scope_paths=scope_paths, b=b)
+    sql = _facts_sql(pages_sql) + " AND (s.last_post_at IS NULL OR s.last_post_at < %s) ORDER BY p.id"
+    return [_fact(row) for row in fetch_report(sql, [*params, _cutoff_param(cutoff)])]
+
+
+def engagement_facts(*, scope_paths: Sequence[str] | None, b: dt.date) -> list[PageFact]:
+    """Every page counting at B with its values, best engagement first (pages without one last, by id)."""
+    pages_sql, params = pages_at_sql(scope_paths=scope_paths, b=b)
+    engagement = _engagement_sql()
+    order = f" ORDER BY CASE WHEN {engagement} IS NULL THEN 1 ELSE 0 END, {engagement} DESC, p.id"
+    return [_fact(row) for row in fetch_report(_facts_sql(pages_sql) + order, params)]
+
+
+@dataclass
+class OrgAverages:
+    org_id: int
+    label: str
+    pages: int
+    subscribers: int
+    engagement: float | None
+    engagement_by_views: float | None
+    posts_30d: float | None
+
+
+def engagement_by_organisation(*, scope_paths: Sequence[str] | None, b: dt.date) -> list[OrgAverages]:
+    """Per organisation (its own pages): pages, subscribers and the means over the pages that have a value."""
+    pages_sql, params = pages_at_sql(scope_paths=scope_paths, b=b)
+    sql = f"""
+    SELECT p.organisation_id, MIN(o.short_name), MIN(o.name), COUNT(*), SUM(s.subscribers),
+           AVG({_engagement_sql()}), AVG({_engagement_by_views_sql()}), AVG(CAST(s.posts_30d AS DOUBLE PRECISION))
+    {pages_sql}
+    GROUP BY p.organisation_id
+    """
+    return [
+        OrgAverages(
+            int(org_id),
+            short_name or name,  # Organisation.display_name
+            int(pages),
+            int(subscribers or 0),
+            _float(eng),
+            _float(by_views),
+            _float(posts),
+        )
+        for org_id, short_name, name, pages, subscribers, eng, by_views, posts in fetch_report(sql, params)
+    ]
+
+
+def _float(value) -> float | None:
+    return None if value is None else float(value)
