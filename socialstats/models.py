@@ -380,6 +380,12 @@ class PageLatest(models.Model):
     reposts = models.PositiveIntegerField(null=True)
     views = models.PositiveIntegerField(null=True)
 
+    class Meta:
+        indexes = [
+            # Growth's new pages: the pages whose first snapshot is in (A, B], whatever the number of pages.
+            models.Index(fields=["first_date"], name="pagelatest_first_date_idx"),
+        ]
+
     def __str__(self) -> str:
         return f"{self.page_id} {self.date}: {self.subscribers}"
 

@@ -1,10 +1,10 @@
 """Growth figures read from the analytics tables (socialstats/analytics/, docs/analytics.md).
 
-Two short queries whatever the dates: the sums at A and B from SubtreeDay (two days of the few rollup
-organisations in scope), and the pages and new pages from PageLatest (each page's first snapshot date
-against A and B, archive dates applied). Days after the tables' horizon read the horizon: nothing changes
-after it. Groupings by page or organisation, scopes below the rollup depth, and databases where
-`analytics_rebuild` has not run yet read the snapshots (facts.py) as before.
+Two short queries whatever the dates and the number of pages: the sums and the pages with a value at A and B
+from SubtreeDay (two days of the few rollup organisations in scope), and the pages new at B from PageLatest
+(the range (A, B] of its first-date index, archive dates applied). Days after the tables' horizon read the
+horizon: nothing changes after it. Groupings by page or organisation, scopes below the rollup depth, and
+databases where `analytics_rebuild` has not run yet read the snapshots (facts.py) as before.
 """
 
 from __future__ import annotations
@@ -88,13 +88,14 @@ def rollup_growth_raw(
         where.append("d.network IN (" + ", ".join("%s" for _n in networks) + ")")
         params += list(networks)
     sums_sql = f"""
-        SELECT {key}, d.network, d.day, SUM(d.subscribers), MIN(d.oldest)
+        SELECT {key}, d.network, d.day, SUM(d.subscribers), MIN(d.oldest), SUM(d.pages)
         FROM {day_table} d JOIN {org_table} o ON o.id = d.organisation_id
         WHERE d.day IN (%s, %s) AND {" AND ".join(where)}
         GROUP BY {"" if key == "''" else key + ", "}d.network, d.day
     """
     sums: dict[tuple, list] = {}
-    for path, network, day, subscribers, oldest in fetch_report(sums_sql, [day_a, day_b, *params]):
+    counts: dict[tuple, list[int]] = {}  # group → [pages with a value at A or B, of them new at B]
+    for path, network, day, subscribers, oldest, pages in fetch_report(sums_sql, [day_a, day_b, *params]):
         group = _group(dimensions, path, network)
         entry = sums.setdefault(group, [None, None, None, None])
         day = to_date(day)
@@ -103,10 +104,14 @@ def rollup_growth_raw(
                 entry[offset] = (entry[offset] or 0) + int(subscribers)
                 oldest = to_date(oldest)
                 entry[2 + offset] = oldest if entry[2 + offset] is None else min(entry[2 + offset], oldest)
+        if day == day_a:
+            counts.setdefault(group, [0, 0])[0] += int(pages or 0)
 
-    # The pages with a value at A or at B, and those of them new at B.
-    counts_at = "(l.first_date <= %s AND (p.status <> %s OR p.archived_on > %s))"
-    page_where, page_params = ["NOT (p.status = %s AND p.archived_on IS NULL)"], [PageStatus.ARCHIVED]
+    # The pages with a value at A or at B: those counted at A (SubtreeDay's pages at A, above) and those new at B.
+    # A page counted at B and not at A has its first snapshot in (A, B] and no archive date on or before B
+    # (an archive after B is after A too): a range of PageLatest's first_date index, whatever the number of pages.
+    page_where = ["l.first_date > %s", "l.first_date <= %s", "(p.status <> %s OR p.archived_on > %s)"]
+    page_params: list = [a, b, PageStatus.ARCHIVED, b]
     if roots is not None:
         condition, condition_params = _like_any("o.path", roots)
         page_where.append(condition)
@@ -116,21 +121,17 @@ def rollup_growth_raw(
         page_params += list(networks)
     page_key = f"substr(o.path, 1, {level * STEPLEN})" if "level" in dimensions else "''"
     collate = ' COLLATE "C"' if connection.vendor == "postgresql" else ""
-    pages_sql = f"""
-        SELECT {page_key}{collate}, p.network,
-               SUM(CASE WHEN {counts_at} OR {counts_at} THEN 1 ELSE 0 END),
-               SUM(CASE WHEN {counts_at} AND NOT {counts_at} THEN 1 ELSE 0 END)
-        FROM {page_table} p
-        JOIN {latest_table} l ON l.page_id = p.id
+    new_sql = f"""
+        SELECT {page_key}{collate}, p.network, COUNT(*)
+        FROM {latest_table} l
+        JOIN {page_table} p ON p.id = l.page_id
         JOIN {org_table} o ON o.id = p.organisation_id
         WHERE {" AND ".join(page_where)}
         GROUP BY {"" if page_key == "''" else page_key + collate + ", "}p.network
     """
-    at = [[day, PageStatus.ARCHIVED, day] for day in (a, b, b, a)]
-    counts: dict[tuple, list[int]] = {}
-    for path, network, pages, new_pages in fetch_report(pages_sql, [*at[0], *at[1], *at[2], *at[3], *page_params]):
+    for path, network, new_pages in fetch_report(new_sql, page_params):
         entry = counts.setdefault(_group(dimensions, path, network), [0, 0])
-        entry[0] += int(pages or 0)
+        entry[0] += int(new_pages or 0)
         entry[1] += int(new_pages or 0)
     rows = []
     for group, (pages, new_pages) in counts.items():

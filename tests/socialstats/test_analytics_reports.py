@@ -58,6 +58,7 @@ PERIODS = [
     (dt.date(2024, 1, 1), dt.date(2024, 1, 19)),  # B a day without snapshots
     (dt.date(2024, 1, 5), dt.date(2024, 1, 25)),  # across the archive date
     (dt.date(2024, 1, 20), dt.date(2024, 1, 20)),
+    (dt.date(2023, 12, 1), dt.date(2024, 1, 20)),  # B the archive date of a page first collected after A
     (dt.date(2024, 3, 1), dt.date(2024, 3, 31)),  # both after the last snapshot
 ]
 
