@@ -32,6 +32,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/unionportal_bench"
+# The shared report cache, as in production (REDIS_URL): gunicorn's workers share one entry per report. Empty:
+# each worker's own memory.
+DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/9"
 USERS = int(os.environ.get("LOADTEST_USERS", "50"))
 SPAWN_RATE = int(os.environ.get("LOADTEST_SPAWN_RATE", "10"))
 SECONDS = int(os.environ.get("LOADTEST_SECONDS", "60"))
@@ -97,8 +100,11 @@ def _prepare(password: str) -> dict:
         snapshots = cursor.fetchone()[0]
         cursor.execute("SHOW server_version")
         version = cursor.fetchone()[0]
+    warmed, warm_seconds = _warm()
     connection.close()
     return {
+        "warmed": warmed,
+        "warm_seconds": warm_seconds,
         "as_of": as_of,
         "union_id": union.pk,
         "territorial": territorial,
@@ -107,6 +113,21 @@ def _prepare(password: str) -> dict:
         "snapshots": snapshots,
         "postgres": version.split(" ")[0],
     }
+
+
+def _warm() -> tuple[int, float]:
+    """What the nightly run does after collecting: the union's and each territorial organisation's default
+    reports computed into the shared cache (none without the analytics tables or a shared cache)."""
+    from django.conf import settings
+
+    from socialstats.analytics.services import analytics_state
+    from socialstats.reports.cache import report_cache_warm
+
+    if analytics_state() is None or "redis" not in settings.CACHES["default"]["BACKEND"].lower():
+        return 0, 0.0
+    started = time.perf_counter()
+    scopes = report_cache_warm()
+    return scopes, time.perf_counter() - started
 
 
 def _free_port() -> int:
@@ -157,8 +178,14 @@ def report(rows: list[dict], facts: dict, split: dict | None = None) -> str:
         f"snapshots, last collected day {facts['as_of']:%d.%m.%Y}; PostgreSQL {facts['postgres']}. "
         f"{USERS} users (spawned {SPAWN_RATE}/s) for {SECONDS} s, 1–3 s think time, each logged in through the "
         f"form: information officers, territorial admins ({territorial.name}, {territorial.numchild} primaries) "
-        f"and presidium members, 2 : 2 : 1. gunicorn: {WORKERS} {WORKER_CLASS} workers, DEBUG off, report "
-        f"aggregates cached {os.environ.get('REPORT_CACHE_SECONDS', '60')} s per worker, on the same "
+        f"and presidium members, 2 : 2 : 1. gunicorn: {WORKERS} {WORKER_CLASS} workers, DEBUG off, "
+        + (
+            f"report aggregates in the shared Redis cache, warmed as after the nightly run ({facts['warmed']} "
+            f"scopes in {facts['warm_seconds']:.0f} s before the run)"
+            if facts.get("warmed")
+            else "report aggregates cached in each worker's memory (no analytics tables or no Redis)"
+        )
+        + ", on the same "
         f"machine as PostgreSQL and locust: {os.cpu_count()} CPUs, load average before the run "
         f"{facts['load_before']}, after {facts['load_after']} (the machine is shared with other work).",
         "",
@@ -189,6 +216,7 @@ def main() -> int:
     if not url.startswith(("postgres://", "postgresql://")):
         raise SystemExit("LOADTEST_DATABASE_URL must be a PostgreSQL URL")
     os.environ["DATABASE_URL"] = url
+    os.environ["REDIS_URL"] = os.environ.get("LOADTEST_REDIS_URL", DEFAULT_REDIS_URL)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "unionportal.settings")
     password = os.environ.get("LOADTEST_PASSWORD") or secrets.token_urlsafe(24)
     _ensure_database(url)
