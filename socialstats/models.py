@@ -188,6 +188,14 @@ class Post(models.Model):
     reposts = models.PositiveIntegerField(_("reposts"), null=True, blank=True)
     views = models.PositiveIntegerField(_("views"), null=True, blank=True)
     is_pinned = models.BooleanField(default=False)
+    # The page's subscribers when the post was first stored (set on insert, not by refreshes): the reports'
+    # engagement and ERR divide by it without a join to the snapshots. None on rows stored before it was kept
+    # and not filled by migration 0008 (no snapshot by the post's day): the reports then read the snapshots.
+    subscribers = models.PositiveIntegerField(_("subscribers"), null=True, blank=True)
+    # The Moscow ISO weekday (1 = Monday) and hour of `published_at`, set at write: the heat map groups by them
+    # without converting each post's time. None on rows written without them (the reports then convert).
+    weekday = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+    hour = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
     first_seen_at = models.DateTimeField(default=timezone.now)
     refreshed_at = models.DateTimeField(default=timezone.now)
     # Set when a refresh inside the window no longer finds the post: it keeps its last values.

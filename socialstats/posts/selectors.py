@@ -2,9 +2,9 @@
 
 Every report reads the period's posts as one range of the (published_at, page) index, narrowed to the scope by
 a join to the pages and organisations, and aggregates in SQL. A post's rates divide by the page's subscribers
-on the post's day (Moscow time): the latest snapshot on or before that day, one probe of the (page, date)
-unique index per post (a correlated subquery). Top posts by views sort and cut before that probe, so it runs
-only for the rows shown. See docs/posts.md «Reports».
+stored with it when it was first kept (`Post.subscribers`: no join). A post stored without them falls back to
+the page's subscribers on the post's day (Moscow time): the latest snapshot on or before that day, one probe
+of the (page, date) unique index for that post (a correlated subquery). See docs/posts.md «Reports».
 """
 
 from __future__ import annotations
@@ -15,20 +15,21 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import connection
 from django.db.models import (
+    Avg,
     Count,
     ExpressionWrapper,
     F,
     FilteredRelation,
     FloatField,
     OuterRef,
+    PositiveSmallIntegerField,
     Q,
     QuerySet,
     Subquery,
     Value,
 )
-from django.db.models.functions import Coalesce, ExtractHour, ExtractIsoWeekDay, NullIf, TruncDate
+from django.db.models.functions import Cast, Coalesce, ExtractHour, ExtractIsoWeekDay, NullIf, TruncDate
 
 from ..models import PageStatus, Post, PostKind, Snapshot, SocialPage
 from ..reports.facts import fetch_report, paths_q
@@ -96,13 +97,14 @@ def _subscribers_on_post_day() -> Subquery:
 def with_rates(posts: QuerySet[Post]) -> QuerySet[Post]:
     """Each post with `day`, `subscribers_then`, `interactions_sum`, `engagement` (%) and `err` (%).
 
-    A rate is None where the page had no snapshot by the post's day (or 0 subscribers), and ERR also where the
-    network gives no views.
+    `subscribers_then` is the page's subscribers stored with the post, or for a post stored without them its
+    latest snapshot by the post's day. A rate is None where neither is known (or 0 subscribers), and ERR also
+    where the network gives no views.
     """
     interactions = Coalesce("likes", 0) + Coalesce("comments", 0) + Coalesce("reposts", 0)
     return posts.annotate(
         day=TruncDate("published_at", tzinfo=_tz()),
-        subscribers_then=_subscribers_on_post_day(),
+        subscribers_then=Coalesce("subscribers", _subscribers_on_post_day()),
         interactions_sum=interactions,
     ).annotate(
         engagement=ExpressionWrapper(
@@ -116,60 +118,15 @@ def _shaped(posts: QuerySet[Post]) -> QuerySet[Post]:
     return posts.select_related("page", "page__organisation").defer("page__last_error")
 
 
-def _fenced(posts: QuerySet[Post], columns: dict, query: PostQuery) -> tuple[str, list]:
-    """The posts with `columns` and the page's subscribers on each post's day (`subs`) as a derived table.
-
-    The subscribers come from a join to the snapshots of the period's days (a range of the (date, page) index,
-    one hash join); only a post whose page has no snapshot on that very day runs the fallback, a scalar
-    subquery inside COALESCE taking the latest earlier snapshot from the (page, date) unique index
-    (docs/reports.md, «How it is read»). Each level sits behind a fence (OFFSET 0) the planner does not
-    flatten, so the rates computed outside do not repeat the subquery.
-    """
-    inner = posts.annotate(
-        post_id=F("pk"), page_ref=F("page_id"), day=TruncDate("published_at", tzinfo=_tz()), **columns
-    )
-    sql, params = inner.values("post_id", "page_ref", "day", *columns).order_by().query.sql_with_params()
-    fence = "LIMIT -1 OFFSET 0" if connection.vendor == "sqlite" else "OFFSET 0"
-    snapshots = Snapshot._meta.db_table
-    fallback = (
-        f"(SELECT x.subscribers FROM {snapshots} x WHERE x.page_id = p.page_ref AND x.date < p.day "
-        "ORDER BY x.date DESC LIMIT 1)"
-    )
-    table = (
-        f"(SELECT p.*, COALESCE(s.subscribers, {fallback}) AS subs FROM ({sql} {fence}) p "
-        f"LEFT JOIN {snapshots} s ON s.page_id = p.page_ref AND s.date = p.day AND s.date >= %s AND s.date <= %s "
-        f"{fence})"
-    )
-    return table, [*params, query.start, query.end]
-
-
-_RATE_SQL = {
-    "engagement": "t.interactions * 100.0 / NULLIF(t.subs, 0)",
-    "err": "t.views * 100.0 / NULLIF(t.subs, 0)",
-    "views": "t.views",
-}
-
-
 def top_posts(query: PostQuery, *, by: str = "engagement", limit: int = TOP_LIMIT) -> list[Post]:
     """The period's best posts by engagement, views or ERR: ORDER BY … LIMIT in SQL, ties by newest first;
     the rows shown are then read with their page and organisation (two queries)."""
     if by not in TOP_ORDERS:
         raise ValueError(f"unknown order {by!r}")
-    posts = period_posts(query)
-    if by == "views":  # no subscribers needed to order: the ids of the 20 first, then those rows with their rates
-        ordered = posts.filter(views__isnull=False).order_by("-views", "-published_at", "-pk")
-        ids = list(ordered.values_list("pk", flat=True)[:limit])
-    else:
-        interactions = Coalesce("likes", 0) + Coalesce("comments", 0) + Coalesce("reposts", 0)
-        table, params = _fenced(
-            posts, {"interactions": interactions, "views_": F("views"), "published": F("published_at")}, query
-        )
-        rate = _RATE_SQL[by].replace("t.views", "t.views_")
-        sql = (
-            f"SELECT t.post_id FROM {table} t WHERE {rate} IS NOT NULL "
-            f"ORDER BY {rate} DESC, t.published DESC, t.post_id DESC LIMIT %s"
-        )
-        ids = [row[0] for row in fetch_report(sql, [*params, limit])]
+    posts = with_rates(period_posts(query)).filter(**{f"{by}__isnull": False})
+    ordered = posts.order_by(f"-{by}", "-published_at", "-pk").values_list("pk", flat=True)[:limit]
+    sql, params = ordered.query.sql_with_params()
+    ids = [row[0] for row in fetch_report(sql, list(params))]
     found = {post.pk: post for post in _shaped(with_rates(Post.objects.filter(pk__in=ids)))}
     return [found[pk] for pk in ids if pk in found]
 
@@ -196,25 +153,28 @@ class HeatMap:
         return sorted(cells, key=lambda cell: (-cell[2], cell[0], cell[1]))[:count]
 
 
+def _small(value: object) -> Cast:
+    return Cast(value, PositiveSmallIntegerField())
+
+
 def heat_map(query: PostQuery) -> HeatMap:
-    """One GROUP BY over the period's posts: weekday and hour in Moscow time, the count and the mean engagement
-    (over the posts whose page had subscribers by their day)."""
+    """One GROUP BY over the period's posts: the Moscow weekday and hour stored with each post (converted from
+    its time where not stored), the count and the mean engagement (over the posts with known subscribers)."""
     tz = _tz()
-    interactions = Coalesce("likes", 0) + Coalesce("comments", 0) + Coalesce("reposts", 0)
-    table, params = _fenced(
-        period_posts(query),
-        {
-            "interactions": interactions,
-            "weekday": ExtractIsoWeekDay("published_at", tzinfo=tz),
-            "hour": ExtractHour("published_at", tzinfo=tz),
-        },
-        query,
+    cells = (
+        with_rates(period_posts(query))
+        .annotate(
+            weekday_=Coalesce("weekday", _small(ExtractIsoWeekDay("published_at", tzinfo=tz))),
+            hour_=Coalesce("hour", _small(ExtractHour("published_at", tzinfo=tz))),
+        )
+        .values("weekday_", "hour_")
+        .annotate(n=Count("pk"), mean=Avg("engagement"))
+        .order_by()
+        .values_list("weekday_", "hour_", "n", "mean")
     )
-    sql = (
-        f"SELECT t.weekday, t.hour, COUNT(*), AVG({_RATE_SQL['engagement']}) FROM {table} t GROUP BY t.weekday, t.hour"
-    )
+    sql, params = cells.query.sql_with_params()
     result = HeatMap()
-    for weekday, hour, count, mean in fetch_report(sql, params):
+    for weekday, hour, count, mean in fetch_report(sql, list(params)):
         result.posts[int(weekday) - 1][int(hour)] = count
         result.engagement[int(weekday) - 1][int(hour)] = None if mean is None else float(mean)
     return result
@@ -231,10 +191,16 @@ class KindRow:
 
 def content_kinds(query: PostQuery) -> list[KindRow]:
     """Share of posts and mean engagement per kind, every kind listed (one GROUP BY)."""
-    interactions = Coalesce("likes", 0) + Coalesce("comments", 0) + Coalesce("reposts", 0)
-    table, params = _fenced(period_posts(query), {"interactions": interactions, "kind_": F("kind")}, query)
-    sql = f"SELECT t.kind_, COUNT(*), AVG({_RATE_SQL['engagement']}) FROM {table} t GROUP BY t.kind_"
-    rows = {kind: (count, None if mean is None else float(mean)) for kind, count, mean in fetch_report(sql, params)}
+    kinds = (
+        with_rates(period_posts(query))
+        .values("kind")
+        .annotate(n=Count("pk"), mean=Avg("engagement"))
+        .order_by()
+        .values_list("kind", "n", "mean")
+    )
+    sql, params = kinds.query.sql_with_params()
+    result = fetch_report(sql, list(params))
+    rows = {kind: (count, None if mean is None else float(mean)) for kind, count, mean in result}
     total = sum(count for count, _mean in rows.values())
     return [
         KindRow(
