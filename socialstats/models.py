@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -212,6 +213,12 @@ class Post(models.Model):
             models.Index(fields=["page", "-published_at"], name="post_page_published_idx"),
             # Reports over a scope and period: the period's posts as one index range.
             models.Index(fields=["published_at", "page"], name="post_published_page_idx"),
+            # The few posts written without their subscribers, weekday or hour: the reports' second part.
+            models.Index(
+                fields=["published_at"],
+                condition=Q(subscribers__isnull=True) | Q(weekday__isnull=True) | Q(hour__isnull=True),
+                name="post_unfilled_published_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db.models import (
-    Avg,
     Count,
     ExpressionWrapper,
     F,
@@ -27,6 +26,7 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Sum,
     Value,
 )
 from django.db.models.functions import Cast, Coalesce, ExtractHour, ExtractIsoWeekDay, NullIf, TruncDate
@@ -94,6 +94,17 @@ def _subscribers_on_post_day() -> Subquery:
     return Subquery(latest.values("subscribers")[:1])
 
 
+def _rates(subscribers: object) -> dict:
+    """`engagement` and `err` (%) over `subscribers`, in floating point (None without subscribers or views)."""
+    per = NullIf(subscribers, 0)
+    return {
+        "engagement": ExpressionWrapper(
+            Cast("interactions_sum", FloatField()) * Value(100) / per, output_field=FloatField()
+        ),
+        "err": ExpressionWrapper(Cast("views", FloatField()) * Value(100) / per, output_field=FloatField()),
+    }
+
+
 def with_rates(posts: QuerySet[Post]) -> QuerySet[Post]:
     """Each post with `day`, `subscribers_then`, `interactions_sum`, `engagement` (%) and `err` (%).
 
@@ -106,12 +117,46 @@ def with_rates(posts: QuerySet[Post]) -> QuerySet[Post]:
         day=TruncDate("published_at", tzinfo=_tz()),
         subscribers_then=Coalesce("subscribers", _subscribers_on_post_day()),
         interactions_sum=interactions,
-    ).annotate(
-        engagement=ExpressionWrapper(
-            F("interactions_sum") * Value(100.0) / NullIf(F("subscribers_then"), 0), output_field=FloatField()
-        ),
-        err=ExpressionWrapper(F("views") * Value(100.0) / NullIf(F("subscribers_then"), 0), output_field=FloatField()),
+    ).annotate(**_rates(F("subscribers_then")))
+
+
+# Posts written with their subscribers, weekday and hour (every post the collection, the demo and migrations
+# 0008/0009 wrote, unless the page had no snapshot yet), and the others (a partial index finds them).
+STORED = Q(subscribers__isnull=False, weekday__isnull=False, hour__isnull=False)
+UNFILLED = Q(subscribers__isnull=True) | Q(weekday__isnull=True) | Q(hour__isnull=True)
+
+
+def _split(posts: QuerySet[Post]) -> tuple[QuerySet[Post], QuerySet[Post]]:
+    """The posts as two sets with the same annotations (`engagement`, `err`, `weekday_`, `hour_`): those with
+    stored values, rated from their own columns (a plain scan the planner runs in parallel workers), and
+    the rest, whose subscribers come from the snapshots and weekday and hour from their time. A report runs
+    both as one UNION ALL and adds the parts up."""
+    tz = _tz()
+    interactions = Coalesce("likes", 0) + Coalesce("comments", 0) + Coalesce("reposts", 0)
+    stored = (
+        posts.filter(STORED)
+        .annotate(interactions_sum=interactions)
+        .annotate(weekday_=F("weekday"), hour_=F("hour"), **_rates(F("subscribers")))
     )
+    rest = with_rates(posts.filter(UNFILLED)).annotate(
+        weekday_=Coalesce("weekday", _small(ExtractIsoWeekDay("published_at", tzinfo=tz))),
+        hour_=Coalesce("hour", _small(ExtractHour("published_at", tzinfo=tz))),
+    )
+    return stored, rest
+
+
+def _union(parts: Iterable[QuerySet], tail: str = "") -> tuple[str, list]:
+    """One statement: each part as a derived table, UNION ALL, then `tail` over the whole (alias u)."""
+    sqls, params = [], []
+    for part in parts:
+        sql, part_params = part.query.sql_with_params()
+        sqls.append(f"SELECT * FROM ({sql}) part{len(sqls)}")
+        params.extend(part_params)
+    return f"SELECT * FROM ({' UNION ALL '.join(sqls)}) u {tail}", params
+
+
+def _small(value: object) -> Cast:
+    return Cast(value, PositiveSmallIntegerField())
 
 
 def _shaped(posts: QuerySet[Post]) -> QuerySet[Post]:
@@ -123,12 +168,39 @@ def top_posts(query: PostQuery, *, by: str = "engagement", limit: int = TOP_LIMI
     the rows shown are then read with their page and organisation (two queries)."""
     if by not in TOP_ORDERS:
         raise ValueError(f"unknown order {by!r}")
-    posts = with_rates(period_posts(query)).filter(**{f"{by}__isnull": False})
-    ordered = posts.order_by(f"-{by}", "-published_at", "-pk").values_list("pk", flat=True)[:limit]
-    sql, params = ordered.query.sql_with_params()
-    ids = [row[0] for row in fetch_report(sql, list(params))]
+    order = (f"-{by}", "-published_at", "-pk")
+    if by == "views":  # no subscribers needed to order
+        parts = [period_posts(query).filter(views__isnull=False).annotate(rate=F("views"))]
+    else:  # each part's first `limit`, then the first `limit` of both
+        parts = [part.filter(**{f"{by}__isnull": False}).annotate(rate=F(by)) for part in _split(period_posts(query))]
+    parts = [
+        part.order_by(*order)
+        .annotate(post_id=F("pk"), at=F("published_at"))
+        .values_list("post_id", "rate", "at")[:limit]
+        for part in parts
+    ]
+    sql, params = _union(parts, "ORDER BY u.rate DESC, u.at DESC, u.post_id DESC LIMIT %s")
+    ids = [row[0] for row in fetch_report(sql, [*params, limit])]
     found = {post.pk: post for post in _shaped(with_rates(Post.objects.filter(pk__in=ids)))}
     return [found[pk] for pk in ids if pk in found]
+
+
+def _cells(query: PostQuery, *keys: str) -> dict[tuple, tuple[int, float | None]]:
+    """The period's posts grouped by `keys`: (posts, mean engagement over those with subscribers) per key."""
+    parts = [
+        part.values(*keys)
+        .annotate(n=Count("pk"), rated=Count("engagement"), total=Sum("engagement"))
+        .order_by()
+        .values_list(*keys, "n", "rated", "total")
+        for part in _split(period_posts(query))
+    ]
+    sums: dict[tuple, list] = {}
+    for *key, count, rated, total in fetch_report(*_union(parts)):
+        cell = sums.setdefault(tuple(key), [0, 0, 0.0])
+        cell[0] += count
+        cell[1] += rated
+        cell[2] += float(total or 0)
+    return {key: (count, total / rated if rated else None) for key, (count, rated, total) in sums.items()}
 
 
 @dataclass
@@ -160,23 +232,10 @@ def _small(value: object) -> Cast:
 def heat_map(query: PostQuery) -> HeatMap:
     """One GROUP BY over the period's posts: the Moscow weekday and hour stored with each post (converted from
     its time where not stored), the count and the mean engagement (over the posts with known subscribers)."""
-    tz = _tz()
-    cells = (
-        with_rates(period_posts(query))
-        .annotate(
-            weekday_=Coalesce("weekday", _small(ExtractIsoWeekDay("published_at", tzinfo=tz))),
-            hour_=Coalesce("hour", _small(ExtractHour("published_at", tzinfo=tz))),
-        )
-        .values("weekday_", "hour_")
-        .annotate(n=Count("pk"), mean=Avg("engagement"))
-        .order_by()
-        .values_list("weekday_", "hour_", "n", "mean")
-    )
-    sql, params = cells.query.sql_with_params()
     result = HeatMap()
-    for weekday, hour, count, mean in fetch_report(sql, list(params)):
+    for (weekday, hour), (count, mean) in _cells(query, "weekday_", "hour_").items():
         result.posts[int(weekday) - 1][int(hour)] = count
-        result.engagement[int(weekday) - 1][int(hour)] = None if mean is None else float(mean)
+        result.engagement[int(weekday) - 1][int(hour)] = mean
     return result
 
 
@@ -191,16 +250,7 @@ class KindRow:
 
 def content_kinds(query: PostQuery) -> list[KindRow]:
     """Share of posts and mean engagement per kind, every kind listed (one GROUP BY)."""
-    kinds = (
-        with_rates(period_posts(query))
-        .values("kind")
-        .annotate(n=Count("pk"), mean=Avg("engagement"))
-        .order_by()
-        .values_list("kind", "n", "mean")
-    )
-    sql, params = kinds.query.sql_with_params()
-    result = fetch_report(sql, list(params))
-    rows = {kind: (count, None if mean is None else float(mean)) for kind, count, mean in result}
+    rows = {kind: value for (kind,), value in _cells(query, "kind").items()}
     total = sum(count for count, _mean in rows.values())
     return [
         KindRow(
