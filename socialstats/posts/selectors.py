@@ -170,17 +170,18 @@ def top_posts(query: PostQuery, *, by: str = "engagement", limit: int = TOP_LIMI
         raise ValueError(f"unknown order {by!r}")
     order = (f"-{by}", "-published_at", "-pk")
     if by == "views":  # no subscribers needed to order
-        parts = [period_posts(query).filter(views__isnull=False).annotate(rate=F("views"))]
+        ordered = period_posts(query).filter(views__isnull=False).order_by(*order)
+        ids = list(ordered.values_list("pk", flat=True)[:limit])
     else:  # each part's first `limit`, then the first `limit` of both
-        parts = [part.filter(**{f"{by}__isnull": False}).annotate(rate=F(by)) for part in _split(period_posts(query))]
-    parts = [
-        part.order_by(*order)
-        .annotate(post_id=F("pk"), at=F("published_at"))
-        .values_list("post_id", "rate", "at")[:limit]
-        for part in parts
-    ]
-    sql, params = _union(parts, "ORDER BY u.rate DESC, u.at DESC, u.post_id DESC LIMIT %s")
-    ids = [row[0] for row in fetch_report(sql, [*params, limit])]
+        parts = [
+            part.filter(**{f"{by}__isnull": False})
+            .order_by(*order)
+            .annotate(post_id=F("pk"), rate=F(by), at=F("published_at"))
+            .values_list("post_id", "rate", "at")[:limit]
+            for part in _split(period_posts(query))
+        ]
+        sql, params = _union(parts, "ORDER BY u.rate DESC, u.at DESC, u.post_id DESC LIMIT %s")
+        ids = [row[0] for row in fetch_report(sql, [*params, limit])]
     found = {post.pk: post for post in _shaped(with_rates(Post.objects.filter(pk__in=ids)))}
     return [found[pk] for pk in ids if pk in found]
 
