@@ -60,6 +60,7 @@ def load_posts() -> dict:
         # Post n of page p: day n * 2 (+1 on odd pages) into the window, hour 8..22 Moscow; reactions and views
         # vary with p and n; Telegram and VK give views, OK not; every 200th post deleted. Each post keeps the
         # page's subscribers on its day (as the collection stores those of the day it first reads the post).
+        # Inserted in publication order, as the nightly collection adds each day's new posts.
         cursor.execute(
             """
             INSERT INTO socialstats_post
@@ -80,6 +81,7 @@ def load_posts() -> dict:
                    CASE WHEN mod(p.id + n, 200) = 0 THEN now() END
             FROM socialstats_socialpage p CROSS JOIN generate_series(0, %s) AS n
                 CROSS JOIN LATERAL (SELECT %s::date + (n * 2 + mod(p.id, 2))::int AS day) d
+            ORDER BY 4
             """,
             [POSTS_PER_PAGE - 1, first],
         )
