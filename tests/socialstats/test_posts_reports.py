@@ -17,6 +17,7 @@ Posts (Moscow time), reactions = likes + comments + reposts:
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import zoneinfo
 
 import pytest
@@ -147,6 +148,29 @@ def test_reports_divide_by_the_subscribers_stored_with_a_post_and_group_by_its_s
     assert moved.posts[monday][10] == 2 and moved.posts[4][20] == 1 and moved.engagement[4][20] == pytest.approx(5.0)
     rows = {row.kind: row for row in selectors.content_kinds(query)}
     assert rows["text"].engagement == pytest.approx(5.0) and rows["link"].engagement == pytest.approx(5.0)
+
+
+def test_migrations_fill_the_subscribers_of_the_posts_day_and_the_moscow_weekday_and_hour(posts):
+    """0008 and 0009's data steps on rows stored without them (the fixture's posts): one UPDATE each."""
+    from types import SimpleNamespace
+
+    from django.apps import apps
+
+    schema_editor = SimpleNamespace(connection=connection)
+    importlib.import_module("socialstats.migrations.0008_post_subscribers").fill_subscribers(apps, schema_editor)
+    importlib.import_module("socialstats.migrations.0009_post_moscow_weekday_hour").fill_weekday_hour(
+        apps, schema_editor
+    )
+    stored = {post.external_id: (post.subscribers, post.weekday, post.hour) for post in Post.objects.all()}
+    assert stored["p1"] == (1000, 1, 10)
+    assert stored["p3"] == (2000, 7, 0)  # 00:30 on Sunday 10.03 in Moscow (Saturday 21:30 UTC) takes 10.03's 2 000
+    assert stored["p2"] == (2000, 1, 10)
+    assert stored["p5"] == (None, 3, 9)  # page C has no snapshot: stays NULL, the reports read the snapshots
+    assert stored["p6"] == (None, 2, 12)  # 20.02, before A's first snapshot
+    # The reports give the same answers as from the snapshots (test_top_posts_by_engagement_views_and_err).
+    by_engagement = selectors.top_posts(PostQuery(None, *MARCH), by="engagement")
+    assert keys(by_engagement) == ["p7", "p3", "p1", "p4", "p2"]
+    assert selectors.heat_map(PostQuery(None, *MARCH)).engagement[0][10] == pytest.approx(3.0)
 
 
 def test_posting_frequency_per_week_and_trend_against_the_previous_period(posts):
