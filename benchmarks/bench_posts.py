@@ -58,25 +58,32 @@ def load_posts() -> dict:
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL synchronous_commit TO off")
         # Post n of page p: day n * 2 (+1 on odd pages) into the window, hour 8..22 Moscow; reactions and views
-        # vary with p and n; Telegram and VK give views, OK not; every 200th post deleted.
+        # vary with p and n; Telegram and VK give views, OK not; every 200th post deleted. Each post keeps the
+        # page's subscribers on its day (as the collection stores those of the day it first reads the post).
+        # Inserted in publication order, as the nightly collection adds each day's new posts.
         cursor.execute(
             """
             INSERT INTO socialstats_post
                 (page_id, external_id, url, published_at, excerpt, kind, likes, comments, reposts, views,
-                 is_pinned, first_seen_at, refreshed_at, deleted_at)
+                 is_pinned, subscribers, weekday, hour, first_seen_at, refreshed_at, deleted_at)
             SELECT p.id, 'b' || n, 'https://example.org/' || p.network || '/p' || p.id || '/' || n,
-                   (%s::date + (n * 2 + mod(p.id, 2)) * interval '1 day'
-                    + (8 + mod(p.id * 7 + n * 5, 15)) * interval '1 hour' + mod(p.id + n, 60) * interval '1 minute')
-                       AT TIME ZONE 'Europe/Moscow',
+                   (d.day + (8 + mod(p.id * 7 + n * 5, 15)) * interval '1 hour'
+                    + mod(p.id + n, 60) * interval '1 minute') AT TIME ZONE 'Europe/Moscow',
                    'Публикация ' || n || ' страницы ' || p.id,
                    (ARRAY['text', 'photo', 'photo', 'video', 'link', 'repost'])[1 + mod(p.id + n, 6)],
                    mod(p.id * 13 + n * 17, 90), mod(p.id + n * 3, 12), mod(p.id * 3 + n, 9),
                    CASE WHEN p.network <> 'ok' THEN 200 + mod(p.id * 31 + n * 97, 3000) END,
-                   false, now(), now(),
+                   false,
+                   (SELECT s.subscribers FROM socialstats_snapshot s WHERE s.page_id = p.id AND s.date <= d.day
+                    ORDER BY s.date DESC LIMIT 1),
+                   extract(isodow FROM d.day), 8 + mod(p.id * 7 + n * 5, 15),
+                   now(), now(),
                    CASE WHEN mod(p.id + n, 200) = 0 THEN now() END
             FROM socialstats_socialpage p CROSS JOIN generate_series(0, %s) AS n
+                CROSS JOIN LATERAL (SELECT %s::date + (n * 2 + mod(p.id, 2))::int AS day) d
+            ORDER BY 4
             """,
-            [first, POSTS_PER_PAGE - 1],
+            [POSTS_PER_PAGE - 1, first],
         )
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE socialstats_post")

@@ -4,6 +4,7 @@ one website and one print publication. Idempotent and fast (bulk writes, ignore_
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import random
 
@@ -102,8 +103,11 @@ POST_KINDS = [
 ]
 
 
-def _synthetic_posts(page: SocialPage, index: int, today: dt.date) -> list[Post]:
-    """About 60 days of posts (0–2 a day), deterministic per page: kinds, hours and reactions vary."""
+def _synthetic_posts(page: SocialPage, index: int, today: dt.date, snapshots: list[Snapshot]) -> list[Post]:
+    """About 60 days of posts (0–2 a day), deterministic per page: kinds, hours and reactions vary. Each keeps
+    the page's subscribers of its day (the latest of `snapshots` by then), as the collection stores them."""
+    by_date = sorted((snapshot.date, snapshot.subscribers) for snapshot in snapshots)
+    dates = [date for date, _subscribers in by_date]
     rng = random.Random(1000 + index)
     tz = timezone.get_current_timezone()
     posts = []
@@ -115,6 +119,7 @@ def _synthetic_posts(page: SocialPage, index: int, today: dt.date) -> list[Post]
             # Evenings and videos draw more: the heat map and the kinds report have something to show.
             boost = (1.6 if hour >= 18 else 1.0) * (1.8 if kind == PostKind.VIDEO else 1.0)
             views = int(rng.randint(80, 900) * boost)
+            known = bisect.bisect_right(dates, day)
             posts.append(
                 Post(
                     page=page,
@@ -127,6 +132,9 @@ def _synthetic_posts(page: SocialPage, index: int, today: dt.date) -> list[Post]
                     comments=int(views * rng.uniform(0.0, 0.02)),
                     reposts=int(views * rng.uniform(0.0, 0.015)),
                     views=None if page.network == Network.OK and number else views,
+                    subscribers=by_date[known - 1][1] if known else None,
+                    weekday=day.isoweekday(),
+                    hour=hour,
                     deleted_at=timezone.now() if days_ago == 20 and number == 0 and index == 0 else None,
                 )
             )
@@ -152,8 +160,9 @@ def _demo_pages() -> None:
                 "owner": PageOwner.ORGANISATION,
             },
         )
-        snapshots.extend(_synthetic_snapshots(page, dates, random.Random(index)))
-        posts.extend(_synthetic_posts(page, index, dates[-1]))
+        page_snapshots = _synthetic_snapshots(page, dates, random.Random(index))
+        snapshots.extend(page_snapshots)
+        posts.extend(_synthetic_posts(page, index, dates[-1], page_snapshots))
     # The (page, date) constraint makes a second run add only the days that are new since the first;
     # the (page, external id) one does the same for posts.
     Snapshot.objects.bulk_create(snapshots, ignore_conflicts=True)

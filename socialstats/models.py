@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -188,6 +189,14 @@ class Post(models.Model):
     reposts = models.PositiveIntegerField(_("reposts"), null=True, blank=True)
     views = models.PositiveIntegerField(_("views"), null=True, blank=True)
     is_pinned = models.BooleanField(default=False)
+    # The page's subscribers when the post was first stored (set on insert, not by refreshes): the reports'
+    # engagement and ERR divide by it without a join to the snapshots. None on rows stored before it was kept
+    # and not filled by migration 0008 (no snapshot by the post's day): the reports then read the snapshots.
+    subscribers = models.PositiveIntegerField(_("subscribers"), null=True, blank=True)
+    # The Moscow ISO weekday (1 = Monday) and hour of `published_at`, set at write: the heat map groups by them
+    # without converting each post's time. None on rows written without them (the reports then convert).
+    weekday = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+    hour = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
     first_seen_at = models.DateTimeField(default=timezone.now)
     refreshed_at = models.DateTimeField(default=timezone.now)
     # Set when a refresh inside the window no longer finds the post: it keeps its last values.
@@ -204,6 +213,12 @@ class Post(models.Model):
             models.Index(fields=["page", "-published_at"], name="post_page_published_idx"),
             # Reports over a scope and period: the period's posts as one index range.
             models.Index(fields=["published_at", "page"], name="post_published_page_idx"),
+            # The few posts written without their subscribers, weekday or hour: the reports' second part.
+            models.Index(
+                fields=["published_at"],
+                condition=Q(subscribers__isnull=True) | Q(weekday__isnull=True) | Q(hour__isnull=True),
+                name="post_unfilled_published_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -4,7 +4,9 @@ Called from the collection's write of a batch, inside its transaction; it makes 
 come with the results the collectors already read for the snapshot's sums).
 
 - A post younger than `POSTS_KEEP_DAYS` is inserted or refreshed (its reactions keep growing): one upsert on
-  (page, external_id) for the batch. A reappearing post loses its `deleted_at`.
+  (page, external_id) for the batch. A reappearing post loses its `deleted_at`. The page's subscribers of
+  this result are stored with the post when it is inserted and not changed by refreshes (the reports divide
+  by them).
 - An older post is inserted the first time it is read (the 003 engagement of a page that posts rarely
   reaches back further than the window) and never updated after: it keeps its last values.
 - A kept post inside the window and within the span the collector read this time (not older than the oldest
@@ -37,16 +39,21 @@ COLUMNS = [
     "reposts",
     "views",
     "is_pinned",
+    "subscribers",
+    "weekday",
+    "hour",
     "first_seen_at",
     "refreshed_at",
     "deleted_at",
 ]
-# What a refresh changes: everything but the page, the id and when the post was first seen.
-REFRESHED = [column for column in COLUMNS if column not in ("page_id", "external_id", "first_seen_at")]
+# What a refresh changes: everything but the page, the id, when the post was first seen and the page's
+# subscribers then (the reports' rates divide by them).
+REFRESHED = [column for column in COLUMNS if column not in ("page_id", "external_id", "subscribers", "first_seen_at")]
 
 
-def _row(page_id: int, data: PostData, now: object) -> tuple:
+def _row(page_id: int, data: PostData, subscribers: int | None, now: object) -> tuple:
     adapt = connection.ops.adapt_datetimefield_value
+    local = timezone.localtime(data.published_at)  # Moscow: the heat map's weekday and hour
     return (
         page_id,
         data.external_id[:64],
@@ -59,6 +66,9 @@ def _row(page_id: int, data: PostData, now: object) -> tuple:
         data.reposts,
         data.views,
         data.is_pinned,
+        subscribers,
+        local.isoweekday(),
+        local.hour,
         now,
         now,
         None,
@@ -72,7 +82,7 @@ def _insert(rows: list[tuple], *, refresh: bool) -> None:
     """INSERT … ON CONFLICT (page, external_id): DO UPDATE the refreshed columns, or DO NOTHING.
 
     Not `bulk_create`, which spends about 0.4 ms of Python per post preparing model fields. PostgreSQL gets
-    the rows as one array per column (`unnest`: 14 parameters whatever the number of posts; a long VALUES
+    the rows as one array per column (`unnest`: 17 parameters whatever the number of posts; a long VALUES
     list costs psycopg about 12 µs per parameter to parse); SQLite a VALUES list per chunk
     (docs/posts.md «Cost»)."""
     quote = connection.ops.quote_name
@@ -123,7 +133,8 @@ def posts_store(results: list[PageResult], *, now: dt.datetime | None = None) ->
         if dates:
             span[result.page_id] = max(min(dates), window_start)
         for post in by_id.values():
-            (fresh if post.published_at >= window_start else old).append(_row(result.page_id, post, stamp))
+            row = _row(result.page_id, post, result.metrics.subscribers, stamp)
+            (fresh if post.published_at >= window_start else old).append(row)
     if fresh:
         _insert(fresh, refresh=True)
     if old:

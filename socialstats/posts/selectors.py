@@ -2,9 +2,9 @@
 
 Every report reads the period's posts as one range of the (published_at, page) index, narrowed to the scope by
 a join to the pages and organisations, and aggregates in SQL. A post's rates divide by the page's subscribers
-on the post's day (Moscow time): the latest snapshot on or before that day, one probe of the (page, date)
-unique index per post (a correlated subquery). Top posts by views sort and cut before that probe, so it runs
-only for the rows shown. See docs/posts.md «Reports».
+stored with it when it was first kept (`Post.subscribers`: no join). A post stored without them falls back to
+the page's subscribers on the post's day (Moscow time): the latest snapshot on or before that day, one probe
+of the (page, date) unique index for that post (a correlated subquery). See docs/posts.md «Reports».
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import connection
 from django.db.models import (
     Count,
     ExpressionWrapper,
@@ -23,12 +22,14 @@ from django.db.models import (
     FilteredRelation,
     FloatField,
     OuterRef,
+    PositiveSmallIntegerField,
     Q,
     QuerySet,
     Subquery,
+    Sum,
     Value,
 )
-from django.db.models.functions import Coalesce, ExtractHour, ExtractIsoWeekDay, NullIf, TruncDate
+from django.db.models.functions import Cast, Coalesce, ExtractHour, ExtractIsoWeekDay, NullIf, TruncDate
 
 from ..models import PageStatus, Post, PostKind, Snapshot, SocialPage
 from ..reports.facts import fetch_report, paths_q
@@ -93,61 +94,73 @@ def _subscribers_on_post_day() -> Subquery:
     return Subquery(latest.values("subscribers")[:1])
 
 
+def _rates(subscribers: object) -> dict:
+    """`engagement` and `err` (%) over `subscribers`, in floating point (None without subscribers or views)."""
+    per = NullIf(subscribers, 0)
+    return {
+        "engagement": ExpressionWrapper(
+            Cast("interactions_sum", FloatField()) * Value(100) / per, output_field=FloatField()
+        ),
+        "err": ExpressionWrapper(Cast("views", FloatField()) * Value(100) / per, output_field=FloatField()),
+    }
+
+
 def with_rates(posts: QuerySet[Post]) -> QuerySet[Post]:
     """Each post with `day`, `subscribers_then`, `interactions_sum`, `engagement` (%) and `err` (%).
 
-    A rate is None where the page had no snapshot by the post's day (or 0 subscribers), and ERR also where the
-    network gives no views.
+    `subscribers_then` is the page's subscribers stored with the post, or for a post stored without them its
+    latest snapshot by the post's day. A rate is None where neither is known (or 0 subscribers), and ERR also
+    where the network gives no views.
     """
     interactions = Coalesce("likes", 0) + Coalesce("comments", 0) + Coalesce("reposts", 0)
     return posts.annotate(
         day=TruncDate("published_at", tzinfo=_tz()),
-        subscribers_then=_subscribers_on_post_day(),
+        subscribers_then=Coalesce("subscribers", _subscribers_on_post_day()),
         interactions_sum=interactions,
-    ).annotate(
-        engagement=ExpressionWrapper(
-            F("interactions_sum") * Value(100.0) / NullIf(F("subscribers_then"), 0), output_field=FloatField()
-        ),
-        err=ExpressionWrapper(F("views") * Value(100.0) / NullIf(F("subscribers_then"), 0), output_field=FloatField()),
+    ).annotate(**_rates(F("subscribers_then")))
+
+
+# Posts written with their subscribers, weekday and hour (every post the collection, the demo and migrations
+# 0008/0009 wrote, unless the page had no snapshot yet), and the others (a partial index finds them).
+STORED = Q(subscribers__isnull=False, weekday__isnull=False, hour__isnull=False)
+UNFILLED = Q(subscribers__isnull=True) | Q(weekday__isnull=True) | Q(hour__isnull=True)
+
+
+def _split(posts: QuerySet[Post]) -> tuple[QuerySet[Post], QuerySet[Post]]:
+    """The posts as two sets with the same annotations (`engagement`, `err`, `weekday_`, `hour_`): those with
+    stored values, rated from their own columns (a plain scan the planner runs in parallel workers), and
+    the rest, whose subscribers come from the snapshots and weekday and hour from their time. A report runs
+    both as one UNION ALL and adds the parts up."""
+    tz = _tz()
+    interactions = Coalesce("likes", 0) + Coalesce("comments", 0) + Coalesce("reposts", 0)
+    stored = (
+        posts.filter(STORED)
+        .annotate(interactions_sum=interactions)
+        .annotate(weekday_=F("weekday"), hour_=F("hour"), **_rates(F("subscribers")))
     )
+    rest = with_rates(posts.filter(UNFILLED)).annotate(
+        weekday_=Coalesce("weekday", _small(ExtractIsoWeekDay("published_at", tzinfo=tz))),
+        hour_=Coalesce("hour", _small(ExtractHour("published_at", tzinfo=tz))),
+    )
+    return stored, rest
+
+
+def _union(parts: Iterable[QuerySet], tail: str = "") -> tuple[str, list]:
+    """One statement: each part as a derived table, UNION ALL, then `tail` over the whole (alias u)."""
+    sqls, params = [], []
+    for part in parts:
+        sql, part_params = part.query.sql_with_params()
+        sqls.append(f"SELECT * FROM ({sql}) part{len(sqls)}")
+        params.extend(part_params)
+    return f"SELECT * FROM ({' UNION ALL '.join(sqls)}) u {tail}", params
+
+
+def _small(value: object) -> Cast:
+    return Cast(value, PositiveSmallIntegerField())
 
 
 def _shaped(posts: QuerySet[Post]) -> QuerySet[Post]:
     return posts.select_related("page", "page__organisation").defer("page__last_error")
-
-
-def _fenced(posts: QuerySet[Post], columns: dict, query: PostQuery) -> tuple[str, list]:
-    """The posts with `columns` and the page's subscribers on each post's day (`subs`) as a derived table.
-
-    The subscribers come from a join to the snapshots of the period's days (a range of the (date, page) index,
-    one hash join); only a post whose page has no snapshot on that very day runs the fallback, a scalar
-    subquery inside COALESCE taking the latest earlier snapshot from the (page, date) unique index
-    (docs/reports.md, «How it is read»). Each level sits behind a fence (OFFSET 0) the planner does not
-    flatten, so the rates computed outside do not repeat the subquery.
-    """
-    inner = posts.annotate(
-        post_id=F("pk"), page_ref=F("page_id"), day=TruncDate("published_at", tzinfo=_tz()), **columns
-    )
-    sql, params = inner.values("post_id", "page_ref", "day", *columns).order_by().query.sql_with_params()
-    fence = "LIMIT -1 OFFSET 0" if connection.vendor == "sqlite" else "OFFSET 0"
-    snapshots = Snapshot._meta.db_table
-    fallback = (
-        f"(SELECT x.subscribers FROM {snapshots} x WHERE x.page_id = p.page_ref AND x.date < p.day "
-        "ORDER BY x.date DESC LIMIT 1)"
-    )
-    table = (
-        f"(SELECT p.*, COALESCE(s.subscribers, {fallback}) AS subs FROM ({sql} {fence}) p "
-        f"LEFT JOIN {snapshots} s ON s.page_id = p.page_ref AND s.date = p.day AND s.date >= %s AND s.date <= %s "
-        f"{fence})"
-    )
-    return table, [*params, query.start, query.end]
-
-
-_RATE_SQL = {
-    "engagement": "t.interactions * 100.0 / NULLIF(t.subs, 0)",
-    "err": "t.views * 100.0 / NULLIF(t.subs, 0)",
-    "views": "t.views",
-}
 
 
 def top_posts(query: PostQuery, *, by: str = "engagement", limit: int = TOP_LIMIT) -> list[Post]:
@@ -155,23 +168,40 @@ def top_posts(query: PostQuery, *, by: str = "engagement", limit: int = TOP_LIMI
     the rows shown are then read with their page and organisation (two queries)."""
     if by not in TOP_ORDERS:
         raise ValueError(f"unknown order {by!r}")
-    posts = period_posts(query)
-    if by == "views":  # no subscribers needed to order: the ids of the 20 first, then those rows with their rates
-        ordered = posts.filter(views__isnull=False).order_by("-views", "-published_at", "-pk")
+    order = (f"-{by}", "-published_at", "-pk")
+    if by == "views":  # no subscribers needed to order
+        ordered = period_posts(query).filter(views__isnull=False).order_by(*order)
         ids = list(ordered.values_list("pk", flat=True)[:limit])
-    else:
-        interactions = Coalesce("likes", 0) + Coalesce("comments", 0) + Coalesce("reposts", 0)
-        table, params = _fenced(
-            posts, {"interactions": interactions, "views_": F("views"), "published": F("published_at")}, query
-        )
-        rate = _RATE_SQL[by].replace("t.views", "t.views_")
-        sql = (
-            f"SELECT t.post_id FROM {table} t WHERE {rate} IS NOT NULL "
-            f"ORDER BY {rate} DESC, t.published DESC, t.post_id DESC LIMIT %s"
-        )
+    else:  # each part's first `limit`, then the first `limit` of both
+        parts = [
+            part.filter(**{f"{by}__isnull": False})
+            .order_by(*order)
+            .annotate(post_id=F("pk"), rate=F(by), at=F("published_at"))
+            .values_list("post_id", "rate", "at")[:limit]
+            for part in _split(period_posts(query))
+        ]
+        sql, params = _union(parts, "ORDER BY u.rate DESC, u.at DESC, u.post_id DESC LIMIT %s")
         ids = [row[0] for row in fetch_report(sql, [*params, limit])]
     found = {post.pk: post for post in _shaped(with_rates(Post.objects.filter(pk__in=ids)))}
     return [found[pk] for pk in ids if pk in found]
+
+
+def _cells(query: PostQuery, *keys: str) -> dict[tuple, tuple[int, float | None]]:
+    """The period's posts grouped by `keys`: (posts, mean engagement over those with subscribers) per key."""
+    parts = [
+        part.values(*keys)
+        .annotate(n=Count("pk"), rated=Count("engagement"), total=Sum("engagement"))
+        .order_by()
+        .values_list(*keys, "n", "rated", "total")
+        for part in _split(period_posts(query))
+    ]
+    sums: dict[tuple, list] = {}
+    for *key, count, rated, total in fetch_report(*_union(parts)):
+        cell = sums.setdefault(tuple(key), [0, 0, 0.0])
+        cell[0] += count
+        cell[1] += rated
+        cell[2] += float(total or 0)
+    return {key: (count, total / rated if rated else None) for key, (count, rated, total) in sums.items()}
 
 
 @dataclass
@@ -196,27 +226,17 @@ class HeatMap:
         return sorted(cells, key=lambda cell: (-cell[2], cell[0], cell[1]))[:count]
 
 
+def _small(value: object) -> Cast:
+    return Cast(value, PositiveSmallIntegerField())
+
+
 def heat_map(query: PostQuery) -> HeatMap:
-    """One GROUP BY over the period's posts: weekday and hour in Moscow time, the count and the mean engagement
-    (over the posts whose page had subscribers by their day)."""
-    tz = _tz()
-    interactions = Coalesce("likes", 0) + Coalesce("comments", 0) + Coalesce("reposts", 0)
-    table, params = _fenced(
-        period_posts(query),
-        {
-            "interactions": interactions,
-            "weekday": ExtractIsoWeekDay("published_at", tzinfo=tz),
-            "hour": ExtractHour("published_at", tzinfo=tz),
-        },
-        query,
-    )
-    sql = (
-        f"SELECT t.weekday, t.hour, COUNT(*), AVG({_RATE_SQL['engagement']}) FROM {table} t GROUP BY t.weekday, t.hour"
-    )
+    """One GROUP BY over the period's posts: the Moscow weekday and hour stored with each post (converted from
+    its time where not stored), the count and the mean engagement (over the posts with known subscribers)."""
     result = HeatMap()
-    for weekday, hour, count, mean in fetch_report(sql, params):
+    for (weekday, hour), (count, mean) in _cells(query, "weekday_", "hour_").items():
         result.posts[int(weekday) - 1][int(hour)] = count
-        result.engagement[int(weekday) - 1][int(hour)] = None if mean is None else float(mean)
+        result.engagement[int(weekday) - 1][int(hour)] = mean
     return result
 
 
@@ -231,10 +251,7 @@ class KindRow:
 
 def content_kinds(query: PostQuery) -> list[KindRow]:
     """Share of posts and mean engagement per kind, every kind listed (one GROUP BY)."""
-    interactions = Coalesce("likes", 0) + Coalesce("comments", 0) + Coalesce("reposts", 0)
-    table, params = _fenced(period_posts(query), {"interactions": interactions, "kind_": F("kind")}, query)
-    sql = f"SELECT t.kind_, COUNT(*), AVG({_RATE_SQL['engagement']}) FROM {table} t GROUP BY t.kind_"
-    rows = {kind: (count, None if mean is None else float(mean)) for kind, count, mean in fetch_report(sql, params)}
+    rows = {kind: value for (kind,), value in _cells(query, "kind").items()}
     total = sum(count for count, _mean in rows.values())
     return [
         KindRow(

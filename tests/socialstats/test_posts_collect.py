@@ -143,6 +143,23 @@ def test_a_second_run_the_same_day_refreshes_reactions_and_adds_no_post(tree, fa
     assert Snapshot.objects.get().likes == 12
 
 
+def test_a_post_keeps_the_subscribers_of_its_first_storing_and_its_moscow_weekday_and_hour(tree, fake_vk):
+    group = fake_vk.add(FakeGroup(id=1, members=1000, posts=[vk_post(11, 3, likes=2, views=20)]))
+    (_page,) = make_pages(tree.vao_p1, "vk", ["club1"])
+    collect_vk(fake_vk)
+    group.members = 1500
+    group.posts = [vk_post(12, 1, likes=5, views=50), vk_post(11, 3, likes=3, views=25)]
+
+    collect_vk(fake_vk)
+
+    posts = {post.external_id: post for post in Post.objects.all()}
+    assert (posts["11"].subscribers, posts["11"].likes) == (1000, 3)  # refreshed, its subscribers kept
+    assert posts["12"].subscribers == 1500  # first stored by the second run
+    for post in posts.values():
+        moscow = timezone.localtime(post.published_at)
+        assert (post.weekday, post.hour) == (moscow.isoweekday(), moscow.hour)
+
+
 def test_a_deleted_post_keeps_its_last_values_and_is_marked_and_comes_back_unmarked(tree, fake_vk):
     group = fake_vk.add(
         FakeGroup(
