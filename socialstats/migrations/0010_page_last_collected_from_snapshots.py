@@ -8,7 +8,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('socialstats', '0007_posts'),
+        ('socialstats', '0009_post_moscow_weekday_hour'),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('socialstats', '0008_page_last_collected_from_snapshots'),
+        ('socialstats', '0010_page_last_collected_from_snapshots'),
     ]
 
     operations = [
