@@ -24,6 +24,7 @@ from socialstats.models import (
     SocialPage,
     Website,
 )
+from socialstats.posts.selectors import posts_per_week
 from socialstats.reports.facts import subscribers_on
 
 from .models import Entry, Metric
@@ -110,6 +111,16 @@ def _news_reactions(entries: list[Entry]) -> dict[int, int]:
     return totals
 
 
+def _frequency(ids: list[int], per_week: dict[int, float]) -> float | None:
+    """The 003 «частота публикаций» of an entry: the mean posts per week over its pages that published in the
+    period (a page that posted nothing does not pull the organisation down: the number of pages is its own
+    criterion); 0 when none of its pages published, no value without pages."""
+    if not ids:
+        return None
+    rates = [per_week[pk] for pk in ids if per_week.get(pk)]
+    return sum(rates) / len(rates) if rates else 0.0
+
+
 def entry_metrics(entries: list[Entry], *, start: dt.date, end: dt.date, metrics: set[str]) -> dict[int, dict]:
     """{entry id: {metric: value or None}} for the requested metrics (always including engagement)."""
     metrics = set(metrics) | {Metric.ENGAGEMENT}
@@ -130,6 +141,7 @@ def entry_metrics(entries: list[Entry], *, start: dt.date, end: dt.date, metrics
         ):
             prints[org_id] += 1
     reactions = _news_reactions(entries) if Metric.NEWS_REACTIONS in metrics else {}
+    per_week = posts_per_week(page_ids, start=start, end=end) if Metric.POSTS_PER_WEEK in metrics else {}
 
     result: dict[int, dict] = {}
     for entry in entries:
@@ -156,6 +168,7 @@ def entry_metrics(entries: list[Entry], *, start: dt.date, end: dt.date, metrics
             Metric.WEBSITE_CHECKLIST: checklist.get(entry.organisation_id, 0),
             Metric.PRINT_PUBLICATIONS: prints.get(entry.organisation_id, 0),
             Metric.NEWS_REACTIONS: reactions.get(entry.news_item_id) if entry.news_item_id else None,
+            Metric.POSTS_PER_WEEK: _frequency(ids, per_week),
         }
         result[entry.pk] = {key: value for key, value in values.items() if key in metrics}
     return result

@@ -53,6 +53,7 @@ class Metric(models.TextChoices):
     WEBSITE_CHECKLIST = "website_checklist", _("Website checklist score")
     PRINT_PUBLICATIONS = "print_publications", _("Print publications")
     NEWS_REACTIONS = "news_reactions", _("Reactions to the published news (likes, comments, reposts)")
+    POSTS_PER_WEEK = "posts_per_week", _("Posting frequency (posts per week)")
 
 
 class PointsRule(models.TextChoices):

@@ -39,6 +39,7 @@ from ..models import (
 from .collectors import collector_for, missing_settings
 from .collectors.base import Collector, CollectorStopped, Outcome, PageRef, PageResult
 from .posts import posts_store
+from .retention import posts_prune
 
 logger = logging.getLogger(__name__)
 
@@ -234,11 +235,13 @@ def _prepare(run: CollectionRun) -> list[PageRef]:
     return [PageRef(pk, handle, external_id) for pk, handle, external_id in rows.iterator(chunk_size=5000)]
 
 
-def _analytics(run: CollectionRun) -> None:
+def _after_writes(run: CollectionRun) -> None:
     """Once per run, after the last batch: the run's day in the analytics tables (every page with a snapshot
-    from that day on: one range of the (date, page) index, no list of ids). A run resumed after a crash gets
-    here on its second pass and brings them up to date then."""
+    from that day on: one range of the (date, page) index, no list of ids), then the retention of the
+    network's kept posts (docs/posts.md «Retention»). A run resumed after a crash gets here on its second pass
+    and brings them up to date then."""
     analytics_update(page_ids=None, since=run.for_date)
+    posts_prune(network=run.network)
 
 
 def _finish(run: CollectionRun, status: str, message: str = "") -> None:
@@ -289,7 +292,7 @@ def collection_run(*, run_id: int, collector: Collector | None = None) -> Collec
         _flush(run, pending, collector.http_requests - counted)
     except CollectorStopped as stop:
         _flush(run, pending, collector.http_requests - counted)
-        _analytics(run)
+        _after_writes(run)
         logger.warning("collection of %s stopped: %s", run.network, stop)
         _finish(run, RunStatus.FAILED, _with_summary(str(stop), collector))
     except Exception as error:
@@ -299,7 +302,7 @@ def collection_run(*, run_id: int, collector: Collector | None = None) -> Collec
         )
         raise
     else:
-        _analytics(run)
+        _after_writes(run)
         _finish(run, RunStatus.DONE, _with_summary("", collector))
     return CollectionRun.objects.get(pk=run.pk)
 
