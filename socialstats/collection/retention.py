@@ -6,7 +6,9 @@ Kept whatever their age:
   page's last 10 posts, and a page that posts rarely reaches back further than the window (the collectors
   read the same 10 each night, so nothing is inserted again only to be deleted the next night);
 - posts another model refers to (news.NewsPostLink, news.NewsPostRejection, …): found generically through
-  `Post._meta.related_objects`, so socialstats does not import the apps above it.
+  `Post._meta.related_objects`, so socialstats does not import the apps above it;
+- a pinned post not marked deleted: the collectors read it every night whatever its age, so deleting it would
+  only insert it again (with a new first-seen time and subscriber count) the next night.
 
 One set-based DELETE per range of `BATCH_IDS` ids (at most that many rows a statement, each committed on its
 own: short locks while the collection writes). Idempotent: a second call deletes nothing.
@@ -54,7 +56,7 @@ def prunable(cutoff: dt.datetime, *, network: str | None = None) -> QuerySet[Pos
     posts = Post.objects.filter(published_at__lt=cutoff)
     if network:
         posts = posts.filter(page__network=network)
-    return _referenced(posts.exclude(pk__in=newest))
+    return _referenced(posts.exclude(pk__in=newest).exclude(is_pinned=True, deleted_at__isnull=True))
 
 
 def posts_prune(*, now: dt.datetime | None = None, network: str | None = None, dry_run: bool = False) -> int:

@@ -1,13 +1,14 @@
 """Retention of the kept posts (docs/posts.md «Retention»): posts published before now − POSTS_KEEP_DAYS go,
-except each page's 10 newest non-deleted, non-pinned posts and the posts another model refers to (news links).
+except each page's 10 newest non-deleted, non-pinned posts, a pinned post still there (the collector reads it
+every night) and the posts another model refers to (news links).
 
 Now: 1 June 2026, 12:00 Moscow; 60 days kept → posts before 2 April 2026, 12:00 are old.
 - ВК «vao»: 5 old posts (1–5 March) and 10 recent ones (1–10 May). Its 10 newest are the recent ones, so the
   old ones go — except 1 March, which a published news item links to: 4 deleted.
 - Telegram «tg»: 12 old posts (1–12 January), a pinned one (20 January) and one marked deleted (25 January).
-  Its 10 newest non-deleted, non-pinned posts are 3–12 January and stay although old; 1 and 2 January, the
-  pinned and the deleted one go: 4 deleted.
-8 deleted in all; a second run deletes nothing.
+  Its 10 newest non-deleted, non-pinned posts are 3–12 January and stay although old, and so does the pinned
+  one; 1 and 2 January and the deleted one go: 3 deleted.
+7 deleted in all; a second run deletes nothing.
 """
 
 from __future__ import annotations
@@ -67,16 +68,16 @@ def _days(page) -> list[tuple[int, int]]:
 def test_old_posts_go_but_each_pages_ten_newest_and_news_linked_posts_stay(stored, monkeypatch, batch):
     monkeypatch.setattr(retention, "BATCH_IDS", batch)  # several id ranges: the same answer
     vk, tg = stored
-    assert posts_prune(now=NOW_MSK, dry_run=True) == 8
+    assert posts_prune(now=NOW_MSK, dry_run=True) == 7
     assert Post.objects.count() == 15 + 14  # a dry run deletes nothing
 
-    assert posts_prune(now=NOW_MSK) == 8
+    assert posts_prune(now=NOW_MSK) == 7
 
     assert _days(vk) == [(3, 1)] + [(5, day) for day in range(1, 11)]
-    assert _days(tg) == [(1, day) for day in range(3, 13)]
+    assert _days(tg) == [(1, day) for day in range(3, 13)] + [(1, 20)]
     assert NewsPostLink.objects.count() == 1
     assert posts_prune(now=NOW_MSK) == 0  # idempotent
-    assert Post.objects.count() == 21
+    assert Post.objects.count() == 22
 
 
 def test_one_network_only_and_the_command_reports_in_russian(stored, capsys):
@@ -85,11 +86,11 @@ def test_one_network_only_and_the_command_reports_in_russian(stored, capsys):
     assert tg.posts.count() == 14
 
     call_command("posts_prune", "--dry-run")
-    assert capsys.readouterr().out.strip() == "Записей будет удалено: 4"
+    assert capsys.readouterr().out.strip() == "Записей будет удалено: 3"
     assert tg.posts.count() == 14
     call_command("posts_prune")
-    assert capsys.readouterr().out.strip() == "Удалено записей: 4"
-    assert tg.posts.count() == 10
+    assert capsys.readouterr().out.strip() == "Удалено записей: 3"
+    assert tg.posts.count() == 11
 
 
 @pytest.fixture
