@@ -127,7 +127,9 @@ def _warm() -> tuple[int, float]:
         return 0, 0.0
     started = time.perf_counter()
     scopes = report_cache_warm()
-    return scopes, time.perf_counter() - started
+    seconds = time.perf_counter() - started
+    _log(f"report cache warmed for {scopes} scopes in {seconds:.0f} s")
+    return scopes, seconds
 
 
 def _free_port() -> int:
