@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import npgettext
 
+from .facts import to_date
+
 # A value read from a snapshot older than this many days before the asked date shows its own date.
 STALE_AFTER_DAYS = 3
 
@@ -75,6 +77,21 @@ class GrowthRow:
 
 def is_stale(snapshot_date: dt.date | None, asked: dt.date) -> bool:
     return snapshot_date is not None and (asked - snapshot_date).days > STALE_AFTER_DAYS
+
+
+def raw_figures(pages, new_pages, at_a, at_b, date_a, date_b, *, a: dt.date, b: dt.date) -> dict:
+    """A growth row's figures from a database record (numbers and dates as the driver gives them)."""
+    date_a, date_b = to_date(date_a), to_date(date_b)
+    return {
+        "pages": int(pages),
+        "new_pages": int(new_pages or 0),
+        "at_a": None if at_a is None else int(at_a),
+        "at_b": None if at_b is None else int(at_b),
+        "date_a": date_a,
+        "date_b": date_b,
+        "stale_a": is_stale(date_a, a),
+        "stale_b": is_stale(date_b, b),
+    }
 
 
 def add_optional(left: int | None, right: int | None) -> int | None:

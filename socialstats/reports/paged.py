@@ -30,8 +30,8 @@ from orgs.models import Organisation
 
 from ..analytics.services import analytics_state
 from ..models import Network, PageLatest, PageStatus, Snapshot, SocialPage
-from .facts import fetch_report, to_date
-from .growth import GrowthRow, is_stale, total_of
+from .facts import fetch_report
+from .growth import GrowthRow, raw_figures, total_of
 
 PAGED_GROUPINGS = ("page", "org")
 # Sortable columns of the page and organisation tables (tables.GrowthTable's order_by names).
@@ -171,21 +171,13 @@ def _totals(records: list[tuple], *, a: dt.date, b: dt.date, grouping: str) -> G
         if network is None:
             organisations = int(pages or 0)
             continue
-        date_a, date_b = to_date(date_a), to_date(date_b)
         label = str(labels.get(network, network))
         per_network.append(
             GrowthRow(
                 key=label,
                 label=str(_("Subtotal: %(network)s") % {"network": label}),
                 network=label,
-                pages=int(pages),
-                new_pages=int(new_pages or 0),
-                at_a=None if at_a is None else int(at_a),
-                at_b=None if at_b is None else int(at_b),
-                date_a=date_a,
-                date_b=date_b,
-                stale_a=is_stale(date_a, a),
-                stale_b=is_stale(date_b, b),
+                **raw_figures(pages, new_pages, at_a, at_b, date_a, date_b, a=a, b=b),
             )
         )
     per_network.sort(key=lambda row: row.network)
@@ -309,21 +301,13 @@ def growth_page(
     rows = []
     for record in sorted((record for record in records if record[0] == 0), key=lambda record: record[1]):
         key, pages, new_pages, at_a, at_b, date_a, date_b, path, label, _rank, organisation, url, network = record[2:]
-        date_a, date_b = to_date(date_a), to_date(date_b)
         row = GrowthRow(
             key=key,
             label=label,
             network=str(labels.get(network, network)),
             organisation=organisation,
             path=path,
-            pages=int(pages),
-            new_pages=int(new_pages or 0),
-            at_a=None if at_a is None else int(at_a),
-            at_b=None if at_b is None else int(at_b),
-            date_a=date_a,
-            date_b=date_b,
-            stale_a=is_stale(date_a, a),
-            stale_b=is_stale(date_b, b),
+            **raw_figures(pages, new_pages, at_a, at_b, date_a, date_b, a=a, b=b),
         )
         if grouping == "page":
             row.extra.update(url=url, page_id=key)

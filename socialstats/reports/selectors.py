@@ -20,9 +20,8 @@ from .facts import (
     paths_q,
     silent_before,
     territorial_depth,
-    to_date,
 )
-from .growth import GrowthRow, is_stale, total_of
+from .growth import GrowthRow, raw_figures, total_of
 from .rollup import growth_figures
 
 STEPLEN = Organisation.steplen
@@ -53,18 +52,10 @@ def growth_rows(
     for record in raw:
         keys = record[: len(dimensions)]
         pages, new_pages, at_a, at_b, date_a, date_b = record[len(dimensions) :]
-        date_a, date_b = to_date(date_a), to_date(date_b)
         row = GrowthRow(
             key=keys if len(keys) > 1 else keys[0],
             label="",
-            pages=int(pages),
-            new_pages=int(new_pages or 0),
-            at_a=None if at_a is None else int(at_a),
-            at_b=None if at_b is None else int(at_b),
-            date_a=date_a,
-            date_b=date_b,
-            stale_a=is_stale(date_a, a),
-            stale_b=is_stale(date_b, b),
+            **raw_figures(pages, new_pages, at_a, at_b, date_a, date_b, a=a, b=b),
         )
         for name, value in zip(dimensions, keys, strict=True):
             if name == "network":
@@ -200,18 +191,10 @@ def printed_layout(
     by_path: dict[str, dict[str, GrowthRow]] = {}
     present: set[str] = set()
     for path, network, pages, new_pages, at_a, at_b, date_a, date_b in raw:
-        date_a, date_b = to_date(date_a), to_date(date_b)
         by_path.setdefault(path, {})[network] = GrowthRow(
             key=(path, network),
             label=network,
-            pages=int(pages),
-            new_pages=int(new_pages or 0),
-            at_a=None if at_a is None else int(at_a),
-            at_b=None if at_b is None else int(at_b),
-            date_a=date_a,
-            date_b=date_b,
-            stale_a=is_stale(date_a, a),
-            stale_b=is_stale(date_b, b),
+            **raw_figures(pages, new_pages, at_a, at_b, date_a, date_b, a=a, b=b),
         )
         present.add(network)
     chosen = [value for value, _label in Network.choices if value in (networks or present)]
