@@ -453,15 +453,16 @@ def measure_overview() -> list[dict]:
 
 
 def nightly_write() -> dict:
-    """30,000 snapshots of today through the collector's save step (`_flush` per FLUSH_EVERY results, as a
-    run does) plus the run's analytics update (`_analytics`), against a COPY of the same rows into the same
-    table, interleaved; each rolled back. Also a second identical flush (a rerun of the same day)."""
+    """30,000 snapshots of today through the collector's save step (`_flush` per COLLECTION_FLUSH_EVERY results,
+    as a run does) plus the run's analytics update and post retention (`_after_writes`), against a COPY of the
+    same rows into the same table, interleaved; each rolled back. Also a second identical flush (a rerun)."""
+    from django.conf import settings
     from django.db import connection, transaction
     from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
     from socialstats.collection.collectors.base import Metrics, Outcome, PageResult
-    from socialstats.collection.services import FLUSH_EVERY, _analytics, _flush
+    from socialstats.collection.services import _after_writes, _flush
     from socialstats.models import CollectionRun, SocialPage
 
     day = timezone.localdate()  # the nightly run writes today, the analytics tables' horizon
@@ -484,12 +485,13 @@ def nightly_write() -> dict:
         with transaction.atomic():
             run = CollectionRun.objects.create(network="vk", for_date=day, trigger="bench")
             results = [PageResult(pk, Outcome.COLLECTED, metrics=Metrics(subscribers=value)) for pk, _d, value in rows]
-            batches = [results[index : index + FLUSH_EVERY] for index in range(0, len(results), FLUSH_EVERY)]
+            every = settings.COLLECTION_FLUSH_EVERY
+            batches = [results[index : index + every] for index in range(0, len(results), every)]
             started = time.perf_counter()
             for batch in batches:
                 _flush(run, batch, 0)
             flushed = time.perf_counter()
-            _analytics(run)
+            _after_writes(run)
             done = time.perf_counter()
             with CaptureQueriesContext(connection) as again:
                 for batch in batches:

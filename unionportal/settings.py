@@ -241,6 +241,8 @@ REPORT_CACHE_SECONDS = env.int("REPORT_CACHE_SECONDS", default=60)
 REPORT_CACHE_VERSIONED_SECONDS = env.int("REPORT_CACHE_VERSIONED_SECONDS", default=26 * 3600)
 # Posts (docs/posts.md): each page's posts younger than this are kept fresh every night (reactions keep growing);
 # older posts keep their last values. A published news item is matched against posts within POST_MATCH_DAYS.
+# Collection (docs/collection.md): results written in one transaction per this many pages (and at least every 20 s).
+COLLECTION_FLUSH_EVERY = env.int("COLLECTION_FLUSH_EVERY", default=5000)
 POSTS_KEEP_DAYS = env.int("POSTS_KEEP_DAYS", default=60)
 POST_MATCH_DAYS = env.int("POST_MATCH_DAYS", default=14)
 

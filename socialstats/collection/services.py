@@ -45,9 +45,9 @@ logger = logging.getLogger(__name__)
 
 # Pages the network said are gone: not collected again until staff set them back to active.
 TERMINAL_STATUSES = (PageStatus.DELETED, PageStatus.BANNED, PageStatus.NOT_FOUND)
-# Results are written in one transaction per 5,000 (6 commits for 30,000 pages), and at least every 20 s so
-# that the progress counters move and a crash loses at most that much collecting (a rerun collects the rest).
-FLUSH_EVERY = 5000
+# Results are written in one transaction per COLLECTION_FLUSH_EVERY (5,000: 6 commits for 30,000 pages), and at
+# least every 20 s so that the progress counters move and a crash loses at most that much collecting (a rerun
+# collects the rest).
 FLUSH_SECONDS = 20.0
 SNAPSHOT_TYPES = {  # PostgreSQL types of the metric columns, for the arrays of the upsert
     "subscribers": "integer",
@@ -283,10 +283,11 @@ def collection_run(*, run_id: int, collector: Collector | None = None) -> Collec
     pending: list[PageResult] = []
     counted = 0
     flushed_at = time.monotonic()
+    flush_every = settings.COLLECTION_FLUSH_EVERY
     try:
         for results in collector.collect(pages, now=timezone.now()):
             pending.extend(results)
-            if len(pending) >= FLUSH_EVERY or (pending and time.monotonic() - flushed_at >= FLUSH_SECONDS):
+            if len(pending) >= flush_every or (pending and time.monotonic() - flushed_at >= FLUSH_SECONDS):
                 _flush(run, pending, collector.http_requests - counted)
                 counted, pending, flushed_at = collector.http_requests, [], time.monotonic()
         _flush(run, pending, collector.http_requests - counted)

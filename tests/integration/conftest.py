@@ -147,6 +147,7 @@ def fake_vk_server():
         "VK_API_URL": url,
         "VK_API_TOKEN": fake.token,
         "VK_API_RPS": "20",
+        "COLLECTION_FLUSH_EVERY": "500",  # a run of 2,000 pages commits several times (a kill lands midway)
         "HTTP_TIMEOUT_SECONDS": str(FAKE_HTTP_TIMEOUT),
     }
     previous = {name: os.environ.get(name) for name in values}

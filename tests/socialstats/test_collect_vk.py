@@ -8,7 +8,6 @@ import math
 import pytest
 import respx
 
-from socialstats.collection import services as collection
 from socialstats.collection.services import collection_collect, collection_run, collection_start
 from socialstats.models import (
     CollectionFailure,
@@ -269,10 +268,10 @@ def test_collecting_twice_on_one_day_replaces_the_values_and_adds_no_row(tree, f
     assert CollectionRun.objects.count() == 2
 
 
-def test_a_run_killed_midway_finishes_the_rest_without_duplicates(tree, clock, monkeypatch):
+def test_a_run_killed_midway_finishes_the_rest_without_duplicates(tree, clock, monkeypatch, settings):
     fake_vk = FakeVk(synthetic=True)
     make_pages(tree.vao_p1, "vk", [f"club{i}" for i in range(1, 101)])
-    monkeypatch.setattr(collection, "FLUSH_EVERY", 25)
+    settings.COLLECTION_FLUSH_EVERY = 25
     run = collection_start(network="vk", for_date=DAY)
 
     class Killed(BaseException):

@@ -75,12 +75,12 @@ def test_a_page_failing_twice_in_one_run_counts_one_failure(tree):
     assert page.consecutive_failures == 2
 
 
-def test_a_run_resumed_after_a_crash_writes_each_page_once_and_the_tables_agree(tree, monkeypatch):
+def test_a_run_resumed_after_a_crash_writes_each_page_once_and_the_tables_agree(tree, monkeypatch, settings):
     fake = FakeVk(synthetic=True)
     make_pages(tree.vao_p1, "vk", [f"club{i}" for i in range(1, 61)])
     make_pages(tree.zao_p1, "vk", [f"club{i}" for i in range(61, 101)])
     analytics_rebuild()
-    monkeypatch.setattr(collection, "FLUSH_EVERY", 25)
+    settings.COLLECTION_FLUSH_EVERY = 25
     run = collection_start(network="vk", for_date=DAY)
 
     class Killed(BaseException):
