@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from unionportal.lib.formatting import fmt_int, fmt_pct
 
@@ -38,7 +38,7 @@ def post_link(post) -> str:
 
 
 class PostTable(tables.Table):
-    published_at = tables.Column(verbose_name=gettext_lazy("Published"), orderable=False)
+    published_at = tables.Column(verbose_name=pgettext_lazy("post", "Published"), orderable=False)
     page = tables.Column(verbose_name=gettext_lazy("Page"), orderable=False)
     organisation = tables.Column(
         verbose_name=gettext_lazy("Organisation"), accessor="page__organisation", orderable=False
