@@ -99,17 +99,32 @@ def _demo_posts(primaries: list[Organisation]) -> None:
         )
         if page is None:
             continue
+        published_at = item.first_submitted_at + dt.timedelta(days=2)
+        moscow = timezone.localtime(published_at)
+        # As the collection stores a post: the page's subscribers of its day (its latest snapshot by then), the
+        # Moscow weekday and hour. Reactions and views follow the subscribers, so the post's engagement is a few %
+        # (the 003 document's range) and its ERR a few tens of %, whatever the page's size.
+        subscribers = (
+            page.snapshots.filter(date__lte=moscow.date())
+            .order_by("-date")
+            .values_list("subscribers", flat=True)
+            .first()
+        )
+        audience = subscribers or 0
         post, _created = Post.objects.get_or_create(
             page=page,
             external_id=f"demo-news-{item.pk}",
             defaults={
                 "url": f"{page.url.rstrip('/') or 'https://vk.com/club1'}?w=wall-1_{900 + item.pk}",
-                "published_at": item.first_submitted_at + dt.timedelta(days=2),
+                "published_at": published_at,
                 "excerpt": f"{item.title}. {item.text}"[:500],
-                "likes": 20 + 7 * index,
-                "comments": 3 + index,
-                "reposts": 2,
-                "views": 400 + 50 * index,
+                "likes": round(audience * (0.015 + 0.005 * (index % 4))),
+                "comments": round(audience * 0.004),
+                "reposts": round(audience * 0.002),
+                "views": round(audience * (0.25 + 0.05 * (index % 5))),
+                "subscribers": subscribers,
+                "weekday": moscow.isoweekday(),
+                "hour": moscow.hour,
             },
         )
         if index % 2 == 0:

@@ -21,6 +21,7 @@ urlpatterns = [
     path("<int:pk>/photos/<int:photo_pk>/<str:variant>/", views.news_photo, name="photo"),
     path("<int:pk>/posts/confirm/", reach_views.post_confirm, name="post_confirm"),
     path("<int:pk>/posts/reject/", reach_views.post_reject, name="post_reject"),
+    path("<int:pk>/posts/unlink/", reach_views.post_unlink, name="post_unlink"),
     path("review/", views.review_queue, name="review"),
     path("completeness/", views.completeness, name="completeness"),
     path("completeness.xlsx", views.completeness_xlsx, name="completeness_xlsx"),

@@ -118,8 +118,11 @@ def _synthetic_posts(page: SocialPage, index: int, today: dt.date, snapshots: li
             kind = rng.choice(POST_KINDS)
             # Evenings and videos draw more: the heat map and the kinds report have something to show.
             boost = (1.6 if hour >= 18 else 1.0) * (1.8 if kind == PostKind.VIDEO else 1.0)
-            views = int(rng.randint(80, 900) * boost)
             known = bisect.bisect_right(dates, day)
+            subscribers = by_date[known - 1][1] if known else None
+            # Views a share of the subscribers (ERR a few tens of %), reactions a few % of the views: the post's
+            # engagement comes out at a few % of the subscribers, the 003 document's range.
+            views = int((subscribers or 300) * rng.uniform(0.15, 0.6) * boost)
             posts.append(
                 Post(
                     page=page,
@@ -132,7 +135,7 @@ def _synthetic_posts(page: SocialPage, index: int, today: dt.date, snapshots: li
                     comments=int(views * rng.uniform(0.0, 0.02)),
                     reposts=int(views * rng.uniform(0.0, 0.015)),
                     views=None if page.network == Network.OK and number else views,
-                    subscribers=by_date[known - 1][1] if known else None,
+                    subscribers=subscribers,
                     weekday=day.isoweekday(),
                     hour=hour,
                     deleted_at=timezone.now() if days_ago == 20 and number == 0 and index == 0 else None,

@@ -21,15 +21,16 @@ from .selectors import chain_paths, chain_posts
 def links_from_published_url(*, item: NewsItem) -> int:
     """Link a published item to the stored post its «link to the post» points to (on a page of its
     organisation or above). Returns how many links were made (0 or 1; 0 when the post is not stored yet —
-    the next collection's `posts_stored` signal tries again)."""
+    the next collection's `posts_stored` signal tries again; a post a reviewer unlinked is not linked again)."""
     if item.status != NewsStatus.PUBLISHED:
         return 0
     key = post_key(item.published_url)
     tail = key_tail(key)
     if not key or not tail:
         return 0
+    rejected = set(NewsPostRejection.objects.filter(item=item).values_list("post_id", flat=True))
     for post in chain_posts(item).filter(url__icontains=tail).order_by("pk"):
-        if post_key(post.url) == key:
+        if post_key(post.url) == key and post.pk not in rejected:
             _link, created = NewsPostLink.objects.get_or_create(
                 item=item, post=post, defaults={"how": PostLinkHow.ENTERED_LINK}
             )
@@ -40,7 +41,8 @@ def links_from_published_url(*, item: NewsItem) -> int:
 def links_for_pages(*, page_ids: list[int]) -> int:
     """After a collection stored posts of these pages: link the published items whose link points to one of
     them. Items of the pages' organisations and of the organisations below them, published within
-    POSTS_KEEP_DAYS; three queries and one insert whatever the numbers. Returns the links made."""
+    POSTS_KEEP_DAYS; four queries and one insert whatever the numbers; a pair a reviewer unlinked is not
+    linked again. Returns the links made."""
     if not page_ids:
         return 0
     since = timezone.now() - dt.timedelta(days=settings.POSTS_KEEP_DAYS)
@@ -72,9 +74,9 @@ def links_for_pages(*, page_ids: list[int]) -> int:
         )
     if not links:
         return 0
-    existing = set(
-        NewsPostLink.objects.filter(post_id__in={link.post_id for link in links}).values_list("item_id", "post_id")
-    )
+    post_ids = {link.post_id for link in links}
+    existing = set(NewsPostLink.objects.filter(post_id__in=post_ids).values_list("item_id", "post_id"))
+    existing |= set(NewsPostRejection.objects.filter(post_id__in=post_ids).values_list("item_id", "post_id"))
     new = [link for link in links if (link.item_id, link.post_id) not in existing]
     NewsPostLink.objects.bulk_create(new, ignore_conflicts=True)
     return len(new)
@@ -114,3 +116,23 @@ def post_link_reject(*, item: NewsItem, post_id, by) -> NewsPostRejection:
         raise ValidationError(_("The news item is already linked to this post."))
     rejection, _new = NewsPostRejection.objects.get_or_create(item=item, post=post, defaults={"rejected_by": by})
     return rejection
+
+
+@transaction.atomic
+def post_link_remove(*, item: NewsItem, post_id, by) -> NewsPostLink:
+    """A reviewer says the item did not appear in a linked post: the link is deleted («Отвязать»).
+
+    A confirmed suggestion may be suggested again. A post linked by the item's own «link to the post» is
+    also recorded as rejected: otherwise the next collection would link it by that link again. Returns the
+    deleted link (with its post), for the message."""
+    try:
+        pk = int(post_id)
+    except (TypeError, ValueError):
+        raise ValidationError(_("The news item is not linked to this post.")) from None
+    link = NewsPostLink.objects.select_related("post__page").filter(item=item, post_id=pk).first()
+    if link is None:
+        raise ValidationError(_("The news item is not linked to this post."))
+    NewsPostLink.objects.filter(pk=link.pk).delete()
+    if link.how == PostLinkHow.ENTERED_LINK:
+        NewsPostRejection.objects.get_or_create(item=item, post_id=pk, defaults={"rejected_by": by})
+    return link

@@ -1,4 +1,4 @@
-"""A reviewer confirms or rejects a suggested post of a published news item (POST only)."""
+"""A reviewer confirms or rejects a suggested post of a published news item, or unlinks a linked one (POST only)."""
 
 from __future__ import annotations
 
@@ -6,12 +6,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from unionportal.lib.query import query_id
+
 from .. import selectors
+from ..models import NewsPostLink, PostLinkHow
 from . import services
 
 
@@ -44,3 +47,24 @@ def post_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def post_reject(request: HttpRequest, pk: int) -> HttpResponse:
     return _decide(request, pk, services.post_link_reject, _("The post is not suggested for «%(title)s» any more."))
+
+
+@login_required
+@require_POST
+def post_unlink(request: HttpRequest, pk: int) -> HttpResponse:
+    """The «Отвязать» button posts here and gets a confirmation page; its «Unlink» button posts again with
+    `confirmed`, and only then is the link deleted."""
+    item = get_object_or_404(selectors.reviewable_items(request.user), pk=pk)  # out of scope: 404
+    link = get_object_or_404(
+        NewsPostLink.objects.select_related("post__page"), item=item, post_id=query_id(request.POST.get("post"))
+    )
+    if request.POST.get("confirmed") != "1":
+        target = request.POST.get("next", "")
+        if not url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
+            target = ""
+        return render(
+            request,
+            "news/post_unlink.html",
+            {"item": item, "link": link, "next": target, "by_entered_link": link.how == PostLinkHow.ENTERED_LINK},
+        )
+    return _decide(request, pk, services.post_link_remove, _("«%(title)s» is no longer linked to the post."))

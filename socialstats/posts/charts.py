@@ -14,6 +14,11 @@ _LAYOUT = {
 }
 
 
+# The heat maps go without plotly's mode bar: on a phone it covered each map's title, and zooming a 7 × 24 grid
+# gives nothing the «Numbers» table and the exports under the maps do not.
+HEAT_MAP_CONFIG = {"displayModeBar": False}
+
+
 def heat_map(
     values: Sequence[Sequence[float | None]], *, weekdays: Sequence[str], title: str, suffix: str = ""
 ) -> go.Figure:

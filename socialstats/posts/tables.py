@@ -43,7 +43,12 @@ class PostTable(tables.Table):
     organisation = tables.Column(
         verbose_name=gettext_lazy("Organisation"), accessor="page__organisation", orderable=False
     )
-    post = tables.Column(verbose_name=gettext_lazy("Post"), accessor="excerpt", orderable=False)
+    post = tables.Column(
+        verbose_name=gettext_lazy("Post"),
+        accessor="excerpt",
+        orderable=False,
+        attrs={"td": {"class": "post-excerpt card-wide"}, "th": {"class": "post-excerpt"}},
+    )
     kind = tables.Column(verbose_name=gettext_lazy("Kind"), orderable=False)
     interactions = tables.Column(
         verbose_name=gettext_lazy("Reactions"), accessor="interactions_sum", orderable=False, attrs=NUM
@@ -95,7 +100,7 @@ class PostTable(tables.Table):
 
     def render_interactions(self, record):
         return format_html(
-            '{} <small class="muted">({} · {} · {})</small>',
+            '{} <small class="muted breakdown">({} · {} · {})</small>',
             fmt_int(record.interactions_sum),
             _int(record.likes),
             _int(record.comments),

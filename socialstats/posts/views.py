@@ -10,7 +10,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from orgs import access
 from orgs.models import Organisation
+from unionportal.lib import charts as lib_charts
 from unionportal.lib.export import FORMATS, Sheet, export_response
 from unionportal.lib.formatting import fmt_date, fmt_int, fmt_pct
 from unionportal.lib.query import paginate_table, query_id
@@ -135,13 +136,15 @@ def heat_context(heat: selectors.HeatMap, *, title_suffix: str) -> dict:
         return {"heat_total": 0}
     return {
         "heat_total": heat.total,
-        "heat_posts_chart": report_charts.render(
-            charts.heat_map(heat.posts, weekdays=weekdays, title=_("Number of posts") + title_suffix)
+        "heat_posts_chart": lib_charts.render(
+            charts.heat_map(heat.posts, weekdays=weekdays, title=_("Number of posts") + title_suffix),
+            config=charts.HEAT_MAP_CONFIG,
         ),
-        "heat_engagement_chart": report_charts.render(
+        "heat_engagement_chart": lib_charts.render(
             charts.heat_map(
                 heat.engagement, weekdays=weekdays, title=_("Mean engagement, %") + title_suffix, suffix=" %"
-            )
+            ),
+            config=charts.HEAT_MAP_CONFIG,
         ),
         "heat_rows": [
             {
@@ -190,7 +193,9 @@ def frequency(request: HttpRequest) -> HttpResponse:
         if fmt := _export_format(request):
             name = _file_name("Частота публикаций", report.scope, report.query)
             return export_response([exports.frequency_sheet(rows)], fmt=fmt, name=name)
-        table = FrequencyTable([_frequency_cells(row) for row in rows])
+        # Each page's own heat map over the same period and network: «лучшие часы» next to its name.
+        period = _export_query(request)
+        table = FrequencyTable([_frequency_cells(row, period) for row in rows])
         paginate_table(request, table, per_page=50)
         context.update(table=table, any_posts=any(row.posts or row.previous_posts for row in rows))
     return render(request, "socialstats/posts_frequency.html", context)
@@ -200,16 +205,27 @@ def _per_week(value: float) -> str:
     return f"{value:.1f}".replace(".", ",")
 
 
-def _frequency_cells(row: selectors.FrequencyRow) -> dict:
+def _hours_url(page: SocialPage, period: str) -> str:
+    """The best-time report of one page, over the period (and network) the current report shows."""
+    query = QueryDict(period, mutable=True)
+    for key in ("scope", "page_id", "sort"):
+        query.pop(key, None)
+    query["page_id"] = str(page.pk)
+    return f"{reverse('socialstats:posts_hours')}?{query.urlencode()}"
+
+
+def _frequency_cells(row: selectors.FrequencyRow, period: str = "") -> dict:
     page = row.page
     trend = row.trend
     return {
         "title": page.display_name,
         "page_html": format_html(
-            '<a href="{}">{}</a> <span class="muted">{}</span>',
+            '<a href="{}">{}</a> <span class="muted">{}</span> · <a class="page-hours" href="{}">{}</a>',
             reverse("socialstats:page_posts", args=[page.pk]),
             page.display_name,
             page.get_network_display(),
+            _hours_url(page, period),
+            _("best hours"),
         ),
         "organisation": page.organisation.display_name,
         "posts": row.posts,

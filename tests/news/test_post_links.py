@@ -10,6 +10,7 @@ import datetime as dt
 import io
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -313,3 +314,81 @@ def test_completeness_counts_the_published_items_that_reached_a_page(client, cas
     assert rates[0][-1] == "Дошло до страниц" and [row[-1] for row in rates[1:]] == [0, 2]
     html = client.get(reverse("news:completeness"), {"until": "2026-10", "months": 2}).content.decode()
     assert "Дошло до страниц" in html
+
+
+# Unlinking («Отвязать»): a reviewer removes a wrong link in the portal, not in the admin.
+
+
+def test_unlinking_a_confirmed_suggestion_lets_it_be_suggested_again(published, pages, cast):
+    post = make_post(pages["vao_tg"], 1, moscow(2026, 10, 6), MATCHING)
+    reach_services.post_link_confirm(item=published, post_id=post.pk, by=cast.territorial_admin)
+    removed = reach_services.post_link_remove(item=published, post_id=str(post.pk), by=cast.territorial_admin)
+    assert removed.post == post and not NewsPostLink.objects.exists()
+    assert not NewsPostRejection.objects.exists()
+    reach_selectors.attach_reach([published])
+    assert not published.reach.reached
+    assert [suggestion.post for suggestion in published.reach.suggestions] == [post]
+
+
+def test_unlinking_a_post_linked_by_the_entered_link_keeps_it_from_coming_back(published, pages, cast, settings):
+    settings.POSTS_KEEP_DAYS = 100000  # the fixed calendar is in the past
+    post = make_post(pages["vao_vk"], 10, moscow(2026, 10, 3), MATCHING, url="https://vk.com/wall-1_10")
+    assert reach_services.links_from_published_url(item=published) == 1
+    reach_services.post_link_remove(item=published, post_id=post.pk, by=cast.territorial_admin)
+    assert NewsPostRejection.objects.get().post == post
+    # Neither tonight's collection nor the item's own link brings it back, and it is not suggested.
+    posts_stored.send(sender=Post, page_ids=[pages["vao_vk"].pk])
+    assert reach_services.links_from_published_url(item=published) == 0
+    assert not NewsPostLink.objects.exists()
+    reach_selectors.attach_reach([published])
+    assert published.reach.suggestions == []
+
+
+@pytest.mark.parametrize("post_id", [None, "", "abc", "999999"])
+def test_unlinking_a_post_that_is_not_linked_is_refused_in_russian(published, pages, cast, post_id):
+    post = make_post(pages["vao_tg"], 1, moscow(2026, 10, 6), MATCHING)
+    NewsPostLink.objects.create(item=published, post=post, how=PostLinkHow.SUGGESTION)
+    with pytest.raises(ValidationError) as error:
+        reach_services.post_link_remove(item=published, post_id=post_id, by=cast.territorial_admin)
+    assert error.value.messages == ["Новость не связана с этой записью."]
+    assert NewsPostLink.objects.count() == 1
+
+
+def test_the_unlink_button_asks_first_then_unlinks_and_the_report_stops_counting(client, cast, published, pages):
+    post = make_post(pages["vao_vk"], 1, moscow(2026, 10, 6), MATCHING, url="https://vk.com/wall-1_1")
+    NewsPostLink.objects.create(item=published, post=post, how=PostLinkHow.SUGGESTION)
+    client.force_login(cast.territorial_admin)
+    queue = client.get(reverse("news:review")).content.decode()
+    assert "unlink-post" in queue and "Отвязать" in queue
+    url = reverse("news:post_unlink", args=[published.pk])
+    asked = client.post(url, {"post": post.pk, "next": reverse("news:review")})
+    html = asked.content.decode()
+    assert asked.status_code == 200 and "Отвязать запись от новости?" in html
+    assert 'name="confirmed" value="1"' in html and 'href="https://vk.com/wall-1_1"' in html
+    assert NewsPostLink.objects.count() == 1  # asking changes nothing
+    done = client.post(url, {"post": post.pk, "next": reverse("news:review"), "confirmed": "1"}, follow=True)
+    assert done.redirect_chain[-1][0] == reverse("news:review")
+    assert f"Запись отвязана от новости «{TITLE}»." in done.content.decode()
+    assert not NewsPostLink.objects.exists()
+    report = selectors.completeness(cast.info_officer, [OCT], today=dt.date(2026, 11, 20))
+    assert [totals.reached for totals in report.union_totals] == [0]
+    again = client.post(url, {"post": post.pk, "confirmed": "1"})
+    assert again.status_code == 404  # nothing to unlink any more
+
+
+def test_unlinking_out_of_scope_is_404_and_get_is_not_allowed(client, cast, tree, pages, published):
+    from orgs.models import Role
+    from tests.factories import UserFactory, assign
+
+    zao_admin = UserFactory(username="zao_admin")
+    assign(zao_admin, Role.TERRITORIAL_ADMIN, tree.zao)
+    post = make_post(pages["vao_vk"], 1, moscow(2026, 10, 6), MATCHING)
+    NewsPostLink.objects.create(item=published, post=post, how=PostLinkHow.SUGGESTION)
+    url = reverse("news:post_unlink", args=[published.pk])
+    for user in (zao_admin, cast.primary_admin, cast.presidium, cast.outsider):
+        client.force_login(user)
+        assert client.post(url, {"post": post.pk}).status_code == 404
+        assert client.post(url, {"post": post.pk, "confirmed": "1"}).status_code == 404
+    client.force_login(cast.territorial_admin)
+    assert client.get(url, {"post": post.pk}).status_code == 405  # POST only
+    assert NewsPostLink.objects.count() == 1

@@ -4,6 +4,8 @@ Signature (apiok.ru "methods"): all parameters except `sig` and `access_token`, 
 concatenated as `key=value` without separators, then `md5(that + secret)` in lower case, where the
 secret is `md5(access_token + application_secret_key)` (lower case) with a token, or the application
 secret key itself without one. Screen names (ok.ru/<name>) are resolved once with `url.getInfo`.
+
+No posts: OK documents no method that lists a group's posts (docs/posts.md «Why OK stores no posts»).
 """
 
 from __future__ import annotations
