@@ -139,9 +139,16 @@ def test_tables_agree_after_a_collection(tree, history, settings):
     with respx.mock(assert_all_called=False) as router:
         router.post(url__startswith=VK_URL).mock(side_effect=fake.respx_side_effect)
         run = collection_collect(network="vk", for_date=TODAY, collector=vk_collector(fake, FakeClock()))
-    assert run.pages_collected == 3
+        assert run.pages_collected == 3
+        assert analytics_check() == []
+        assert subtree(tree.union, TODAY).subscribers == 21
+        latest = list(PageLatest.objects.order_by("page_id").values())
+        fake.groups[1].members = 8  # a second run the same day (on the horizon): one page changes
+        collection_collect(network="vk", for_date=TODAY, collector=vk_collector(fake, FakeClock()))
     assert analytics_check() == []
-    assert subtree(tree.union, TODAY).subscribers == 21
+    assert subtree(tree.union, TODAY).subscribers == 22
+    changed = [row for row in PageLatest.objects.order_by("page_id").values() if row not in latest]
+    assert [(row["page_id"], row["subscribers"]) for row in changed] == [(history["vao"].pk, 8)]
 
 
 def test_the_horizon_day_is_summed_from_the_latest_values(tree, history):
