@@ -6,7 +6,7 @@ import datetime as dt
 
 from celery import shared_task
 
-from .collection.services import collection_run, collection_start
+from .collection.services import collection_run, collection_start, nightly_posts_prune
 from .models import COLLECTED_NETWORKS, CollectionRun, RunStatus
 from .reports.cache import report_cache_warm
 
@@ -38,6 +38,8 @@ def collect_network(network: str, date: str | None = None, org_id: int | None = 
     if run is None:
         return "gone"
     if run.trigger == "nightly" and not CollectionRun.objects.filter(status=RunStatus.RUNNING).exists():
+        # The night's last run (or one of the last, finishing together: retention is idempotent).
+        nightly_posts_prune()
         warm_report_cache.delay_on_commit(run.for_date.isoformat())
     return f"{run.network} {run.for_date}: {run.status}, {run.pages_collected}/{run.pages_total} collected"
 

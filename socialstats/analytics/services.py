@@ -124,6 +124,31 @@ def page_latest_upsert(*, since: dt.date, page_ids: Iterable[int] | None = None)
             cursor.execute(sql.format(pages=pages), [since, since, *chunk])
 
 
+def page_latest_horizon(day: dt.date) -> None:
+    """PageLatest after snapshots of `day`, the horizon, were written (the nightly run): no snapshot is later,
+    so each of the day's snapshots is its page's latest. One upsert from the day's rows of the (date, page)
+    index, without the per-row probe for a later snapshot; the stored first date stays (it is on or before the
+    day), a page without a row looks its first date up. A row already holding these values is not rewritten
+    (a resumed run's second pass)."""
+    snapshot, latest = Snapshot._meta.db_table, PageLatest._meta.db_table
+    columns = ", ".join(LATEST_FIELDS)
+    sql = f"""
+        INSERT INTO {latest} (page_id, first_date, date, {columns})
+        SELECT s.page_id,
+               COALESCE(l.first_date, (SELECT MIN(f.date) FROM {snapshot} f WHERE f.page_id = s.page_id)),
+               s.date, {", ".join(f"s.{column}" for column in LATEST_FIELDS)}
+        FROM {snapshot} s LEFT JOIN {latest} l ON l.page_id = s.page_id
+        WHERE s.date = %s
+        ON CONFLICT (page_id) DO UPDATE SET date = excluded.date,
+            {", ".join(f"{column} = excluded.{column}" for column in LATEST_FIELDS)}
+    """
+    if connection.vendor == "postgresql":
+        sql += f"""WHERE ({latest}.date, {", ".join(f"{latest}.{column}" for column in LATEST_FIELDS)})
+              IS DISTINCT FROM (excluded.date, {", ".join(f"excluded.{column}" for column in LATEST_FIELDS)})"""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [day])
+
+
 def _write_latest(batch: list[PageLatest]) -> int:
     if batch:
         PageLatest.objects.bulk_create(
@@ -347,6 +372,44 @@ def _write_days(result: dict[tuple, dict[dt.date, tuple]], since: dt.date | None
     return written + len(batch)
 
 
+def _write_horizon_day(day: dt.date, depth: int) -> None:
+    """SubtreeDay of `day`, the horizon, from PageLatest (already up to date): no snapshot is later than the
+    horizon, so on that day every counted page's value is its latest snapshot, the oldest date behind a sum
+    is the earliest latest-date among its pages, and a page is counted unless it is archived (an archived
+    page's archive date is on or before the horizon). One aggregate per key, set-based: the pages grouped by
+    (rollup prefix, own organisation, network) first (a few rows per territorial organisation), then summed
+    into each rollup ancestor (`own` False) and each own organisation (`own` True)."""
+    latest, page, org = PageLatest._meta.db_table, SocialPage._meta.db_table, Organisation._meta.db_table
+    table = SubtreeDay._meta.db_table
+    sums = ", ".join(f"SUM(g.{column})" for column in SUMS)
+    levels = "VALUES " + ", ".join(f"({level})" for level in range(1, int(depth) + 1))  # the prefix's steps
+    sql = f"""
+        WITH k(n) AS ({levels}), g AS (
+            SELECT substr(o.path, 1, {int(depth) * STEPLEN}) AS prefix,
+                   CASE WHEN o.depth <= {int(depth)} THEN o.id END AS own_org, p.network,
+                   COUNT(*) AS pages, SUM(l.subscribers) AS subscribers, SUM(COALESCE(l.posts_30d, 0)) AS posts_30d,
+                   SUM(COALESCE(l.posts_counted, 0)) AS posts_counted,
+                   SUM(COALESCE(l.likes, 0) + COALESCE(l.comments, 0) + COALESCE(l.reposts, 0)) AS interactions,
+                   SUM(COALESCE(l.views, 0)) AS views, MIN(l.date) AS oldest
+            FROM {latest} l JOIN {page} p ON p.id = l.page_id JOIN {org} o ON o.id = p.organisation_id
+            WHERE p.status <> %s AND l.date <= %s
+            GROUP BY 1, 2, 3
+        )
+        INSERT INTO {table} (organisation_id, own, network, day, {", ".join(SUMS)}, oldest)
+        SELECT a.id, %s, g.network, %s, {sums}, MIN(g.oldest)
+        FROM g JOIN k ON k.n * {STEPLEN} <= length(g.prefix)
+        JOIN {org} a ON a.path = substr(g.prefix, 1, k.n * {STEPLEN})
+        GROUP BY a.id, g.network
+        UNION ALL
+        SELECT g.own_org, %s, g.network, %s, {sums}, MIN(g.oldest)
+        FROM g WHERE g.own_org IS NOT NULL
+        GROUP BY g.own_org, g.network
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {table} WHERE day >= %s", [day])
+        cursor.execute(sql, [PageStatus.ARCHIVED, day, False, day, True, day])
+
+
 # The hooks ------------------------------------------------------------------------------------------
 
 
@@ -389,12 +452,17 @@ def analytics_update(*, page_ids: Iterable[int] | None = None, since: dt.date | 
         since = None  # a deeper territorial level: every rollup organisation is new
     elif since is not None:
         since = min(since, state.horizon + dt.timedelta(days=1))
-    # SubtreeDay first: its base values come from PageLatest as it stood before these changes.
-    _write_days(subtree_days(since=since, horizon=horizon, depth=depth), since)
-    if since is None:
-        page_latest_refresh(page_ids)
+    if since is not None and since == horizon:
+        # One day, the horizon (the nightly run): PageLatest first, then the day's sums from it.
+        page_latest_horizon(since)
+        _write_horizon_day(since, depth)
     else:
-        page_latest_upsert(since=since, page_ids=page_ids)
+        # SubtreeDay first: its base values come from PageLatest as it stood before these changes.
+        _write_days(subtree_days(since=since, horizon=horizon, depth=depth), since)
+        if since is None:
+            page_latest_refresh(page_ids)
+        else:
+            page_latest_upsert(since=since, page_ids=page_ids)
     state.horizon, state.depth, state.built_at = horizon, depth, timezone.now()
     state.save()
 

@@ -139,9 +139,42 @@ def test_tables_agree_after_a_collection(tree, history, settings):
     with respx.mock(assert_all_called=False) as router:
         router.post(url__startswith=VK_URL).mock(side_effect=fake.respx_side_effect)
         run = collection_collect(network="vk", for_date=TODAY, collector=vk_collector(fake, FakeClock()))
-    assert run.pages_collected == 3
+        assert run.pages_collected == 3
+        assert analytics_check() == []
+        assert subtree(tree.union, TODAY).subscribers == 21
+        latest = list(PageLatest.objects.order_by("page_id").values())
+        fake.groups[1].members = 8  # a second run the same day (on the horizon): one page changes
+        collection_collect(network="vk", for_date=TODAY, collector=vk_collector(fake, FakeClock()))
     assert analytics_check() == []
-    assert subtree(tree.union, TODAY).subscribers == 21
+    assert subtree(tree.union, TODAY).subscribers == 22
+    changed = [row for row in PageLatest.objects.order_by("page_id").values() if row not in latest]
+    assert [(row["page_id"], row["subscribers"]) for row in changed] == [(history["vao"].pk, 8)]
+
+
+def test_the_horizon_day_is_summed_from_the_latest_values(tree, history):
+    """A write on the horizon (today) takes the one-day path: PageLatest first, then the day's sums from it. An
+    archived page, pages not collected today (their older values and dates) and own rows must come out as a
+    recomputation from the snapshots has them."""
+    page_archive(page=history["p1"], on=dt.date(2026, 3, 5))
+    quiet = make_page(tree.vao, "quiet")  # with vao's page in one group: the earlier date is the oldest
+    snapshot_record(page=quiet, date=dt.date(2026, 3, 8), subscribers=5, source="manual")
+    late = make_page(tree.zao_p1, "late")
+    snapshot_record(page=late, date=TODAY, subscribers=9, source="manual")
+    snapshot_record(page=history["union"], date=TODAY, subscribers=1001, source="manual", likes=4, views=12)
+    assert analytics_check() == []
+    union = subtree(tree.union, TODAY)
+    assert (union.pages, union.subscribers, union.interactions, union.views, union.oldest) == (
+        4,
+        131 + 5 + 9 + 1001,
+        3 + 4,
+        12,
+        dt.date(2026, 3, 7),
+    )
+    own = subtree(tree.union, TODAY, own=True)
+    assert (own.pages, own.subscribers, own.oldest) == (1, 1001, TODAY)
+    assert subtree(tree.zao, TODAY).subscribers == 9
+    assert subtree(tree.zao, TODAY, network="telegram").oldest == dt.date(2026, 2, 20)
+    assert subtree(tree.vao, TODAY).subscribers == 131 + 5  # p1 archived on the 5th
 
 
 def test_check_reports_a_difference_and_the_command_fails(tree, history):

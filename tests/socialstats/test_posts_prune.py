@@ -22,8 +22,9 @@ from django.core.management import call_command
 from news.models import NewsPostLink, NewsStatus, PostLinkHow
 from socialstats.collection import retention
 from socialstats.collection.retention import posts_prune
-from socialstats.collection.services import collection_collect
-from socialstats.models import Network, Post, SocialPage
+from socialstats.collection.services import collection_collect, collection_start
+from socialstats.models import CollectionRun, Network, Post, RunStatus, SocialPage
+from socialstats.tasks import collect_network
 from tests.fakes.vk_server import NOW, FakeGroup, FakeVk
 from tests.news.conftest import make_item, moscow
 from tests.socialstats.collect_helpers import VK_URL, FakeClock, make_pages, vk_collector
@@ -118,3 +119,25 @@ def test_the_nightly_collection_prunes_its_networks_posts_once_after_the_writes(
 
     assert sorted(map(int, page.posts.values_list("external_id", flat=True))) == list(range(100, 110))
     assert tg.posts.count() == 12  # another network's run prunes it
+
+
+def test_nightly_runs_leave_retention_to_the_nights_last_run_which_prunes_every_network(tree, fake_vk):
+    (page,) = make_pages(tree.vao_p1, "vk", ["club1"])
+    fake_vk.add(FakeGroup(id=1, posts=[vk_post(100 + n, n + 1, likes=n) for n in range(10)]))
+    stored_at = dt.datetime.fromtimestamp(NOW, tz=dt.UTC)
+    for n in range(3):
+        Post.objects.create(page=page, external_id=str(n), published_at=stored_at - dt.timedelta(days=70 + n))
+    (tg,) = make_pages(tree.vao_p1, "telegram", ["tgpage"])
+    for n in range(12):
+        Post.objects.create(page=tg, external_id=str(n), published_at=stored_at - dt.timedelta(days=70 + n))
+    telegram = CollectionRun.objects.create(network="telegram", for_date=today(), trigger="nightly")
+
+    run = collection_start(network="vk", for_date=today(), trigger="nightly")
+    collect_network("vk", today().isoformat(), None, run.pk)
+    assert page.posts.count() == 13 and tg.posts.count() == 12  # Telegram's run is still going
+
+    CollectionRun.objects.filter(pk=telegram.pk).update(status=RunStatus.DONE)
+    run = collection_start(network="vk", for_date=today(), trigger="nightly")
+    collect_network("vk", today().isoformat(), None, run.pk)  # the night's last run
+    assert sorted(map(int, page.posts.values_list("external_id", flat=True))) == list(range(100, 110))
+    assert tg.posts.count() == 10
