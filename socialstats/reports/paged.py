@@ -103,15 +103,24 @@ _NAMES = """
                COALESCE(NULLIF(o.short_name, ''), o.name) AS org_label,"""
 
 
-def _page_where(scope_paths: Sequence[str] | None, networks: Sequence[str]) -> tuple[list[str], list]:
-    """The pages of the table: in scope, of the networks, not archived without a date."""
+def _scope_where(scope_paths: Sequence[str] | None) -> tuple[list[str], list]:
+    """The organisations `o` of the scope."""
+    if scope_paths is None:
+        return [], []
+    if not scope_paths:
+        return ["1 = 0"], []
+    return ["(" + " OR ".join("o.path LIKE %s" for _path in scope_paths) + ")"], [path + "%" for path in scope_paths]
+
+
+def _page_where(
+    scope_paths: Sequence[str] | None, networks: Sequence[str], *, scope: bool = True
+) -> tuple[list[str], list]:
+    """The pages of the table: in scope (unless `scope` is False), of the networks, not archived without a date."""
     where, params = ["NOT (p.status = %s AND p.archived_on IS NULL)"], [PageStatus.ARCHIVED]
-    if scope_paths is not None:
-        if not scope_paths:
-            where.append("1 = 0")
-        else:
-            where.append("(" + " OR ".join("o.path LIKE %s" for _path in scope_paths) + ")")
-            params += [path + "%" for path in scope_paths]
+    if scope:
+        scope_where, scope_params = _scope_where(scope_paths)
+        where += scope_where
+        params += scope_params
     if networks:
         where.append("p.network IN (" + ", ".join("%s" for _n in networks) + ")")
         params += list(networks)
@@ -130,20 +139,73 @@ def _members_sql(
         PageLatest._meta.db_table,
     )
     where, where_params = _page_where(scope_paths, networks)
-    has = "(l.first_date <= %s AND (p.status <> %s OR p.archived_on > %s))"
     columns, params = [], []
     for day in (a, b):
-        columns.append(f"CASE WHEN {has} THEN 0 END")
+        columns.append(f"CASE WHEN {_HAS} THEN 0 END")
         params += [day, PageStatus.ARCHIVED, day]
+    has_value, has_params = _has_value(a, b)
     sql = f"""
         SELECT p.id AS page_id, p.network AS network, p.organisation_id AS org_id, o.path AS path,{_NAMES if with_names else ""}
                {columns[0]} AS at_a, CAST(NULL AS DATE) AS date_a, {columns[1]} AS at_b, CAST(NULL AS DATE) AS date_b
         FROM {page_table} p
         JOIN {org_table} o ON o.id = p.organisation_id
         JOIN {latest_table} l ON l.page_id = p.id
-        WHERE {" AND ".join(where)} AND ({has} OR {has})
+        WHERE {" AND ".join(where)} AND {has_value}
     """
-    return sql, [*params, *where_params, a, PageStatus.ARCHIVED, a, b, PageStatus.ARCHIVED, b]
+    return sql, [*params, *where_params, *has_params]
+
+
+# A page `p` with its PageLatest row `l` has a value at a date when it counts then and was collected by then.
+_HAS = "(l.first_date <= %s AND (p.status <> %s OR p.archived_on > %s))"
+
+
+def _has_value(a: dt.date, b: dt.date) -> tuple[str, list]:
+    return f"({_HAS} OR {_HAS})", [a, PageStatus.ARCHIVED, a, b, PageStatus.ARCHIVED, b]
+
+
+def _tree_pick_sql(
+    *, grouping: str, scope_paths: Sequence[str] | None, a: dt.date, b: dt.date, networks: Sequence[str]
+) -> tuple[str, list]:
+    """The rows' keys and the columns of the default order (the tree, the names), organisation by organisation
+    in the tree's order, for `ORDER BY … LIMIT`: the organisations are sorted by path (no page read) and each
+    one's pages with a value are looked up (PageLatest, no snapshot) only until the page of rows is full."""
+    org_table, page_table, latest_table = (
+        Organisation._meta.db_table,
+        SocialPage._meta.db_table,
+        PageLatest._meta.db_table,
+    )
+    collate = ' COLLATE "C"' if connection.vendor == "postgresql" else ""
+    scope_where, scope_params = _scope_where(scope_paths)
+    where, where_params = _page_where(scope_paths, networks, scope=False)
+    has_value, has_params = _has_value(a, b)
+    organisations = f"""
+        SELECT o.id AS id, o.path AS path, COALESCE(NULLIF(o.short_name, ''), o.name) AS org_label
+        FROM {org_table} o {"WHERE " + " AND ".join(scope_where) if scope_where else ""}
+        ORDER BY o.path{collate}
+    """
+    pages = f"""
+        FROM {page_table} p JOIN {latest_table} l ON l.page_id = p.id
+        WHERE p.organisation_id = o.id AND {" AND ".join(where)} AND {has_value}
+    """
+    if grouping == "org":
+        sql = f"""
+            SELECT o.id AS row_key, o.path AS path, o.org_label AS label, 0 AS network_label
+            FROM ({organisations}) o
+            WHERE EXISTS (SELECT 1 {pages})
+        """
+        return sql, [*scope_params, *where_params, *has_params]
+    network_label, label_params = _network_label_sql("p.network")
+    network_rank, rank_params = _network_rank_sql("p.network")
+    sql = f"""
+        SELECT x.page_id AS row_key, o.path AS path, x.label AS label, x.network_label AS network_label
+        FROM ({organisations}) o
+        CROSS JOIN LATERAL (
+            SELECT p.id AS page_id, {network_rank} AS network_label,
+                   COALESCE(NULLIF(p.title, ''), NULLIF(p.handle, ''), {network_label} || ' · ' || o.org_label) AS label
+            {pages}
+        ) x
+    """
+    return sql, [*scope_params, *rank_params, *label_params, *where_params, *has_params]
 
 
 def _values_sql(
@@ -331,7 +393,12 @@ def growth_page(
     rows_sql, rows_params = _rows_sql(grouping, "w")
     if totals is not None and limit is not None and not by_value:
         members, member_params = _members_sql(scope_paths=scope_paths, a=a, b=b, networks=networks, with_names=with_names)
-        picked_sql, picked_params = _rows_sql(grouping, "m")
+        if order or connection.vendor != "postgresql":  # the rows of every page with a value, sorted
+            picked_sql, picked_params = _rows_sql(grouping, "m")
+        else:  # the tree's order: organisation by organisation, until the page is full (LATERAL)
+            picked_sql, picked_params = _tree_pick_sql(
+                grouping=grouping, scope_paths=scope_paths, a=a, b=b, networks=networks
+            )
         only = "p.id IN (SELECT k.row_key FROM picked k)"
         if grouping == "org":
             only = "p.organisation_id IN (SELECT k.row_key FROM picked k)"
