@@ -163,6 +163,27 @@ def _has_value(a: dt.date, b: dt.date) -> tuple[str, list]:
     return f"({_HAS} OR {_HAS})", [a, PageStatus.ARCHIVED, a, b, PageStatus.ARCHIVED, b]
 
 
+def _organisations_sql(
+    *, scope_paths: Sequence[str] | None, a: dt.date, b: dt.date, networks: Sequence[str]
+) -> tuple[str, list]:
+    """The organisation (`org_id`) of each page with a value, from PageLatest: what the number of rows by
+    organisation counts (the organisations are joined only to apply a scope)."""
+    page_table, org_table, latest_table = (
+        SocialPage._meta.db_table,
+        Organisation._meta.db_table,
+        PageLatest._meta.db_table,
+    )
+    where, where_params = _page_where(scope_paths, networks)
+    has_value, has_params = _has_value(a, b)
+    org_join = "" if scope_paths is None else f"JOIN {org_table} o ON o.id = p.organisation_id"
+    sql = f"""
+        SELECT p.organisation_id AS org_id
+        FROM {page_table} p JOIN {latest_table} l ON l.page_id = p.id {org_join}
+        WHERE {" AND ".join(where)} AND {has_value}
+    """
+    return sql, [*where_params, *has_params]
+
+
 def _tree_pick_sql(
     *, grouping: str, scope_paths: Sequence[str] | None, a: dt.date, b: dt.date, networks: Sequence[str]
 ) -> tuple[str, list]:
@@ -405,11 +426,14 @@ def growth_page(
         values, params = _values_sql(
             scope_paths=scope_paths, a=a, b=b, networks=networks, use_latest=True, with_names=with_names, only=only
         )
+        counting, counting_params = _organisations_sql(scope_paths=scope_paths, a=a, b=b, networks=networks)
         # The rows picked in the asked order from PageLatest, then their values.
         ctes = f"""m AS ({members}),
                  picked AS (SELECT r.row_key FROM ({picked_sql}) r ORDER BY {order_by}{cut}),
-                 v AS ({values}),"""
-        cte_params, rows_from, rows_cut, counted = [*member_params, *picked_params, *cut_params, *params], "", [], "m"
+                 v AS ({values}),
+                 c AS ({counting}),"""
+        cte_params = [*member_params, *picked_params, *cut_params, *params, *counting_params]
+        rows_from, rows_cut, counted = "", [], "c"
     else:  # every page's value, then the rows sorted and cut
         values, params = _values_sql(
             scope_paths=scope_paths, a=a, b=b, networks=networks, use_latest=use_latest, with_names=with_names
