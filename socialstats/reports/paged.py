@@ -449,10 +449,13 @@ def growth_page(
         )
     else:
         totals_sql, totals_params = totals
+    # Each page's values once (PostgreSQL inlines a CTE read once, and the sort would evaluate a value's probe
+    # for every column that uses it).
+    materialized = "MATERIALIZED " if connection.vendor == "postgresql" else ""
     # The rows (kind 0, numbered in the asked order), the sums per network (kind 1), the organisations (kind 2).
     sql = f"""
         WITH {ctes}
-             w AS (SELECT * FROM v WHERE v.at_a IS NOT NULL OR v.at_b IS NOT NULL),
+             w AS {materialized}(SELECT * FROM v WHERE v.at_a IS NOT NULL OR v.at_b IS NOT NULL),
              rows_all AS ({rows_sql})
         SELECT 0, ROW_NUMBER() OVER (ORDER BY {order_by}), r.*
         FROM (SELECT * FROM rows_all r{rows_from}) r
