@@ -12,6 +12,10 @@ its value at D: D's snapshots are one range of the (date, page) index, and only 
 Its fallback first asks PageLatest (the analytics tables, once built): a page whose first snapshot is after X
 has no value, a page whose latest snapshot is on or before X has that one; only the rest probe the
 (page, date) unique index. The rules (new, archived, stale) are those of facts.py and growth.py.
+
+With the analytics tables built, every page's value is read only when the order needs it (A, B, change, %):
+otherwise the page of rows is picked from PageLatest (which pages have a value), only its pages read their
+values, and the totals are SubtreeDay's (rollup.rollup_network_totals_sql). See `growth_page`.
 """
 
 from __future__ import annotations
@@ -145,7 +149,8 @@ def _members_sql(
         params += [day, PageStatus.ARCHIVED, day]
     has_value, has_params = _has_value(a, b)
     sql = f"""
-        SELECT p.id AS page_id, p.network AS network, p.organisation_id AS org_id, o.path AS path,{_NAMES if with_names else ""}
+        SELECT p.id AS page_id, p.network AS network, p.organisation_id AS org_id,
+               o.path AS path,{_NAMES if with_names else ""}
                {columns[0]} AS at_a, CAST(NULL AS DATE) AS date_a, {columns[1]} AS at_b, CAST(NULL AS DATE) AS date_b
         FROM {page_table} p
         JOIN {org_table} o ON o.id = p.organisation_id
@@ -413,7 +418,9 @@ def growth_page(
         """
     rows_sql, rows_params = _rows_sql(grouping, "w")
     if totals is not None and limit is not None and not by_value:
-        members, member_params = _members_sql(scope_paths=scope_paths, a=a, b=b, networks=networks, with_names=with_names)
+        members, member_params = _members_sql(
+            scope_paths=scope_paths, a=a, b=b, networks=networks, with_names=with_names
+        )
         if order or connection.vendor != "postgresql":  # the rows of every page with a value, sorted
             picked_sql, picked_params = _rows_sql(grouping, "m")
         else:  # the tree's order: organisation by organisation, until the page is full (LATERAL)
@@ -442,7 +449,8 @@ def growth_page(
         rows_from, rows_cut = f" ORDER BY {order_by}{cut}", cut_params
     if totals is None:  # the sums per network from the pages' values
         totals_sql, totals_params = (
-            """SELECT w.network AS network, COUNT(*) AS pages, SUM(CASE WHEN w.at_a IS NULL THEN 1 ELSE 0 END) AS new_pages,
+            """SELECT w.network AS network, COUNT(*) AS pages,
+                      SUM(CASE WHEN w.at_a IS NULL THEN 1 ELSE 0 END) AS new_pages,
                       SUM(w.at_a) AS at_a, SUM(w.at_b) AS at_b, MIN(w.date_a) AS date_a, MIN(w.date_b) AS date_b
                FROM w GROUP BY w.network""",
             [],
@@ -460,7 +468,8 @@ def growth_page(
         SELECT 0, ROW_NUMBER() OVER (ORDER BY {order_by}), r.*
         FROM (SELECT * FROM rows_all r{rows_from}) r
         UNION ALL
-        SELECT 1, 0, NULL, t.pages, t.new_pages, t.at_a, t.at_b, t.date_a, t.date_b, NULL, NULL, NULL, NULL, NULL, t.network
+        SELECT 1, 0, NULL, t.pages, t.new_pages, t.at_a, t.at_b, t.date_a, t.date_b,
+               NULL, NULL, NULL, NULL, NULL, t.network
         FROM ({totals_sql}) t
         {organisations.format(source=counted)}
     """
