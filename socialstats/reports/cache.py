@@ -109,7 +109,7 @@ def growth_page_cached(
             order=order,
             offset=offset,
             limit=limit,
-            use_latest=state is not None,
+            state=state,
         ),
         state=state,
     )

@@ -12,6 +12,10 @@ its value at D: D's snapshots are one range of the (date, page) index, and only 
 Its fallback first asks PageLatest (the analytics tables, once built): a page whose first snapshot is after X
 has no value, a page whose latest snapshot is on or before X has that one; only the rest probe the
 (page, date) unique index. The rules (new, archived, stale) are those of facts.py and growth.py.
+
+With the analytics tables built, every page's value is read only when the order needs it (A, B, change, %):
+otherwise the page of rows is picked from PageLatest (which pages have a value), only its pages read their
+values, and the totals are SubtreeDay's (rollup.rollup_network_totals_sql). See `growth_page`.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ import datetime as dt
 from collections.abc import Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from types import EllipsisType
 
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
@@ -29,13 +34,16 @@ from django_tables2.utils import OrderBy, OrderByTuple
 from orgs.models import Organisation
 
 from ..analytics.services import analytics_state
-from ..models import Network, PageLatest, PageStatus, Snapshot, SocialPage
+from ..models import AnalyticsState, Network, PageLatest, PageStatus, Snapshot, SocialPage
 from .facts import fetch_report
 from .growth import GrowthRow, raw_figures, total_of
+from .rollup import rollup_network_totals_sql
 
 PAGED_GROUPINGS = ("page", "org")
 # Sortable columns of the page and organisation tables (tables.GrowthTable's order_by names).
 SORT_KEYS = ("label", "network", "organisation", "pages", "at_a", "at_b", "change", "change_pct")
+# The columns whose order needs every row's values (the others: names, the tree, the number of pages).
+VALUE_KEYS = ("at_a", "at_b", "change", "change_pct")
 
 
 @contextmanager
@@ -93,6 +101,139 @@ def _network_label_sql(column: str) -> tuple[str, list]:
     return f"(CASE {column} {whens} ELSE {column} END)", params
 
 
+# What a page's row shows: its names come along with its values, no second join.
+_NAMES = """
+               p.title AS title, p.handle AS handle, p.url AS url,
+               COALESCE(NULLIF(o.short_name, ''), o.name) AS org_label,"""
+
+
+def _scope_where(scope_paths: Sequence[str] | None) -> tuple[list[str], list]:
+    """The organisations `o` of the scope."""
+    if scope_paths is None:
+        return [], []
+    if not scope_paths:
+        return ["1 = 0"], []
+    return ["(" + " OR ".join("o.path LIKE %s" for _path in scope_paths) + ")"], [path + "%" for path in scope_paths]
+
+
+def _page_where(
+    scope_paths: Sequence[str] | None, networks: Sequence[str], *, scope: bool = True
+) -> tuple[list[str], list]:
+    """The pages of the table: in scope (unless `scope` is False), of the networks, not archived without a date."""
+    where, params = ["NOT (p.status = %s AND p.archived_on IS NULL)"], [PageStatus.ARCHIVED]
+    if scope:
+        scope_where, scope_params = _scope_where(scope_paths)
+        where += scope_where
+        params += scope_params
+    if networks:
+        where.append("p.network IN (" + ", ".join("%s" for _n in networks) + ")")
+        params += list(networks)
+    return where, params
+
+
+def _members_sql(
+    *, scope_paths: Sequence[str] | None, a: dt.date, b: dt.date, networks: Sequence[str], with_names: bool
+) -> tuple[str, list]:
+    """`_values_sql`'s pages without their values, from PageLatest alone (no snapshot read): a page has a value
+    at X when it counts at X and its first snapshot is on or before X. The values are stand-ins (0 where the
+    page has a value, NULL where not), enough for the rows' pages, new pages, names and order."""
+    page_table, org_table, latest_table = (
+        SocialPage._meta.db_table,
+        Organisation._meta.db_table,
+        PageLatest._meta.db_table,
+    )
+    where, where_params = _page_where(scope_paths, networks)
+    columns, params = [], []
+    for day in (a, b):
+        columns.append(f"CASE WHEN {_HAS} THEN 0 END")
+        params += [day, PageStatus.ARCHIVED, day]
+    has_value, has_params = _has_value(a, b)
+    sql = f"""
+        SELECT p.id AS page_id, p.network AS network, p.organisation_id AS org_id,
+               o.path AS path,{_NAMES if with_names else ""}
+               {columns[0]} AS at_a, CAST(NULL AS DATE) AS date_a, {columns[1]} AS at_b, CAST(NULL AS DATE) AS date_b
+        FROM {page_table} p
+        JOIN {org_table} o ON o.id = p.organisation_id
+        JOIN {latest_table} l ON l.page_id = p.id
+        WHERE {" AND ".join(where)} AND {has_value}
+    """
+    return sql, [*params, *where_params, *has_params]
+
+
+# A page `p` with its PageLatest row `l` has a value at a date when it counts then and was collected by then.
+_HAS = "(l.first_date <= %s AND (p.status <> %s OR p.archived_on > %s))"
+
+
+def _has_value(a: dt.date, b: dt.date) -> tuple[str, list]:
+    return f"({_HAS} OR {_HAS})", [a, PageStatus.ARCHIVED, a, b, PageStatus.ARCHIVED, b]
+
+
+def _organisations_sql(
+    *, scope_paths: Sequence[str] | None, a: dt.date, b: dt.date, networks: Sequence[str]
+) -> tuple[str, list]:
+    """The organisation (`org_id`) of each page with a value, from PageLatest: what the number of rows by
+    organisation counts (the organisations are joined only to apply a scope)."""
+    page_table, org_table, latest_table = (
+        SocialPage._meta.db_table,
+        Organisation._meta.db_table,
+        PageLatest._meta.db_table,
+    )
+    where, where_params = _page_where(scope_paths, networks)
+    has_value, has_params = _has_value(a, b)
+    org_join = "" if scope_paths is None else f"JOIN {org_table} o ON o.id = p.organisation_id"
+    sql = f"""
+        SELECT p.organisation_id AS org_id
+        FROM {page_table} p JOIN {latest_table} l ON l.page_id = p.id {org_join}
+        WHERE {" AND ".join(where)} AND {has_value}
+    """
+    return sql, [*where_params, *has_params]
+
+
+def _tree_pick_sql(
+    *, grouping: str, scope_paths: Sequence[str] | None, a: dt.date, b: dt.date, networks: Sequence[str]
+) -> tuple[str, list]:
+    """The rows' keys and the columns of the default order (the tree, the names), organisation by organisation
+    in the tree's order, for `ORDER BY … LIMIT`: the organisations are sorted by path (no page read) and each
+    one's pages with a value are looked up (PageLatest, no snapshot) only until the page of rows is full."""
+    org_table, page_table, latest_table = (
+        Organisation._meta.db_table,
+        SocialPage._meta.db_table,
+        PageLatest._meta.db_table,
+    )
+    collate = ' COLLATE "C"' if connection.vendor == "postgresql" else ""
+    scope_where, scope_params = _scope_where(scope_paths)
+    where, where_params = _page_where(scope_paths, networks, scope=False)
+    has_value, has_params = _has_value(a, b)
+    organisations = f"""
+        SELECT o.id AS id, o.path AS path, COALESCE(NULLIF(o.short_name, ''), o.name) AS org_label
+        FROM {org_table} o {"WHERE " + " AND ".join(scope_where) if scope_where else ""}
+        ORDER BY o.path{collate}
+    """
+    pages = f"""
+        FROM {page_table} p JOIN {latest_table} l ON l.page_id = p.id
+        WHERE p.organisation_id = o.id AND {" AND ".join(where)} AND {has_value}
+    """
+    if grouping == "org":
+        sql = f"""
+            SELECT o.id AS row_key, o.path AS path, o.org_label AS label, 0 AS network_label
+            FROM ({organisations}) o
+            WHERE EXISTS (SELECT 1 {pages})
+        """
+        return sql, [*scope_params, *where_params, *has_params]
+    network_label, label_params = _network_label_sql("p.network")
+    network_rank, rank_params = _network_rank_sql("p.network")
+    sql = f"""
+        SELECT x.page_id AS row_key, o.path AS path, x.label AS label, x.network_label AS network_label
+        FROM ({organisations}) o
+        CROSS JOIN LATERAL (
+            SELECT p.id AS page_id, {network_rank} AS network_label,
+                   COALESCE(NULLIF(p.title, ''), NULLIF(p.handle, ''), {network_label} || ' · ' || o.org_label) AS label
+            {pages}
+        ) x
+    """
+    return sql, [*scope_params, *rank_params, *label_params, *where_params, *has_params]
+
+
 def _values_sql(
     *,
     scope_paths: Sequence[str] | None,
@@ -101,20 +242,16 @@ def _values_sql(
     networks: Sequence[str],
     use_latest: bool,
     with_names: bool = False,
+    only: str = "",
 ) -> tuple[str, list]:
-    """Each page in scope with a value at A or B: page, organisation, values and snapshot dates at A and B."""
+    """Each page in scope with a value at A or B: page, organisation, values and snapshot dates at A and B.
+
+    `only`: a further SQL condition on the page `p` (the pages of the rows picked already)."""
     page_table, org_table = SocialPage._meta.db_table, Organisation._meta.db_table
     snapshot_table, latest_table = Snapshot._meta.db_table, PageLatest._meta.db_table
-    where, where_params = ["NOT (p.status = %s AND p.archived_on IS NULL)"], [PageStatus.ARCHIVED]
-    if scope_paths is not None:
-        if not scope_paths:
-            where.append("1 = 0")
-        else:
-            where.append("(" + " OR ".join("o.path LIKE %s" for _path in scope_paths) + ")")
-            where_params += [path + "%" for path in scope_paths]
-    if networks:
-        where.append("p.network IN (" + ", ".join("%s" for _n in networks) + ")")
-        where_params += list(networks)
+    where, where_params = _page_where(scope_paths, networks)
+    if only:
+        where.append(only)
 
     def fallback(column: str, day: dt.date) -> tuple[str, list]:
         probe = (
@@ -137,11 +274,7 @@ def _values_sql(
             columns.append(f"CASE WHEN {counts_at} THEN COALESCE({alias}.{column}, {expression}) END")
             params += [PageStatus.ARCHIVED, day, *fallback_params]
     latest_join = f"LEFT JOIN {latest_table} l ON l.page_id = p.id" if use_latest else ""
-    names = ""
-    if with_names:  # what a page's row shows: its names come along with its values, no second join
-        names = """
-               p.title AS title, p.handle AS handle, p.url AS url,
-               COALESCE(NULLIF(o.short_name, ''), o.name) AS org_label,"""
+    names = _NAMES if with_names else ""
     last_day = f"(SELECT MAX(d.date) FROM {snapshot_table} d WHERE d.date <= %s)"
     sql = f"""
         SELECT p.id AS page_id, p.network AS network, p.organisation_id AS org_id, o.path AS path,{names}
@@ -154,11 +287,6 @@ def _values_sql(
         WHERE {" AND ".join(where)}
     """
     return sql, [*params, a, b, *where_params]
-
-
-def _use_latest(asked: bool | None) -> bool:
-    """PageLatest is up to date only once `analytics_rebuild` has run (docs/analytics.md); None: look."""
-    return analytics_state() is not None if asked is None else asked
 
 
 def _totals(records: list[tuple], *, a: dt.date, b: dt.date, grouping: str) -> GrowthTotals:
@@ -216,6 +344,38 @@ def _order_sql(grouping: str, order: Sequence[str]) -> str:
     return ", ".join(terms)
 
 
+def _rows_sql(grouping: str, source: str) -> tuple[str, list]:
+    """The table's rows (one per page or per organisation) from a CTE of `_values_sql`'s columns."""
+    if grouping == "page":
+        # Names of pages without a title or a screen name are built only for those (COALESCE stops early).
+        network_label, label_params = _network_label_sql("w.network")
+        network_rank, rank_params = _network_rank_sql("w.network")
+        sql = f"""
+            SELECT w.page_id AS row_key, 1 AS pages, CASE WHEN w.at_a IS NULL THEN 1 ELSE 0 END AS new_pages,
+                   w.at_a AS at_a, w.at_b AS at_b, w.date_a AS date_a, w.date_b AS date_b, w.path AS path,
+                   COALESCE(NULLIF(w.title, ''), NULLIF(w.handle, ''),
+                            {network_label} || ' · ' || w.org_label) AS label,
+                   {network_rank} AS network_label, w.org_label AS organisation, w.url AS url, w.network AS network
+            FROM {source} w
+        """
+        return sql, [*label_params, *rank_params]
+    sql = f"""
+        SELECT g.org_id AS row_key, g.pages AS pages, g.new_pages AS new_pages, g.at_a AS at_a, g.at_b AS at_b,
+               g.date_a AS date_a, g.date_b AS date_b, o.path AS path,
+               COALESCE(NULLIF(o.short_name, ''), o.name) AS label, 0 AS network_label,
+               COALESCE(NULLIF(o.short_name, ''), o.name) AS organisation, '' AS url, '' AS network
+        FROM (
+            SELECT w.org_id AS org_id, COUNT(*) AS pages,
+                   SUM(CASE WHEN w.at_a IS NULL THEN 1 ELSE 0 END) AS new_pages,
+                   SUM(w.at_a) AS at_a, SUM(w.at_b) AS at_b, MIN(w.date_a) AS date_a, MIN(w.date_b) AS date_b
+            FROM {source} w
+            GROUP BY w.org_id
+        ) g
+        JOIN {Organisation._meta.db_table} o ON o.id = g.org_id
+    """
+    return sql, []
+
+
 def growth_page(
     *,
     scope_paths: Sequence[str] | None,
@@ -226,71 +386,95 @@ def growth_page(
     order: Sequence[str] = (),
     offset: int = 0,
     limit: int | None = None,
-    use_latest: bool | None = None,
+    state: AnalyticsState | EllipsisType | None = ...,
 ) -> tuple[GrowthTotals, list[GrowthRow]]:
     """The totals of the growth table by page or by organisation and its rows `offset`… in the asked order:
-    one statement (the per-page values are computed once for both).
+    one statement.
 
     `order` names the table's columns (SORT_KEYS), `-` first for descending; `limit` None reads every row;
-    `use_latest`: whether PageLatest may be read (the analytics tables are built), None to look."""
+    `state`: the analytics tables' state (None: not built; `...`: look it up).
+
+    With the tables built, a page of rows in an order that needs no value (the default: the tree, the names)
+    is picked first from PageLatest alone (`_members_sql`) and only its pages' values are read; the totals are
+    SubtreeDay's (`rollup.rollup_network_totals_sql`). Otherwise (an order by a value, every row for the
+    export, a scope below the rollup depth, no tables) every page's value is read once (a CTE) and the rows
+    sorted, cut and summed from it."""
     if grouping not in PAGED_GROUPINGS:
         raise ValueError(grouping)
-    values, params = _values_sql(
-        scope_paths=scope_paths,
-        a=a,
-        b=b,
-        networks=networks,
-        use_latest=_use_latest(use_latest),
-        with_names=grouping == "page",
-    )
-    org_table = Organisation._meta.db_table
-    if grouping == "page":
-        # Names of pages without a title or a screen name are built only for those (COALESCE stops early).
-        network_label, label_params = _network_label_sql("w.network")
-        network_rank, rank_params = _network_rank_sql("w.network")
-        rows_sql = f"""
-            SELECT w.page_id AS row_key, 1 AS pages, CASE WHEN w.at_a IS NULL THEN 1 ELSE 0 END AS new_pages,
-                   w.at_a AS at_a, w.at_b AS at_b, w.date_a AS date_a, w.date_b AS date_b, w.path AS path,
-                   COALESCE(NULLIF(w.title, ''), NULLIF(w.handle, ''),
-                            {network_label} || ' · ' || w.org_label) AS label,
-                   {network_rank} AS network_label, w.org_label AS organisation, w.url AS url, w.network AS network
-            FROM w
-        """
-        rows_params = [*label_params, *rank_params]
-    else:
-        rows_sql = f"""
-            SELECT g.org_id AS row_key, g.pages AS pages, g.new_pages AS new_pages, g.at_a AS at_a, g.at_b AS at_b,
-                   g.date_a AS date_a, g.date_b AS date_b, o.path AS path,
-                   COALESCE(NULLIF(o.short_name, ''), o.name) AS label, 0 AS network_label,
-                   COALESCE(NULLIF(o.short_name, ''), o.name) AS organisation, '' AS url, '' AS network
-            FROM (
-                SELECT w.org_id AS org_id, COUNT(*) AS pages,
-                       SUM(CASE WHEN w.at_a IS NULL THEN 1 ELSE 0 END) AS new_pages,
-                       SUM(w.at_a) AS at_a, SUM(w.at_b) AS at_b, MIN(w.date_a) AS date_a, MIN(w.date_b) AS date_b
-                FROM w
-                GROUP BY w.org_id
-            ) g
-            JOIN {org_table} o ON o.id = g.org_id
-        """
-        rows_params = []
+    if state is ...:
+        state = analytics_state()
+    use_latest = state is not None
+    with_names = grouping == "page"
     order_by = _order_sql(grouping, order)
     cut, cut_params = ("", []) if limit is None else (" LIMIT %s OFFSET %s", [limit, offset])
+    totals = rollup_network_totals_sql(scope_paths=scope_paths, a=a, b=b, networks=networks, state=state)
+    by_value = any(item.lstrip("-") in VALUE_KEYS for item in order)
+    organisations = ""  # the number of rows by organisation (by page: the total's pages)
+    if grouping == "org":
+        organisations = """
+            UNION ALL
+            SELECT 2, 0, NULL, COUNT(*), 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+            FROM (SELECT DISTINCT x.org_id FROM {source} x) x
+        """
+    rows_sql, rows_params = _rows_sql(grouping, "w")
+    if totals is not None and limit is not None and not by_value:
+        members, member_params = _members_sql(
+            scope_paths=scope_paths, a=a, b=b, networks=networks, with_names=with_names
+        )
+        if order or connection.vendor != "postgresql":  # the rows of every page with a value, sorted
+            picked_sql, picked_params = _rows_sql(grouping, "m")
+        else:  # the tree's order: organisation by organisation, until the page is full (LATERAL)
+            picked_sql, picked_params = _tree_pick_sql(
+                grouping=grouping, scope_paths=scope_paths, a=a, b=b, networks=networks
+            )
+        only = "p.id IN (SELECT k.row_key FROM picked k)"
+        if grouping == "org":
+            only = "p.organisation_id IN (SELECT k.row_key FROM picked k)"
+        values, params = _values_sql(
+            scope_paths=scope_paths, a=a, b=b, networks=networks, use_latest=True, with_names=with_names, only=only
+        )
+        counting, counting_params = _organisations_sql(scope_paths=scope_paths, a=a, b=b, networks=networks)
+        # The rows picked in the asked order from PageLatest, then their values.
+        ctes = f"""m AS ({members}),
+                 picked AS (SELECT r.row_key FROM ({picked_sql}) r ORDER BY {order_by}{cut}),
+                 v AS ({values}),
+                 c AS ({counting}),"""
+        cte_params = [*member_params, *picked_params, *cut_params, *params, *counting_params]
+        rows_from, rows_cut, counted = "", [], "c"
+    else:  # every page's value, then the rows sorted and cut
+        values, params = _values_sql(
+            scope_paths=scope_paths, a=a, b=b, networks=networks, use_latest=use_latest, with_names=with_names
+        )
+        ctes, cte_params, counted = f"v AS ({values}),", params, "w"
+        rows_from, rows_cut = f" ORDER BY {order_by}{cut}", cut_params
+    if totals is None:  # the sums per network from the pages' values
+        totals_sql, totals_params = (
+            """SELECT w.network AS network, COUNT(*) AS pages,
+                      SUM(CASE WHEN w.at_a IS NULL THEN 1 ELSE 0 END) AS new_pages,
+                      SUM(w.at_a) AS at_a, SUM(w.at_b) AS at_b, MIN(w.date_a) AS date_a, MIN(w.date_b) AS date_b
+               FROM w GROUP BY w.network""",
+            [],
+        )
+    else:
+        totals_sql, totals_params = totals
+    # Each page's values once (PostgreSQL inlines a CTE read once, and the sort would evaluate a value's probe
+    # for every column that uses it).
+    materialized = "MATERIALIZED " if connection.vendor == "postgresql" else ""
     # The rows (kind 0, numbered in the asked order), the sums per network (kind 1), the organisations (kind 2).
     sql = f"""
-        WITH v AS ({values}),
-             w AS (SELECT * FROM v WHERE v.at_a IS NOT NULL OR v.at_b IS NOT NULL),
+        WITH {ctes}
+             w AS {materialized}(SELECT * FROM v WHERE v.at_a IS NOT NULL OR v.at_b IS NOT NULL),
              rows_all AS ({rows_sql})
         SELECT 0, ROW_NUMBER() OVER (ORDER BY {order_by}), r.*
-        FROM (SELECT * FROM rows_all r ORDER BY {order_by}{cut}) r
+        FROM (SELECT * FROM rows_all r{rows_from}) r
         UNION ALL
-        SELECT 1, 0, NULL, COUNT(*), SUM(CASE WHEN w.at_a IS NULL THEN 1 ELSE 0 END), SUM(w.at_a), SUM(w.at_b),
-               MIN(w.date_a), MIN(w.date_b), NULL, NULL, NULL, NULL, NULL, w.network
-        FROM w GROUP BY w.network
-        UNION ALL
-        SELECT 2, 0, NULL, COUNT(DISTINCT w.org_id), 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
-        FROM w
+        SELECT 1, 0, NULL, t.pages, t.new_pages, t.at_a, t.at_b, t.date_a, t.date_b,
+               NULL, NULL, NULL, NULL, NULL, t.network
+        FROM ({totals_sql}) t
+        {organisations.format(source=counted)}
     """
-    records = _fetch(sql, [*params, *rows_params, *cut_params])
+    all_params = [*cte_params, *rows_params, *rows_cut, *totals_params]
+    records = _fetch(sql, all_params)
     labels = dict(Network.choices)
     totals = _totals(
         [(record[14] if record[0] == 1 else None, *record[3:9]) for record in records if record[0]],

@@ -210,3 +210,67 @@ def rollup_network_series(
         for (held, network), total in sums.items()
         if held == stored
     }
+
+
+def rollup_network_totals_sql(
+    *,
+    scope_paths: Sequence[str] | None,
+    a: dt.date,
+    b: dt.date,
+    networks: Sequence[str] = (),
+    state: AnalyticsState | None,
+) -> tuple[str, list] | None:
+    """`rollup_growth_raw`'s figures per network as one statement, to be embedded in another (reports/paged.py):
+    rows (network, pages, new, at_a, at_b, date_a, date_b) — the sums and the pages at A from SubtreeDay, the
+    pages new at B from PageLatest's first-date range. None where the tables cannot answer (not built, A after B,
+    an empty scope or one below the rollup depth)."""
+    if state is None or a > b:
+        return None
+    roots = None if scope_paths is None else _roots(scope_paths)
+    if roots == [] or (roots and max(len(path) // STEPLEN for path in roots) > state.depth):
+        return None
+    org_table, day_table = Organisation._meta.db_table, SubtreeDay._meta.db_table
+    page_table, latest_table = SocialPage._meta.db_table, PageLatest._meta.db_table
+    day_a, day_b = min(a, state.horizon), min(b, state.horizon)
+    where, params = ["d.day IN (%s, %s)", "d.own = %s"], [day_a, day_b, False]
+    if roots is None:
+        where.append("o.depth = 1")
+    else:
+        where.append("o.path IN (" + ", ".join("%s" for _path in roots) + ")")
+        params += roots
+    page_where = ["l.first_date > %s", "l.first_date <= %s", "(p.status <> %s OR p.archived_on > %s)"]
+    page_params: list = [a, b, PageStatus.ARCHIVED, b]
+    if roots is not None:
+        condition, condition_params = _like_any("o.path", roots)
+        page_where.append(condition)
+        page_params += condition_params
+    if networks:
+        for conditions, values in ((where, params), (page_where, page_params)):
+            column = "d.network" if conditions is where else "p.network"
+            conditions.append(f"{column} IN (" + ", ".join("%s" for _n in networks) + ")")
+            values += list(networks)
+    sql = f"""
+        SELECT COALESCE(s.network, n.network) AS network, COALESCE(s.pages_a, 0) + COALESCE(n.pages, 0) AS pages,
+               COALESCE(n.pages, 0) AS new_pages, s.at_a AS at_a, s.at_b AS at_b, s.date_a AS date_a, s.date_b AS date_b
+        FROM (
+            SELECT d.network AS network,
+                   SUM(CASE WHEN d.day = %s THEN d.pages END) AS pages_a,
+                   SUM(CASE WHEN d.day = %s THEN d.subscribers END) AS at_a,
+                   SUM(CASE WHEN d.day = %s THEN d.subscribers END) AS at_b,
+                   MIN(CASE WHEN d.day = %s THEN d.oldest END) AS date_a,
+                   MIN(CASE WHEN d.day = %s THEN d.oldest END) AS date_b
+            FROM {day_table} d JOIN {org_table} o ON o.id = d.organisation_id
+            WHERE {" AND ".join(where)}
+            GROUP BY d.network
+        ) s
+        FULL JOIN (
+            SELECT p.network AS network, COUNT(*) AS pages
+            FROM {latest_table} l
+            JOIN {page_table} p ON p.id = l.page_id
+            JOIN {org_table} o ON o.id = p.organisation_id
+            WHERE {" AND ".join(page_where)}
+            GROUP BY p.network
+        ) n ON n.network = s.network
+        WHERE COALESCE(s.pages_a, 0) + COALESCE(n.pages, 0) > 0
+    """
+    return sql, [day_a, day_a, day_b, day_a, day_b, *params, *page_params]

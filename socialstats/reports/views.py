@@ -137,7 +137,7 @@ def _paged_growth(
     fmt = _export_format(request)
     with report_reads():  # one savepoint on PostgreSQL for the statement (and a second page if needed)
         if fmt:
-            totals, rows = growth_page(**common, order=order, limit=None, use_latest=state is not None)
+            totals, rows = growth_page(**common, order=order, limit=None, state=state)
         else:
             per_page = query_int(request.GET.get(table.prefixed_per_page_field), minimum=1) or GROWTH_PER_PAGE
             per_page = min(per_page, MAX_PER_PAGE)
