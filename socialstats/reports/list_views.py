@@ -126,8 +126,8 @@ def engagement(request: HttpRequest) -> HttpResponse:
         charts.render(charts.engagement_scatter(scatter, title=_("Engagement against subscribers"))) if scatter else ""
     )
     chart_note = ngettext(
-        "The chart shows the %(shown)s page with the most subscribers of %(total)s pages with an engagement.",
-        "The chart shows the %(shown)s pages with the most subscribers of %(total)s pages with an engagement.",
+        "The chart shows the %(shown)s page with the most subscribers; pages with a known engagement: %(total)s.",
+        "The chart shows the %(shown)s pages with the most subscribers; pages with a known engagement: %(total)s.",
         len(scatter),
     ) % {"shown": fmt_int(len(scatter)), "total": fmt_int(result.with_engagement)}
     return render(
