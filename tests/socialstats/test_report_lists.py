@@ -243,11 +243,15 @@ def test_the_pages_show_one_page_of_rows_in_the_asked_order_with_a_constant_numb
     shown = [row.record["title"] for row in table.paginated_rows]
     ordered = _sorted(rows, lambda row: row.fact.at_b, True, lambda row: row.fact.page_id)
     assert shown == [row.page.display_name for row in ordered[4:8]]
-    assert "engagement-chart-note" in response.content.decode()
+    html = response.content.decode()
+    assert "engagement-chart-note" in html
+    assert all(f">{title}</a>" in html for title in shown)  # the rows are printed, each linking to its page
 
     silent = client.get("/stats/silent/", {"sort": "-days", "per_page": 5, "page": 3})
     assert silent.status_code == 200
-    assert len(list(silent.context["table"].paginated_rows)) == 5
+    silent_rows = [row.record for row in silent.context["table"].paginated_rows]
+    assert len(silent_rows) == 5
+    assert all(str(record["label_html"]) in silent.content.decode() for record in silent_rows)
     assert sum(group.pages for group in silent.context["groups"]) == silent.context["table"].paginator.count
 
     with CaptureQueriesContext(connection) as small:
