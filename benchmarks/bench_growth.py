@@ -638,7 +638,8 @@ def main() -> str:
         "and reach read the analytics tables (docs/analytics.md); growth by page and by organisation read each "
         "page's value at the last collected day on or before each date (one range of the (date, page) index, "
         "PageLatest before any probe) and sort and cut the page of rows in SQL; the dashboard, silent pages, "
-        "engagement and contest metrics read PageLatest (a past date: the snapshots, aggregated in SQL). "
+        "engagement and contest metrics read PageLatest (a past date: the snapshots, aggregated in SQL); silent "
+        "pages and engagement sort, cut and count their tables in SQL (reports/lists.py). "
         "Numbers: benchmarks/results/growth.json.",
     ]
     return "\n".join(lines)
