@@ -136,7 +136,7 @@ def engagement(request: HttpRequest) -> HttpResponse:
         {
             "table": pages_table,
             "orgs_table": orgs_table,
-            "rows": [engagement_cells(row) for row in result.rows],
+            "rows": [row.record for row in pages_table.page.object_list],  # the page's cells, formatted once
             "scope": scope,
             "chart": chart,
             "chart_note": chart_note,
