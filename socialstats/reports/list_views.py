@@ -86,8 +86,9 @@ def engagement(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     common = {"scope_paths": scope_paths, "on": today}
     if _export_format(request):
-        order = tuple(_sql_table(request, EngagementTable, fetch=None, cells=engagement_cells)[2])
-        every = lists.engagement_page(**common, order=order, limit=None, org_limit=None, chart=0)
+        order = _sql_table(request, EngagementTable, fetch=None, cells=engagement_cells)[2]
+        org_order = _sql_table(request, OrgEngagementTable, fetch=None, cells=org_engagement_cells)[2]
+        every = lists.engagement_page(**common, order=order, org_order=org_order, limit=None, org_limit=None, chart=0)
         sheets = exports.engagement_sheets(every.rows, every.organisations)
         return _download(request, sheets, "Вовлечённость", scope, today)
 

@@ -310,6 +310,8 @@ def _engagement_statement(
         "last_post": ("v.last_post_at", []),
     }
     order_by, order_params = _order_sql(order, keys, "v.page_id")
+    org_order = list(org_order or ["-subscribers"])
+    named = any(item.lstrip("-") == "label" for item in org_order)
     org_keys = {
         "label": (_text_key("g.label"), []),
         "pages": ("g.pages", []),
@@ -318,10 +320,17 @@ def _engagement_statement(
         "by_views": ("g.by_views", []),
         "posts_30d": ("g.posts_30d", []),
     }
-    org_order_by, org_order_params = _order_sql(org_order, org_keys, f"{_text_key('g.label')}, g.org_id")
+    org_order_by, org_order_params = _order_sql(org_order, org_keys, "g.org_id")
     cut, cut_params = _cut(limit, offset)
     org_cut, org_cut_params = _cut(org_limit, org_offset)
     shown, shown_params = _shown_label()
+    organisation = Organisation._meta.db_table
+    # The organisations are named before they are sorted only when sorted by name; else the 50 shown.
+    named_g = (
+        f"(SELECT a.*, {_org_label('go')} AS label FROM g a JOIN {organisation} go ON go.id = a.org_id) g"
+        if named
+        else "g"
+    )
     # The page of rows (kind 0) and the organisations' means (kind 1), each numbered in its order; the chart's
     # pages (kind 2); the number of pages and of those with an engagement (kind 3), of organisations (kind 4).
     sql = f"""
@@ -332,16 +341,12 @@ def _engagement_statement(
         ),
         cut AS (SELECT v.* FROM v ORDER BY {order_by}{cut}),
         g AS (
-            SELECT a.*, {_org_label("go")} AS label
-            FROM (
-                SELECT v.org_id AS org_id, COUNT(*) AS pages, SUM(v.subscribers) AS subscribers,
-                       AVG(v.engagement) AS engagement, AVG(v.by_views) AS by_views,
-                       AVG(CAST(v.posts_30d AS DOUBLE PRECISION)) AS posts_30d
-                FROM v GROUP BY v.org_id
-            ) a
-            JOIN {Organisation._meta.db_table} go ON go.id = a.org_id
+            SELECT v.org_id AS org_id, COUNT(*) AS pages, SUM(v.subscribers) AS subscribers,
+                   AVG(v.engagement) AS engagement, AVG(v.by_views) AS by_views,
+                   AVG(CAST(v.posts_30d AS DOUBLE PRECISION)) AS posts_30d
+            FROM v GROUP BY v.org_id
         ),
-        g_cut AS (SELECT g.* FROM g ORDER BY {org_order_by}{org_cut}),
+        g_cut AS (SELECT g.* FROM {named_g} ORDER BY {org_order_by}{org_cut}),
         top AS (
             SELECT v.* FROM v WHERE v.engagement IS NOT NULL
             ORDER BY v.subscribers DESC, v.page_id LIMIT {int(chart)}
@@ -350,9 +355,9 @@ def _engagement_statement(
                v.subscribers, v.engagement, v.by_views, CAST(v.posts_30d AS DOUBLE PRECISION), v.last_post_at, 0
         FROM cut v {_display_join("v")}
         UNION ALL
-        SELECT 1, ROW_NUMBER() OVER (ORDER BY {org_order_by}), g.org_id, NULL, g.label, NULL, g.subscribers,
-               g.engagement, g.by_views, g.posts_30d, NULL, g.pages
-        FROM g_cut g
+        SELECT 1, ROW_NUMBER() OVER (ORDER BY {org_order_by}), g.org_id, NULL, {_org_label("gn")}, NULL,
+               g.subscribers, g.engagement, g.by_views, g.posts_30d, NULL, g.pages
+        FROM g_cut g JOIN {organisation} gn ON gn.id = g.org_id
         UNION ALL
         SELECT 2, ROW_NUMBER() OVER (ORDER BY v.subscribers DESC, v.page_id), v.page_id, dp.network, {shown},
                {_org_label("dorg")}, v.subscribers, v.engagement, v.by_views, NULL, NULL, 0
@@ -390,8 +395,9 @@ def engagement_page(
     chart: int = CHART_PAGES,
 ) -> EngagementPage:
     """The engagement tables in one statement: pages `offset`… in the asked order (ENGAGEMENT_SORTS; default the
-    highest engagement first), organisations' means `org_offset`… (ORG_SORTS; default by name), both tables'
-    sizes, and the `chart` pages with an engagement and the most subscribers. `limit` None: every row."""
+    highest engagement first), organisations' means `org_offset`… (ORG_SORTS; default the most subscribers
+    first; ties by id), both tables' sizes, and the `chart` pages with an engagement and the most subscribers.
+    `limit` None: every row."""
     sql, params = _engagement_statement(
         scope_paths=scope_paths,
         on=on,

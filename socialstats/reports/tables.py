@@ -218,6 +218,6 @@ class OrgEngagementTable(tables.Table):
         attrs = {"class": "table table-cards", "id": "engagement-orgs"}
         per_page = 50
         orderable = True
-        order_by = ("label",)
+        order_by = ("-subscribers",)
         prefix = "org-"
         empty_text = gettext_lazy("No data yet.")

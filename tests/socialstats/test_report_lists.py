@@ -12,6 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from orgs.models import Organisation
 from socialstats.analytics.services import analytics_rebuild
 from socialstats.models import PageStatus, Snapshot, SocialPage
 from socialstats.reports import lists, selectors
@@ -148,6 +149,7 @@ def test_engagement_paged_and_sorted_in_sql_is_the_full_list_sorted_in_python(tr
     for name, scope_paths in _scopes(tree).items():
         rows, averages = selectors.engagement_report(scope_paths=scope_paths, on=DAY)
         assert rows, name
+        ids = {organisation.display_name: organisation.pk for organisation in Organisation.objects.all()}
         columns = {
             "label": lambda row: row.page.display_name.lower(),
             "organisation": lambda row: row.page.organisation.display_name.lower(),
@@ -165,6 +167,8 @@ def test_engagement_paged_and_sorted_in_sql_is_the_full_list_sorted_in_python(tr
         expected = _sorted(rows, columns["engagement"], True, page_id)
         assert [item.page_id for item in default.rows] == [page_id(row) for row in expected], name
         assert default.count == len(rows) and default.organisation_count == len(averages)
+        by_subscribers = _sorted(averages, lambda item: item.subscribers, True, lambda item, ids=ids: ids[item.label])
+        assert [item.label for item in default.organisations] == [item.label for item in by_subscribers]
         for item, row in zip(default.rows, expected, strict=True):
             assert (item.label, item.organisation, item.subscribers, item.posts_30d, item.last_post_at) == (
                 row.page.display_name,
@@ -199,11 +203,11 @@ def test_engagement_paged_and_sorted_in_sql_is_the_full_list_sorted_in_python(tr
             "by_views": lambda item: item.engagement_by_views,
             "posts_30d": lambda item: item.posts_30d,
         }
-        # Ties by name; the tree's organisation names are all different.
+        # Ties by organisation id; the tree's organisation names are all different.
         assert len({item.label for item in averages}) == len(averages)
 
-        def label(item):
-            return item.label.lower()
+        def org_id(item, ids=ids):
+            return ids[item.label]
 
         def rounded(item):
             return tuple(round(value, 9) if isinstance(value, float) else value for value in vars(item).values())
@@ -217,7 +221,7 @@ def test_engagement_paged_and_sorted_in_sql_is_the_full_list_sorted_in_python(tr
                 ).organisations
 
             have = [rounded(item) for item in _read_organisations(read_orgs, len(averages))]
-            want = [rounded(item) for item in _sorted(averages, org_columns[column], descending, label)]
+            want = [rounded(item) for item in _sorted(averages, org_columns[column], descending, org_id)]
             if column in ("engagement", "by_views", "posts_30d"):  # means may differ in the last bit: sort by them
                 assert have == want or [item[0] for item in have] == [item[0] for item in want], (name, order)
             else:
