@@ -394,26 +394,38 @@ def measure_overview() -> list[dict]:
     from contests.metrics import entry_metrics
     from contests.models import Entry
     from socialstats.models import SocialPage
-    from socialstats.reports import selectors
+    from socialstats.reports import lists, selectors
     from socialstats.reports.dashboard import dashboard
+    from socialstats.reports.facts import territorial_depth
+    from socialstats.reports.paged import report_reads
 
     today = timezone.localdate()
     past = END - dt.timedelta(days=45)
+    level = territorial_depth(None)
+
+    def silent(day):
+        # The page's reads (reports/list_views.py): the paged silent pages, then the failing pages.
+        with report_reads():
+            lists.silent_page(scope_paths=None, today=day, days=30, level=level, limit=50)
+        return selectors.failing_pages(scope_paths=None)
+
+    def engagement(order, offset=0):
+        with report_reads():
+            return lists.engagement_page(scope_paths=None, on=today, order=order, offset=offset, limit=50)
+
     reads = [
         ("dashboard, default date", lambda: dashboard(scope_paths=None, today=today, target=1000, silent_days=30)),
         (
             f"dashboard, a past date ({past:%d.%m.%Y}: from the snapshots)",
             lambda: dashboard(scope_paths=None, today=past, target=1000, silent_days=30),
         ),
-        ("silent pages, default date", lambda: selectors.silent_pages(scope_paths=None, today=today, days=30)),
+        ("silent pages (50 rows + counts per territory), default date", lambda: silent(today)),
+        ("silent pages (50 rows + counts per territory), as of the last collected day", lambda: silent(END)),
         (
-            "silent pages, as of the last collected day",
-            lambda: selectors.silent_pages(scope_paths=None, today=END, days=30),
+            "engagement (50 pages + 50 organisations' means + the chart's 200 pages), sorted by engagement",
+            lambda: engagement(()),
         ),
-        (
-            "engagement (every page and the averages per organisation)",
-            lambda: selectors.engagement_report(scope_paths=None, on=today),
-        ),
+        ("engagement, sorted by subscribers, rows 101–150", lambda: engagement(("-subscribers",), offset=100)),
         ("reach by territorial organisation", lambda: selectors.reach_report(scope_paths=None, on=today)),
     ]
     # The contests' automatic metrics of 200 organisation entries (unsaved: only their pages are read).
@@ -439,9 +451,18 @@ def measure_overview() -> list[dict]:
     pages = [
         ("page: overview dashboard, default date", "/stats/dashboard/", raw_dashboard),
         (f"page: overview dashboard, {past:%d.%m.%Y}", f"/stats/dashboard/?on={past:%d.%m.%Y}", _replay(reads[1][1])),
-        ("page: silent pages", "/stats/silent/", _replay(reads[2][1])),
-        ("page: engagement", "/stats/engagement/", _replay(reads[4][1])),
-        ("page: reach", "/stats/reach/", _replay(reads[5][1])),
+        ("page: silent pages (50 rows shown)", "/stats/silent/", _replay(reads[2][1])),
+        (
+            "page: engagement (50 pages, 50 organisations, a chart of 200 pages)",
+            "/stats/engagement/",
+            _replay(reads[4][1]),
+        ),
+        (
+            "page: engagement sorted by subscribers, rows 101–150",
+            "/stats/engagement/?sort=-subscribers&page=3",
+            _replay(reads[5][1]),
+        ),
+        ("page: reach", "/stats/reach/", _replay(reads[6][1])),
     ]
     for label, url, raw in pages:
         response = client.get(url)
@@ -638,7 +659,8 @@ def main() -> str:
         "and reach read the analytics tables (docs/analytics.md); growth by page and by organisation read each "
         "page's value at the last collected day on or before each date (one range of the (date, page) index, "
         "PageLatest before any probe) and sort and cut the page of rows in SQL; the dashboard, silent pages, "
-        "engagement and contest metrics read PageLatest (a past date: the snapshots, aggregated in SQL). "
+        "engagement and contest metrics read PageLatest (a past date: the snapshots, aggregated in SQL); silent "
+        "pages and engagement sort, cut and count their tables in SQL (reports/lists.py). "
         "Numbers: benchmarks/results/growth.json.",
     ]
     return "\n".join(lines)

@@ -3,6 +3,7 @@ from django.urls import path
 from .collection import views as collection_views
 from .posts.urls import urlpatterns as posts_urlpatterns
 from .registry import views
+from .reports import list_views
 from .reports import views as report_views
 
 app_name = "socialstats"
@@ -41,8 +42,8 @@ urlpatterns = [
     path("growth/charts/", report_views.growth_charts, name="growth_charts"),
     path("audience/", report_views.audience_moves, name="audience"),
     path("dashboard/", report_views.dashboard, name="dashboard"),
-    path("silent/", report_views.silent_pages, name="silent"),
-    path("engagement/", report_views.engagement, name="engagement"),
+    path("silent/", list_views.silent_pages, name="silent"),
+    path("engagement/", list_views.engagement, name="engagement"),
     path("reach/", report_views.reach, name="reach"),
     # --- /Reports ---
     # --- Posts reports (issue 16: top posts, best hours, frequency, kinds, a page's posts) ---

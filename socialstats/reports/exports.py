@@ -7,7 +7,7 @@ values (numbers, per cents as the portal computes them, dates); the writer does 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from unionportal.lib.export import Column, Sheet, Typed
 from unionportal.lib.formatting import fmt_date
@@ -15,7 +15,8 @@ from unionportal.lib.formatting import fmt_date
 from .audience import AudienceReport, TransitionReport, network_label
 from .dashboard import Dashboard
 from .growth import GrowthRow
-from .selectors import EngagementRow, GrowthReport, OrgEngagement, PrintedLayout, ReachRow, SilentGroup
+from .lists import EngagementItem, SilentRow
+from .selectors import GrowthReport, OrgEngagement, PrintedLayout, ReachRow, SilentGroup
 
 ROW_HEADER = {
     "page": "Страница",
@@ -92,8 +93,9 @@ def _printed_cells(row: GrowthRow | None) -> list:
     return [None, None, None] if row is None else [row.at_a, row.at_b, row.change]
 
 
-def engagement_sheets(rows: Sequence[EngagementRow], averages: Sequence[OrgEngagement]) -> list[Sheet]:
-    """The page's two tables: averages per organisation, then every page (sorted as on the page)."""
+def engagement_sheets(rows: Iterable[EngagementItem], averages: Iterable[OrgEngagement]) -> list[Sheet]:
+    """The page's two tables: averages per organisation, then every page (sorted as on the page); rows are
+    turned into lines as the file is written."""
     organisations = Sheet(
         "По организациям",
         [
@@ -104,10 +106,10 @@ def engagement_sheets(rows: Sequence[EngagementRow], averages: Sequence[OrgEngag
             Column("По просмотрам", "percent", width=14, decimals=2),
             Column("Постов за 30 дней", "float", width=12),
         ],
-        [
+        (
             [item.label, item.pages, item.subscribers, item.engagement, item.engagement_by_views, item.posts_30d]
             for item in averages
-        ],
+        ),
     )
     pages = Sheet(
         "Страницы",
@@ -121,35 +123,38 @@ def engagement_sheets(rows: Sequence[EngagementRow], averages: Sequence[OrgEngag
             Column("Постов за 30 дней", "int", width=12),
             Column("Последний пост", "date", width=14),
         ],
-        [
+        (
             [
-                row.page.display_name,
-                str(row.page.get_network_display()),
-                row.page.organisation.display_name,
-                row.fact.at_b,
-                row.fact.engagement,
-                row.fact.engagement_by_views,
-                row.fact.posts_30d,
-                row.fact.last_post_at,
+                row.label,
+                row.network,
+                row.organisation,
+                row.subscribers,
+                row.engagement,
+                row.engagement_by_views,
+                row.posts_30d,
+                row.last_post_at,
             ]
             for row in rows
-        ],
+        ),
     )
     return [organisations, pages]
+
+
+SILENT_COLUMNS = [
+    Column("Территориальная организация", width=30),
+    Column("Страница", width=34),
+    Column("Организация", width=30),
+    Column("Сеть", width=14),
+    Column("Последний пост", "date", width=14),
+    Column("Дней без постов", "int", width=12),
+]
 
 
 def silent_sheets(groups: Sequence[SilentGroup], failing: Sequence) -> list[Sheet]:
     """Silent pages with their territorial organisation, then the pages whose collection keeps failing."""
     silent = Sheet(
         "Без постов",
-        [
-            Column("Территориальная организация", width=30),
-            Column("Страница", width=34),
-            Column("Организация", width=30),
-            Column("Сеть", width=14),
-            Column("Последний пост", "date", width=14),
-            Column("Дней без постов", "int", width=12),
-        ],
+        SILENT_COLUMNS,
         [
             [
                 group.label,
@@ -163,7 +168,21 @@ def silent_sheets(groups: Sequence[SilentGroup], failing: Sequence) -> list[Shee
             for item in group.pages
         ],
     )
-    failures = Sheet(
+    return [silent, failing_sheet(failing)]
+
+
+def silent_rows_sheets(rows: Iterable[SilentRow], failing: Sequence) -> list[Sheet]:
+    """The silent-pages page's export: its rows (reports/lists.py, in the page's order) as they come."""
+    silent = Sheet(
+        "Без постов",
+        SILENT_COLUMNS,
+        ([row.territory, row.label, row.organisation, row.network, row.last_post_at, row.days] for row in rows),
+    )
+    return [silent, failing_sheet(failing)]
+
+
+def failing_sheet(failing: Sequence) -> Sheet:
+    return Sheet(
         "Сбор не удаётся",
         [
             Column("Страница", width=34),
@@ -185,7 +204,6 @@ def silent_sheets(groups: Sequence[SilentGroup], failing: Sequence) -> list[Shee
             for page in failing
         ],
     )
-    return [silent, failures]
 
 
 def reach_sheet(rows: Sequence[ReachRow], total: ReachRow, *, on: dt.date) -> Sheet:

@@ -270,13 +270,17 @@ def silent_pages(
         )
         for prefix, items in sorted(groups.items())
     ]
-    failing = list(
+    return result, failing_pages(scope_paths=scope_paths)
+
+
+def failing_pages(*, scope_paths: Sequence[str] | None) -> list[SocialPage]:
+    """Pages not archived whose collection failed 3 times or more in a row, most failures first."""
+    return list(
         SocialPage.objects.filter(paths_q(scope_paths, "organisation__path"), consecutive_failures__gte=3)
         .exclude(status=PageStatus.ARCHIVED)
         .select_related("organisation")
         .order_by("-consecutive_failures", "pk")
     )
-    return result, failing
 
 
 @dataclass

@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import django_tables2 as tables
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
@@ -17,6 +19,8 @@ from unionportal.lib.formatting import fmt_date, fmt_int, fmt_pct, fmt_signed
 
 from .audience import TransitionRow, network_label
 from .growth import GrowthRow
+from .lists import EngagementItem, SilentRow
+from .selectors import OrgEngagement
 
 NUM = {"td": {"class": "num"}, "th": {"class": "num"}}
 
@@ -123,3 +127,97 @@ class TransitionTable(tables.Table):
         ]
         sequence = ("label", *(name for name, _column in columns), "change")
         super().__init__(data, extra_columns=columns, sequence=sequence, **kwargs)
+
+
+# Silent pages and engagement: one page of rows read in SQL (reports/lists.py), cells formatted here.
+
+
+def _page_link(page_id: int, label: str):
+    return format_html('<a href="{}">{}</a>', reverse("socialstats:page_detail", args=[page_id]), label)
+
+
+def silent_cells(row: SilentRow) -> dict:
+    return {
+        "territory": row.territory,
+        "label_html": _page_link(row.page_id, row.label),
+        "organisation": row.organisation,
+        "network": row.network,
+        "last_post_text": fmt_date(timezone.localdate(row.last_post_at)) if row.last_post_at else _("no posts"),
+        "days_text": "—" if row.days is None else fmt_int(row.days),
+    }
+
+
+class SilentTable(tables.Table):
+    territory = tables.Column(verbose_name=gettext_lazy("Territorial organisation"), order_by=("territory",))
+    label = tables.Column(verbose_name=gettext_lazy("Page"), accessor="label_html", order_by=("label",))
+    organisation = tables.Column(verbose_name=gettext_lazy("Organisation"), order_by=("organisation",))
+    network = tables.Column(verbose_name=gettext_lazy("Network"), order_by=("network",))
+    last_post = tables.Column(
+        verbose_name=gettext_lazy("Last post"), accessor="last_post_text", orderable=False, attrs=NUM
+    )
+    days = tables.Column(verbose_name=gettext_lazy("Days"), accessor="days_text", order_by=("days",), attrs=NUM)
+
+    class Meta:
+        attrs = {"class": "table table-cards", "id": "silent-pages"}
+        per_page = 50
+        orderable = True
+        order_by = ("territory",)
+        empty_text = gettext_lazy("No silent pages.")
+
+
+def engagement_cells(row: EngagementItem) -> dict:
+    return {
+        "title": row.label,  # plain, as the tests and the chart name the page
+        "label_html": format_html('{} <span class="muted">{}</span>', _page_link(row.page_id, row.label), row.network),
+        "organisation": row.organisation,
+        "subscribers": fmt_int(row.subscribers),
+        "engagement": fmt_pct(row.engagement, signed=False) or "—",
+        "by_views": fmt_pct(row.engagement_by_views, signed=False) or "—",
+        "posts_30d": "—" if row.posts_30d is None else fmt_int(row.posts_30d),
+        "last_post": fmt_date(timezone.localdate(row.last_post_at)) if row.last_post_at else "—",
+    }
+
+
+class EngagementTable(tables.Table):
+    label = tables.Column(verbose_name=gettext_lazy("Page"), accessor="label_html", order_by=("label",))
+    organisation = tables.Column(verbose_name=gettext_lazy("Organisation"), order_by=("organisation",))
+    subscribers = tables.Column(verbose_name=gettext_lazy("Subscribers"), order_by=("subscribers",), attrs=NUM)
+    engagement = tables.Column(verbose_name=gettext_lazy("Engagement"), order_by=("engagement",), attrs=NUM)
+    by_views = tables.Column(verbose_name=gettext_lazy("By views"), order_by=("by_views",), attrs=NUM)
+    posts_30d = tables.Column(verbose_name=gettext_lazy("Posts in 30 days"), order_by=("posts_30d",), attrs=NUM)
+    last_post = tables.Column(verbose_name=gettext_lazy("Last post"), order_by=("last_post",), attrs=NUM)
+
+    class Meta:
+        attrs = {"class": "table table-cards", "id": "engagement-pages"}
+        per_page = 50
+        orderable = True
+        order_by = ("-engagement",)
+        empty_text = gettext_lazy("No data yet.")
+
+
+def org_engagement_cells(item: OrgEngagement) -> dict:
+    return {
+        "label": item.label,
+        "pages": fmt_int(item.pages),
+        "subscribers": fmt_int(item.subscribers),
+        "engagement": fmt_pct(item.engagement, signed=False) or "—",
+        "by_views": fmt_pct(item.engagement_by_views, signed=False) or "—",
+        "posts_30d": "—" if item.posts_30d is None else f"{item.posts_30d:.1f}".replace(".", ","),
+    }
+
+
+class OrgEngagementTable(tables.Table):
+    label = tables.Column(verbose_name=gettext_lazy("Organisation"), order_by=("label",))
+    pages = tables.Column(verbose_name=gettext_lazy("Pages"), order_by=("pages",), attrs=NUM)
+    subscribers = tables.Column(verbose_name=gettext_lazy("Subscribers"), order_by=("subscribers",), attrs=NUM)
+    engagement = tables.Column(verbose_name=gettext_lazy("Engagement"), order_by=("engagement",), attrs=NUM)
+    by_views = tables.Column(verbose_name=gettext_lazy("By views"), order_by=("by_views",), attrs=NUM)
+    posts_30d = tables.Column(verbose_name=gettext_lazy("Posts in 30 days"), order_by=("posts_30d",), attrs=NUM)
+
+    class Meta:
+        attrs = {"class": "table table-cards", "id": "engagement-orgs"}
+        per_page = 50
+        orderable = True
+        order_by = ("-subscribers",)
+        prefix = "org-"
+        empty_text = gettext_lazy("No data yet.")

@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -360,68 +359,6 @@ def _date(value: str | None) -> dt.date | None:
 
 def _int(value: str | None) -> int | None:
     return query_id(value)
-
-
-@login_required
-def silent_pages(request: HttpRequest) -> HttpResponse:
-    scope_paths, scope = _scope(request, _int(request.GET.get("scope")))
-    days = settings.SILENT_PAGE_DAYS
-    today = timezone.localdate()
-    groups, failing = selectors.silent_pages(scope_paths=scope_paths, today=today, days=days)
-    if _export_format(request):
-        return _download(request, exports.silent_sheets(groups, failing), "Страницы без постов", scope, today)
-    return render(
-        request,
-        "socialstats/silent_pages.html",
-        {"groups": groups, "failing": failing, "days": days, "scope": scope, "query": _export_query(request)},
-    )
-
-
-@login_required
-def engagement(request: HttpRequest) -> HttpResponse:
-    scope_paths, scope = _scope(request, _int(request.GET.get("scope")))
-    today = timezone.localdate()
-    rows, averages = selectors.engagement_report(scope_paths=scope_paths, on=today)
-    rows.sort(key=lambda row: -(row.fact.engagement or -1))
-    if _export_format(request):
-        return _download(request, exports.engagement_sheets(rows, averages), "Вовлечённость", scope, today)
-    scatter = [
-        (row.page.display_name, row.fact.at_b, row.fact.engagement)
-        for row in rows
-        if row.fact.engagement is not None and row.fact.at_b
-    ]
-    chart = (
-        charts.render(charts.engagement_scatter(scatter, title=_("Engagement against subscribers"))) if scatter else ""
-    )
-    page_rows = [
-        {
-            "title": row.page.display_name,
-            "network": row.page.get_network_display(),
-            "organisation": row.page.organisation.display_name,
-            "subscribers": fmt_int(row.fact.at_b),
-            "engagement": fmt_pct(row.fact.engagement, signed=False) or "—",
-            "by_views": fmt_pct(row.fact.engagement_by_views, signed=False) or "—",
-            "posts_30d": "—" if row.fact.posts_30d is None else row.fact.posts_30d,
-            "last_post": fmt_date(timezone.localdate(row.fact.last_post_at)) if row.fact.last_post_at else "—",
-        }
-        for row in rows
-    ]
-    org_rows = [
-        {
-            "label": item.label,
-            "pages": item.pages,
-            "subscribers_text": fmt_int(item.subscribers),
-            "engagement_text": fmt_pct(item.engagement, signed=False) or "—",
-            "by_views_text": fmt_pct(item.engagement_by_views, signed=False) or "—",
-            "posts_text": "—" if item.posts_30d is None else f"{item.posts_30d:.1f}".replace(".", ","),
-        }
-        for item in averages
-    ]
-    return render(
-        request,
-        "socialstats/engagement.html",
-        {"rows": page_rows, "averages": org_rows, "scope": scope, "chart": chart, "query": _export_query(request)},
-    )
 
 
 @login_required

@@ -41,3 +41,28 @@ def test_audience_stacked_puts_one_area_per_network_on_one_stack():
     assert {trace.stackgroup for trace in figure.data} == {"networks"}
     assert list(figure.data[1].y) == [0, 200] and list(figure.data[1].x) == dates
     assert figure.data[1].line.color == charts.NETWORK_COLOURS["max"]
+
+
+def test_engagement_scatter_built_without_validation_is_the_validated_figure():
+    import json
+
+    import plotly.graph_objects as go
+
+    points = [("ВАО", 1000, 2.5), ("b", 50, 10.0), ("c", 7, 0.0)]
+    validated = go.Figure(
+        go.Scatter(
+            x=[1000, 50, 7],
+            y=[2.5, 10.0, 0.0],
+            text=["ВАО", "b", "c"],
+            mode="markers",
+            hovertemplate="%{text}<br>%{x:,}: %{y:.1f} %<extra></extra>",
+        )
+    )
+    validated.update_layout(title="ER", xaxis={"type": "log"}, yaxis={"ticksuffix": " %"}, **charts._LAYOUT)
+
+    def spec(html: str) -> dict:
+        return json.loads(html.split('class="chart-figure">', 1)[1].rsplit("</script>", 1)[0])
+
+    fast = spec(charts.render(charts.engagement_scatter(points, title="ER")))
+    assert fast == spec(charts.render(validated))
+    assert fast["layout"]["template"]["layout"]["plot_bgcolor"] == "white"  # the template expanded, not its name
