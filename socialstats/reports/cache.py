@@ -127,16 +127,28 @@ def printed_layout_cached(
 
 
 def dashboard_cached(
-    *, scope_paths: Sequence[str] | None, on: dt.date, include_history: bool = False
+    *,
+    scope_paths: Sequence[str] | None,
+    on: dt.date,
+    include_history: bool = False,
+    state: AnalyticsState | EllipsisType | None = ...,
 ) -> overview.Dashboard:
     target, silent_days = settings.SUBSCRIBER_TARGET_PER_TERRITORIAL_PAGE, settings.SILENT_PAGE_DAYS
+    if state is ...:
+        state = analytics_state()  # read once for the cache key and the reads
     return report_cached(
         "dashboard",
         scope_paths,
         (on.isoformat(), target, silent_days, include_history),
         lambda: overview.dashboard(
-            scope_paths=scope_paths, today=on, target=target, silent_days=silent_days, include_history=include_history
+            scope_paths=scope_paths,
+            today=on,
+            target=target,
+            silent_days=silent_days,
+            include_history=include_history,
+            state=state,
         ),
+        state=state,
     )
 
 

@@ -264,7 +264,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     scope_paths, scope = _scope(request, _int(request.GET.get("scope")))
     on = _date(request.GET.get("on")) or timezone.localdate()
     include_history = request.GET.get("history") == "1"
-    summary = dashboard_cached(scope_paths=scope_paths, on=on, include_history=include_history)
+    state = analytics_state()  # read once for the cache keys and the reads
+    summary = dashboard_cached(scope_paths=scope_paths, on=on, include_history=include_history, state=state)
     series = report_cached(
         "dashboard-series",
         scope_paths,
@@ -273,7 +274,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             scope_paths=scope_paths,
             dates=_series_dates(on, months=6),  # one query per date: half a year here, a year on «Charts»
             networks=() if include_history else CURRENT_NETWORKS,
+            state=state,
         ),
+        state=state,
     )
     if _export_format(request):
         history = ", ".join(str(Network(network).label) for network in HISTORY_NETWORKS)
