@@ -91,17 +91,24 @@ def _label_rows(rows: list[GrowthRow], dimensions: Sequence[str]) -> None:
             row.path = organisation.path
             row.extra["organisation_id"] = organisation.pk
     elif "level" in dimensions:
-        organisations = {
-            organisation.path: organisation
-            for organisation in Organisation.objects.filter(path__in={row.path for row in rows})
-        }
+        named = _names_by_path({row.path for row in rows})
         for row in rows:
-            organisation = organisations.get(row.path)
-            row.label = row.organisation = organisation.display_name if organisation else row.path
-            row.extra["organisation_id"] = organisation.pk if organisation else None
+            pk, name = named.get(row.path, (None, row.path))
+            row.label = row.organisation = name
+            row.extra["organisation_id"] = pk
     else:
         for row in rows:
             row.label = row.network
+
+
+def _names_by_path(paths: Iterable[str]) -> dict[str, tuple[int, str]]:
+    """{path: (id, display name)} of the organisations at `paths`: three columns, no model instances."""
+    return {
+        path: (pk, short_name or name)  # Organisation.display_name
+        for pk, path, short_name, name in Organisation.objects.filter(path__in=list(paths)).values_list(
+            "pk", "path", "short_name", "name"
+        )
+    }
 
 
 def primaries_count_by_path(scope_paths: Sequence[str] | None, level: int) -> dict[str, int]:
@@ -339,13 +346,9 @@ def reach_report(*, scope_paths: Sequence[str] | None, on: dt.date, grouping: st
     """
     rows = growth_rows(scope_paths=scope_paths, a=on, b=on, grouping="org" if grouping == "org" else "territorial")
     if grouping == "org":
-        organisations = Organisation.objects.in_bulk([row.key for row in rows])
-    else:
-        organisations = {org.pk: org for org in Organisation.objects.filter(path__in=[row.path for row in rows])}
-        by_path = {org.path: org for org in organisations.values()}
-        organisations = {row.key: by_path.get(row.path) for row in rows}
-    result = []
-    for row in rows:
-        organisation = organisations.get(row.key)
-        result.append(ReachRow(row.label, row.at_b or 0, organisation.members_count if organisation else None))
-    return result
+        members = dict(Organisation.objects.filter(pk__in=[row.key for row in rows]).values_list("pk", "members_count"))
+        return [ReachRow(row.label, row.at_b or 0, members.get(row.key)) for row in rows]
+    members = dict(
+        Organisation.objects.filter(path__in=[row.path for row in rows]).values_list("path", "members_count")
+    )
+    return [ReachRow(row.label, row.at_b or 0, members.get(row.path)) for row in rows]

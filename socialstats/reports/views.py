@@ -59,10 +59,17 @@ def _scope_choices(request: HttpRequest, level: int) -> list[tuple[int, str]]:
         access.viewable_organisations(request.user)
         .filter(depth__lte=level)
         .order_by("path")
-        .only("pk", "name", "short_name", "path", "depth")
+        .values_list("pk", "depth", "short_name", "name")
     )
-    top = min((organisation.depth for organisation in organisations), default=1)
-    return [(org.pk, "\u2003" * (org.depth - top) + org.display_name) for org in organisations]
+    top = min((depth for _pk, depth, _short, _name in organisations), default=1)
+    # short name or name: Organisation.display_name
+    return [(pk, "\u2003" * (depth - top) + (short or name)) for pk, depth, short, name in organisations]
+
+
+def _headers(table) -> dict[str, str]:
+    """Each column's header once: a BoundColumn works its header out again at every lookup (per row and cell
+    in the template otherwise)."""
+    return {column.name: column.header for column in table.columns}
 
 
 def _period_form(request: HttpRequest, form_class=PeriodForm):
@@ -103,6 +110,7 @@ def growth_table(request: HttpRequest) -> HttpResponse:
             report=report,
             table=table,
             visible={column.name for column in table.columns},
+            headers=_headers(table),
             scope=scope,
             scope_choices=_scope_choices(request, report.level),
             summary=[_summary(row) for row in [*report.subtotals, report.total]],
@@ -154,6 +162,7 @@ def _paged_growth(
         report=report,
         table=table,
         visible={column.name for column in table.columns},
+        headers=_headers(table),
         scope=scope,
         scope_choices=_scope_choices(request, level),
         summary=[_summary(row) for row in [*report.subtotals, report.total]],
