@@ -13,6 +13,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
 
@@ -252,11 +254,55 @@ def growth_printed(request: HttpRequest) -> HttpResponse:
             title = "Подписчики по территориальным организациям"
             name = exports.period_name(title, _scope_name(scope), layout.a, layout.b)
             return export_response([exports.printed_sheet(layout)], fmt=fmt, name=name)
-        for row in layout.rows:  # (network label, cell): the label names the cell on a phone's card
-            row.printed_cells = [(label, _cell(row.cells.get(value), value)) for value, label in layout.networks]
+        a_text, b_text, growth = fmt_date(layout.a), fmt_date(layout.b), _("Growth").lower()
+        for row in layout.rows:  # a row's cells as HTML: 200 rows × 3 cells per network, cheaper than the template
+            row.cells_html = format_html_join(
+                "",
+                "{}",
+                ((_printed_cells(row.cells.get(value), label, a_text, b_text, growth),) for value, label in layout.networks),
+            )
         layout.printed_totals = [(label, _cell(layout.totals[value], value)) for value, label in layout.networks]
         context.update(layout=layout, scope=scope, query=_export_query(request))
     return render(request, "socialstats/growth_printed.html", context)
+
+
+def _printed_cells(row: GrowthRow | None, label: str, a: str, b: str, growth: str) -> SafeString:
+    """The three cells (A, B, growth) of a network in a row of the printed table; the label names each cell on
+    a phone's card (data-label). The markup growth_printed.html's total row has too."""
+    if row is None:
+        return format_html(
+            '<td class="num" data-label="{} {}">—</td><td class="num" data-label="{} {}">—</td>'
+            '<td class="num" data-label="{}: {}">—</td>',
+            label,
+            a,
+            label,
+            b,
+            label,
+            growth,
+        )
+    if row.at_a is None:
+        at_a = format_html('<span class="badge ok">{}</span>', _("new"))
+    else:
+        at_a = _with_stale_date(fmt_int(row.at_a), row.stale_a, row.date_a)
+    return format_html(
+        '<td class="num" data-col="a" data-label="{} {}">{}</td><td class="num" data-col="b" data-label="{} {}">{}</td>'
+        '<td class="num" data-col="change" data-label="{}: {}">{}</td>',
+        label,
+        a,
+        at_a,
+        label,
+        b,
+        _with_stale_date(fmt_int(row.at_b), row.stale_b, row.date_b),
+        label,
+        growth,
+        fmt_signed(row.change),
+    )
+
+
+def _with_stale_date(text: str, stale: bool, day: dt.date | None) -> SafeString:
+    if stale:
+        return format_html('{} <small class="muted">{}</small>', text, fmt_date(day))
+    return format_html("{}", text)
 
 
 def _cell(row, network: str) -> dict | None:
