@@ -71,13 +71,15 @@ def growth_report_cached(
     grouping: str = "page",
     level: int | None = None,
 ) -> selectors.GrowthReport:
+    state = analytics_state()  # read once for the cache key and the reads
     return report_cached(
         "growth",
         scope_paths,
         (a.isoformat(), b.isoformat(), networks, grouping, level),
         lambda: selectors.growth_report(
-            scope_paths=scope_paths, a=a, b=b, networks=networks, grouping=grouping, level=level
+            scope_paths=scope_paths, a=a, b=b, networks=networks, grouping=grouping, level=level, state=state
         ),
+        state=state,
     )
 
 
@@ -118,11 +120,13 @@ def growth_page_cached(
 def printed_layout_cached(
     *, scope_paths: Sequence[str] | None, a: dt.date, b: dt.date, networks: tuple[str, ...] = ()
 ) -> selectors.PrintedLayout:
+    state = analytics_state()  # read once for the cache key and the reads
     return report_cached(
         "printed",
         scope_paths,
         (a.isoformat(), b.isoformat(), networks),
-        lambda: selectors.printed_layout(scope_paths=scope_paths, a=a, b=b, networks=networks),
+        lambda: selectors.printed_layout(scope_paths=scope_paths, a=a, b=b, networks=networks, state=state),
+        state=state,
     )
 
 

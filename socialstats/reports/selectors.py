@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from types import EllipsisType
 
 from django.db.models import Count
 from django.db.models.functions import Substr
@@ -13,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from orgs.models import Organisation, OrgKind
 
-from ..models import Network, PageStatus, SocialPage
+from ..models import AnalyticsState, Network, PageStatus, SocialPage
 from . import current
 from .facts import (
     PageFact,
@@ -35,8 +36,10 @@ def growth_rows(
     networks: Sequence[str] = (),
     grouping: str = "page",
     level: int | None = None,
+    state: AnalyticsState | EllipsisType | None = ...,
 ) -> list[GrowthRow]:
-    """Rows of the growth table for a grouping (page, org, territorial, network). A constant number of queries."""
+    """Rows of the growth table for a grouping (page, org, territorial, network). A constant number of queries.
+    `state`: the analytics tables' state when the caller has read it."""
     dimensions = {
         "page": ("page",),
         "org": ("org",),
@@ -46,7 +49,9 @@ def growth_rows(
     }[grouping]
     if "level" in dimensions and level is None:
         level = territorial_depth(scope_paths)
-    raw = growth_figures(scope_paths=scope_paths, a=a, b=b, networks=networks, dimensions=dimensions, level=level or 2)
+    raw = growth_figures(
+        scope_paths=scope_paths, a=a, b=b, networks=networks, dimensions=dimensions, level=level or 2, state=state
+    )
     network_labels = dict(Network.choices)
     rows: list[GrowthRow] = []
     for record in raw:
@@ -146,11 +151,14 @@ def growth_report(
     networks: Sequence[str] = (),
     grouping: str = "page",
     level: int | None = None,
+    state: AnalyticsState | EllipsisType | None = ...,
 ) -> GrowthReport:
     """The growth table with its subtotals per network and the total: the page, the export and the command."""
     if level is None:
         level = territorial_depth(scope_paths)
-    rows = growth_rows(scope_paths=scope_paths, a=a, b=b, networks=networks, grouping=grouping, level=level)
+    rows = growth_rows(
+        scope_paths=scope_paths, a=a, b=b, networks=networks, grouping=grouping, level=level, state=state
+    )
     subtotals: list[GrowthRow] = []
     if grouping == "page":
         by_network: dict[str, list[GrowthRow]] = {}
@@ -184,12 +192,24 @@ class PrintedLayout:
 
 
 def printed_layout(
-    *, scope_paths: Sequence[str] | None, a: dt.date, b: dt.date, networks: Sequence[str] = ()
+    *,
+    scope_paths: Sequence[str] | None,
+    a: dt.date,
+    b: dt.date,
+    networks: Sequence[str] = (),
+    state: AnalyticsState | EllipsisType | None = ...,
 ) -> PrintedLayout:
-    """The 002 document's table: territorial organisations × (primaries, then per network A, B, growth)."""
+    """The 002 document's table: territorial organisations × (primaries, then per network A, B, growth).
+    `state`: the analytics tables' state when the caller has read it."""
     level = territorial_depth(scope_paths)
     raw = growth_figures(
-        scope_paths=scope_paths, a=a, b=b, networks=networks, dimensions=("level", "network"), level=level
+        scope_paths=scope_paths,
+        a=a,
+        b=b,
+        networks=networks,
+        dimensions=("level", "network"),
+        level=level,
+        state=state,
     )
     territorials = list(
         Organisation.objects.filter(paths_q(scope_paths), depth=level).exclude(kind=OrgKind.YOUTH_COUNCIL)

@@ -106,8 +106,11 @@ def growth_table(request: HttpRequest) -> HttpResponse:
         if fmt := _export_format(request):
             name = exports.period_name("Прирост подписчиков", _scope_name(scope), report.a, report.b)
             return export_response([exports.growth_sheet(report)], fmt=fmt, name=name)
-        table = GrowthTable([growth_cells(row) for row in report.rows], grouping=grouping)
+        # Sorted on the numbers; only the page of rows shown gets its formatted cells.
+        table = GrowthTable([{**row.as_dict(), "row": row} for row in report.rows], grouping=grouping)
         paginate_table(request, table, per_page=50)
+        for bound in table.page.object_list:
+            bound.record.update(growth_cells(bound.record["row"]))
         context.update(
             report=report,
             table=table,
