@@ -13,8 +13,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
-from django.utils.html import escape, format_html
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
 
@@ -41,7 +39,7 @@ from .facts import territorial_depth
 from .filters import GrowthPageForm, PeriodForm
 from .growth import GrowthRow, ownership_sentence, preset_period
 from .paged import PAGED_GROUPINGS, SqlGrowthData, growth_page, report_reads
-from .tables import GrowthTable, TransitionTable, growth_cells, transition_cells
+from .tables import GrowthTable, TransitionTable, growth_cells, printed_cells_html, transition_cells
 
 
 def _scope(request: HttpRequest, scope_id: int | None) -> tuple[list[str] | None, Organisation | None]:
@@ -257,46 +255,10 @@ def growth_printed(request: HttpRequest) -> HttpResponse:
             title = "Подписчики по территориальным организациям"
             name = exports.period_name(title, _scope_name(scope), layout.a, layout.b)
             return export_response([exports.printed_sheet(layout)], fmt=fmt, name=name)
-        _printed_cells(layout.rows, layout.networks, layout.a, layout.b)
+        printed_cells_html(layout.rows, layout.networks, a=layout.a, b=layout.b)
         layout.printed_totals = [(label, _cell(layout.totals[value], value)) for value, label in layout.networks]
         context.update(layout=layout, scope=scope, query=_export_query(request))
     return render(request, "socialstats/growth_printed.html", context)
-
-
-def _printed_cells(rows: list[selectors.PrintedRow], networks: list[tuple[str, str]], a: dt.date, b: dt.date) -> None:
-    """Each row's network cells (A, B, growth) as HTML in `row.cells_html`: the markup growth_printed.html's
-    total row has too, the label naming each cell on a phone's card (data-label). 200 rows × 3 cells per
-    network: the escaped labels are built once per network, and a cell holds only numbers and dates that
-    need no escaping."""
-    growth = _("Growth").lower()
-    new = format_html('<span class="badge ok">{}</span>', _("new"))
-    labels = [
-        (value, escape(f"{label} {fmt_date(a)}"), escape(f"{label} {fmt_date(b)}"), escape(f"{label}: {growth}"))
-        for value, label in networks
-    ]
-    for row in rows:
-        cells = []
-        for value, label_a, label_b, label_growth in labels:
-            cell = row.cells.get(value)
-            if cell is None:
-                cells.append(
-                    f'<td class="num" data-label="{label_a}">—</td><td class="num" data-label="{label_b}">—</td>'
-                    f'<td class="num" data-label="{label_growth}">—</td>'
-                )
-                continue
-            at_a = new if cell.at_a is None else _with_stale_date(fmt_int(cell.at_a), cell.stale_a, cell.date_a)
-            at_b = _with_stale_date(fmt_int(cell.at_b), cell.stale_b, cell.date_b)
-            cells.append(
-                f'<td class="num" data-col="a" data-label="{label_a}">{at_a}</td>'
-                f'<td class="num" data-col="b" data-label="{label_b}">{at_b}</td>'
-                f'<td class="num" data-col="change" data-label="{label_growth}">{fmt_signed(cell.change)}</td>'
-            )
-        row.cells_html = mark_safe("".join(cells))  # escaped labels, numbers and dates only
-
-
-def _with_stale_date(text: str, stale: bool, day: dt.date | None) -> str:
-    """A formatted number (digits and spaces) with its snapshot's date when that is older than the asked one."""
-    return f'{text} <small class="muted">{fmt_date(day)}</small>' if stale else text
 
 
 def _cell(row, network: str) -> dict | None:
