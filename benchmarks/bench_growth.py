@@ -439,9 +439,12 @@ def measure_overview() -> list[dict]:
             lambda: entry_metrics(entries, start=END - dt.timedelta(days=90), end=today, metrics={"subscribers_end"}),
         )
     )
+    # A past date reads the snapshots (PageLatest does not hold it): its raw SQL is its statements on them too.
+    past_tables = ("subtreeday", "pagelatest", "socialstats_snapshot")
     results = []
     for label, read in reads:
-        results.append({"read": f"selector: {label}", "queries": _queries(read), **_paired(read, _replay(read))})
+        raw = _replay(read, tables=past_tables) if read is reads[1][1] else _replay(read)
+        results.append({"read": f"selector: {label}", "queries": _queries(read), **_paired(read, raw)})
     user, _created = get_user_model().objects.get_or_create(
         username="bench", defaults={"is_superuser": True, "is_staff": True}
     )
@@ -450,7 +453,11 @@ def measure_overview() -> list[dict]:
     raw_dashboard = _replay(reads[0][1])
     pages = [
         ("page: overview dashboard, default date", "/stats/dashboard/", raw_dashboard),
-        (f"page: overview dashboard, {past:%d.%m.%Y}", f"/stats/dashboard/?on={past:%d.%m.%Y}", _replay(reads[1][1])),
+        (
+            f"page: overview dashboard, {past:%d.%m.%Y}",
+            f"/stats/dashboard/?on={past:%d.%m.%Y}",
+            _replay(reads[1][1], tables=past_tables),
+        ),
         ("page: silent pages (50 rows shown)", "/stats/silent/", _replay(reads[2][1])),
         (
             "page: engagement (50 pages, 50 organisations, a chart of 200 pages)",

@@ -64,8 +64,10 @@ def _pages_by_entry(entries: list[Entry]) -> tuple[dict[int, list[SocialPage]], 
     org_entries = [entry for entry in entries if entry.page_id is None]
     by_org: dict[int, list[SocialPage]] = defaultdict(list)
     if org_entries:
-        pages = SocialPage.objects.filter(organisation__in=[entry.organisation_id for entry in org_entries]).exclude(
-            status__in=GONE
+        pages = (
+            SocialPage.objects.filter(organisation__in=[entry.organisation_id for entry in org_entries])
+            .exclude(status__in=GONE)
+            .only("pk", "organisation_id", "owner")  # all the metrics read of a page
         )
         for page in pages:
             by_org[page.organisation_id].append(page)
@@ -128,7 +130,9 @@ def entry_metrics(entries: list[Entry], *, start: dt.date, end: dt.date, metrics
     page_ids = [page.pk for page in pages]
     snaps = _latest_snapshots(page_ids, end) if page_ids else {}
     at_end = {pk: (snap.subscribers, snap.date) for pk, snap in snaps.items()}
-    at_start = subscribers_on(page_ids, start) if page_ids else {}
+    # The start values only for the metrics that compare with them (two snapshot queries otherwise wasted).
+    needs_start = bool(metrics & {Metric.SUBSCRIBERS_GAINED, Metric.GROWTH_PCT})
+    at_start = subscribers_on(page_ids, start) if page_ids and needs_start else {}
     org_ids = [entry.organisation_id for entry in entries]
     checklist: dict[int, int] = {}
     if Metric.WEBSITE_CHECKLIST in metrics:

@@ -71,13 +71,15 @@ def growth_report_cached(
     grouping: str = "page",
     level: int | None = None,
 ) -> selectors.GrowthReport:
+    state = analytics_state()  # read once for the cache key and the reads
     return report_cached(
         "growth",
         scope_paths,
         (a.isoformat(), b.isoformat(), networks, grouping, level),
         lambda: selectors.growth_report(
-            scope_paths=scope_paths, a=a, b=b, networks=networks, grouping=grouping, level=level
+            scope_paths=scope_paths, a=a, b=b, networks=networks, grouping=grouping, level=level, state=state
         ),
+        state=state,
     )
 
 
@@ -118,25 +120,39 @@ def growth_page_cached(
 def printed_layout_cached(
     *, scope_paths: Sequence[str] | None, a: dt.date, b: dt.date, networks: tuple[str, ...] = ()
 ) -> selectors.PrintedLayout:
+    state = analytics_state()  # read once for the cache key and the reads
     return report_cached(
         "printed",
         scope_paths,
         (a.isoformat(), b.isoformat(), networks),
-        lambda: selectors.printed_layout(scope_paths=scope_paths, a=a, b=b, networks=networks),
+        lambda: selectors.printed_layout(scope_paths=scope_paths, a=a, b=b, networks=networks, state=state),
+        state=state,
     )
 
 
 def dashboard_cached(
-    *, scope_paths: Sequence[str] | None, on: dt.date, include_history: bool = False
+    *,
+    scope_paths: Sequence[str] | None,
+    on: dt.date,
+    include_history: bool = False,
+    state: AnalyticsState | EllipsisType | None = ...,
 ) -> overview.Dashboard:
     target, silent_days = settings.SUBSCRIBER_TARGET_PER_TERRITORIAL_PAGE, settings.SILENT_PAGE_DAYS
+    if state is ...:
+        state = analytics_state()  # read once for the cache key and the reads
     return report_cached(
         "dashboard",
         scope_paths,
         (on.isoformat(), target, silent_days, include_history),
         lambda: overview.dashboard(
-            scope_paths=scope_paths, today=on, target=target, silent_days=silent_days, include_history=include_history
+            scope_paths=scope_paths,
+            today=on,
+            target=target,
+            silent_days=silent_days,
+            include_history=include_history,
+            state=state,
         ),
+        state=state,
     )
 
 

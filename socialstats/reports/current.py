@@ -15,11 +15,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from types import EllipsisType
 
 from django.db import connection
 
 from orgs.models import Organisation, OrgKind
 
+from ..analytics.services import analytics_state
 from ..models import AnalyticsState, PageLatest, PageOwner, PageStatus, Snapshot, SocialPage
 from .facts import PageFact, fetch_report, to_date, to_datetime
 
@@ -121,6 +123,39 @@ def pages_at_sql(
     ]
 
 
+def _snapshots_at_sql(
+    *,
+    scope_paths: Sequence[str] | None,
+    b: dt.date,
+    networks: Sequence[str] = (),
+    join: str = "",
+    join_params: Sequence = (),
+) -> tuple[str, list]:
+    """`pages_at_sql` from the snapshots alone, for a date PageLatest does not hold (a past date), on
+    PostgreSQL: each page in scope joined to D's row (D = the greatest snapshot date on or before B; D's range
+    of the (date, page) index), and only where it has none, one probe of the (page, date) index for its latest
+    earlier snapshot (LATERAL). One pass over the pages: no second scan of the pages and of D's range to find
+    the missing ones (a fifth less time at federation scale)."""
+    page, org, snapshot = SocialPage._meta.db_table, Organisation._meta.db_table, Snapshot._meta.db_table
+    scope, scope_params = _scope_where(scope_paths, networks, "p", "o")
+    day = f"(SELECT MAX(d.date) FROM {snapshot} d WHERE d.date <= %s)"
+    earlier = ", ".join(f"y.{column}" for column in B_COLUMNS)
+    values = ", ".join(f"COALESCE(sb.{column}, eb.{column}) AS {column}" for column in B_COLUMNS)
+    sql = f"""FROM {page} p
+        JOIN {org} o ON o.id = p.organisation_id
+        LEFT JOIN {snapshot} sb ON sb.page_id = p.id AND sb.date = {day}
+        LEFT JOIN LATERAL (
+            SELECT {earlier} FROM {snapshot} y
+            WHERE sb.page_id IS NULL AND y.page_id = p.id AND y.date < {day}
+            ORDER BY y.date DESC LIMIT 1
+        ) eb ON TRUE
+        CROSS JOIN LATERAL (SELECT {values}) s
+        {join}
+        WHERE s.date IS NOT NULL AND (p.status <> %s OR p.archived_on > %s) AND {scope}"""
+    # An archived page counts only before its archive date; one without a date never.
+    return sql, [b, b, *join_params, PageStatus.ARCHIVED, b, *scope_params]
+
+
 def _engagement_sql(alias: str = "s") -> str:
     """The 003 document's engagement in SQL, the same float operations as `PageFact.engagement`."""
     interactions = f"(COALESCE({alias}.likes, 0) + COALESCE({alias}.comments, 0) + COALESCE({alias}.reposts, 0))"
@@ -178,22 +213,26 @@ def dashboard_figures(
     networks: Sequence[str],
     silent_cutoff: dt.datetime,
     limit: int = 5,
+    state: AnalyticsState | EllipsisType | None = ...,
 ) -> DashboardFigures:
     """The dashboard's figures in one statement: counts and sums, the three top-`limit` lists and the
     territorial pages (a few per territorial organisation) for the trend.
 
-    A page's growth this month counts when its value at A is from `recent_since` on: D_A = the greatest
-    snapshot date on or before A, D_A's range of the (date, page) index, and for the pages missing on D_A one
-    probe bounded to [recent_since, D_A). Pages counting at B count at A too (archived after B)."""
+    The values at B: PageLatest where it holds them (`latest_answers`; `state` when the caller has read it),
+    the snapshots otherwise (`_snapshots_at_sql`). A page's growth this month counts when its value at A is
+    from `recent_since` on: D_A = the greatest snapshot date on or before A, D_A's range of the (date, page)
+    index, and for the pages missing on D_A one probe bounded to [recent_since, D_A). Pages counting at B
+    count at A too (archived after B)."""
+    if state is ...:
+        state = analytics_state()
     snapshot = Snapshot._meta.db_table
     day_a = f"(SELECT MAX(d.date) FROM {snapshot} d WHERE d.date <= %s)"
     # D_A's range only from recent_since on: an older D_A leaves every value at A out.
-    from_sql, from_params = pages_at_sql(
-        scope_paths=scope_paths,
-        b=b,
-        networks=networks,
-        join=f"LEFT JOIN {snapshot} sa ON sa.page_id = p.id AND sa.date = {day_a} AND sa.date >= %s",
-        join_params=[a, recent_since],
+    at_a_join = f"LEFT JOIN {snapshot} sa ON sa.page_id = p.id AND sa.date = {day_a} AND sa.date >= %s"
+    # SQLite has no LATERAL: it reads the snapshots through pages_at_sql's union (the same values).
+    past = not latest_answers(b, state) and connection.vendor == "postgresql"
+    from_sql, from_params = (_snapshots_at_sql if past else pages_at_sql)(
+        scope_paths=scope_paths, b=b, networks=networks, join=at_a_join, join_params=[a, recent_since]
     )
 
     def earlier(column: str) -> str:

@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from types import EllipsisType
 
 from django.db.models import Count, Min, Sum
 
 from orgs.models import Organisation
 
 from ..analytics.services import analytics_state
-from ..models import CURRENT_NETWORKS, Snapshot, SocialPage
+from ..models import CURRENT_NETWORKS, AnalyticsState, Snapshot, SocialPage
 from .current import dashboard_figures
 from .facts import paths_q, silent_before, subscribers_on, to_date
 from .growth import linear_trend_date
@@ -39,11 +40,16 @@ def subscribers_series(
     dates: Sequence[dt.date],
     page_ids: Sequence[int] | None = None,
     networks: Sequence[str] = (),
+    state: AnalyticsState | EllipsisType | None = ...,
 ) -> list[tuple[dt.date, int]]:
     """Total subscribers at each date (latest snapshot on or before it).
 
-    One query for all the dates from the analytics tables; one query per date where they cannot answer."""
-    state = analytics_state() if page_ids is None else None  # read once for the whole series
+    One query for all the dates from the analytics tables; one query per date where they cannot answer.
+    `state`: the tables' state when the caller has read it."""
+    if page_ids is not None:
+        state = None
+    elif state is ...:
+        state = analytics_state()  # read once for the whole series
     if state is not None:
         totals = rollup_subscribers_series(scope_paths=scope_paths, dates=dates, networks=networks, state=state)
         if totals is not None:
@@ -122,12 +128,14 @@ def dashboard(
     target: int,
     silent_days: int,
     include_history: bool = False,
+    state: AnalyticsState | EllipsisType | None = ...,
 ) -> Dashboard:
     """The overview as of `today`: a constant number of queries whatever the number of pages, aggregated in
     SQL (reports/current.py): from the latest-value table when it holds `today`'s values, from the snapshots
     otherwise (decided inside the statement). Only the leaders shown are labelled.
 
-    Networks that are history (models.HISTORY_NETWORKS) are left out unless `include_history`."""
+    Networks that are history (models.HISTORY_NETWORKS) are left out unless `include_history`. `state`: the
+    analytics tables' state when the caller has read it."""
     month_start = today.replace(day=1) - dt.timedelta(days=1)
     networks = () if include_history else CURRENT_NETWORKS
     figures = dashboard_figures(
@@ -137,6 +145,7 @@ def dashboard(
         recent_since=month_start - dt.timedelta(days=RECENT_START_DAYS),
         networks=networks,
         silent_cutoff=silent_before(today - dt.timedelta(days=silent_days)),
+        state=state,
     )
     tops = [figures.top_subscribers, figures.top_growth, figures.top_engagement]
     pages = pages_by_id({page_id for top in tops for _score, page_id in top})

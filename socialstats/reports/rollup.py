@@ -65,12 +65,11 @@ def rollup_growth_raw(
     page_table, latest_table = SocialPage._meta.db_table, PageLatest._meta.db_table
     day_a, day_b = min(a, state.horizon), min(b, state.horizon)
 
-    # The sums at A and B.
+    # The sums at A and B, one row per group: the two days side by side (A and B may be the same day).
     where, params = [], []
     if "level" in dimensions:
         where.append("((d.own = %s AND o.depth = %s) OR (d.own = %s AND o.depth < %s))")
         params += [False, level, True, level]
-        key = f"substr(o.path, 1, {level * STEPLEN})"
         if roots is not None:
             condition, condition_params = _like_any("o.path", roots)
             where.append(condition)
@@ -78,7 +77,6 @@ def rollup_growth_raw(
     else:
         where.append("d.own = %s")
         params.append(False)
-        key = "''"
         if roots is None:
             where.append("o.depth = 1")
         else:
@@ -87,25 +85,31 @@ def rollup_growth_raw(
     if networks:
         where.append("d.network IN (" + ", ".join("%s" for _n in networks) + ")")
         params += list(networks)
+    collate = ' COLLATE "C"' if connection.vendor == "postgresql" else ""
+    keys = _keys(dimensions, f"substr(o.path, 1, {level * STEPLEN}){collate}", "d.network")
     sums_sql = f"""
-        SELECT {key}, d.network, d.day, SUM(d.subscribers), MIN(d.oldest), SUM(d.pages)
+        SELECT {"".join(key + ", " for key in keys)}
+               SUM(CASE WHEN d.day = %s THEN d.subscribers END), SUM(CASE WHEN d.day = %s THEN d.subscribers END),
+               MIN(CASE WHEN d.day = %s THEN d.oldest END), MIN(CASE WHEN d.day = %s THEN d.oldest END),
+               SUM(CASE WHEN d.day = %s THEN d.pages END)
         FROM {day_table} d JOIN {org_table} o ON o.id = d.organisation_id
         WHERE d.day IN (%s, %s) AND {" AND ".join(where)}
-        GROUP BY {"" if key == "''" else key + ", "}d.network, d.day
+        {_group_by(keys)}
     """
-    sums: dict[tuple, list] = {}
+    width = len(keys)
+    sums: dict[tuple, tuple] = {}
     counts: dict[tuple, list[int]] = {}  # group → [pages with a value at A or B, of them new at B]
-    for path, network, day, subscribers, oldest, pages in fetch_report(sums_sql, [day_a, day_b, *params]):
-        group = _group(dimensions, path, network)
-        entry = sums.setdefault(group, [None, None, None, None])
-        day = to_date(day)
-        for offset, asked in ((0, day_a), (1, day_b)):
-            if day == asked:
-                entry[offset] = (entry[offset] or 0) + int(subscribers)
-                oldest = to_date(oldest)
-                entry[2 + offset] = oldest if entry[2 + offset] is None else min(entry[2 + offset], oldest)
-        if day == day_a:
-            counts.setdefault(group, [0, 0])[0] += int(pages or 0)
+    for record in fetch_report(sums_sql, [day_a, day_b, day_a, day_b, day_a, day_a, day_b, *params]):
+        group = tuple(record[:width])
+        at_a, at_b, oldest_a, oldest_b, pages_a = record[width:]
+        sums[group] = (
+            None if at_a is None else int(at_a),
+            None if at_b is None else int(at_b),
+            to_date(oldest_a),
+            to_date(oldest_b),
+        )
+        if pages_a is not None:  # rows at A: the pages counted at A
+            counts[group] = [int(pages_a), 0]
 
     # The pages with a value at A or at B: those counted at A (SubtreeDay's pages at A, above) and those new at B.
     # A page counted at B and not at A has its first snapshot in (A, B] and no archive date on or before B
@@ -119,25 +123,24 @@ def rollup_growth_raw(
     if networks:
         page_where.append("p.network IN (" + ", ".join("%s" for _n in networks) + ")")
         page_params += list(networks)
-    page_key = f"substr(o.path, 1, {level * STEPLEN})" if "level" in dimensions else "''"
-    collate = ' COLLATE "C"' if connection.vendor == "postgresql" else ""
+    page_keys = _keys(dimensions, f"substr(o.path, 1, {level * STEPLEN}){collate}", "p.network")
     new_sql = f"""
-        SELECT {page_key}{collate}, p.network, COUNT(*)
+        SELECT {"".join(key + ", " for key in page_keys)}COUNT(*)
         FROM {latest_table} l
         JOIN {page_table} p ON p.id = l.page_id
         JOIN {org_table} o ON o.id = p.organisation_id
         WHERE {" AND ".join(page_where)}
-        GROUP BY {"" if page_key == "''" else page_key + collate + ", "}p.network
+        {_group_by(page_keys)}
     """
-    for path, network, new_pages in fetch_report(new_sql, page_params):
-        entry = counts.setdefault(_group(dimensions, path, network), [0, 0])
-        entry[0] += int(new_pages or 0)
-        entry[1] += int(new_pages or 0)
+    for record in fetch_report(new_sql, page_params):
+        entry = counts.setdefault(tuple(record[:width]), [0, 0])
+        entry[0] += int(record[width] or 0)
+        entry[1] += int(record[width] or 0)
     rows = []
     for group, (pages, new_pages) in counts.items():
         if not pages:
             continue
-        at_a, at_b, date_a, date_b = sums.get(group, [None, None, None, None])
+        at_a, at_b, date_a, date_b = sums.get(group, (None, None, None, None))
         rows.append((*group, pages, new_pages, at_a, at_b, date_a, date_b))
     return rows
 
@@ -161,8 +164,13 @@ def rollup_subscribers_series(
     return totals
 
 
-def _group(dimensions: Sequence[str], path: str, network: str) -> tuple:
-    return tuple(path if name == "level" else network for name in dimensions)
+def _keys(dimensions: Sequence[str], level: str, network: str) -> list[str]:
+    """The SQL expressions of a group's key, in the order of `dimensions` (none: one group of everything)."""
+    return [level if name == "level" else network for name in dimensions]
+
+
+def _group_by(keys: Sequence[str]) -> str:
+    return f"GROUP BY {', '.join(keys)}" if keys else ""
 
 
 def growth_figures(*, state: AnalyticsState | EllipsisType | None = ..., **kwargs) -> list[tuple]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from types import EllipsisType
 
 from django.db.models import Count
 from django.db.models.functions import Substr
@@ -13,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from orgs.models import Organisation, OrgKind
 
-from ..models import Network, PageStatus, SocialPage
+from ..models import AnalyticsState, Network, PageStatus, SocialPage
 from . import current
 from .facts import (
     PageFact,
@@ -35,8 +36,10 @@ def growth_rows(
     networks: Sequence[str] = (),
     grouping: str = "page",
     level: int | None = None,
+    state: AnalyticsState | EllipsisType | None = ...,
 ) -> list[GrowthRow]:
-    """Rows of the growth table for a grouping (page, org, territorial, network). A constant number of queries."""
+    """Rows of the growth table for a grouping (page, org, territorial, network). A constant number of queries.
+    `state`: the analytics tables' state when the caller has read it."""
     dimensions = {
         "page": ("page",),
         "org": ("org",),
@@ -46,7 +49,9 @@ def growth_rows(
     }[grouping]
     if "level" in dimensions and level is None:
         level = territorial_depth(scope_paths)
-    raw = growth_figures(scope_paths=scope_paths, a=a, b=b, networks=networks, dimensions=dimensions, level=level or 2)
+    raw = growth_figures(
+        scope_paths=scope_paths, a=a, b=b, networks=networks, dimensions=dimensions, level=level or 2, state=state
+    )
     network_labels = dict(Network.choices)
     rows: list[GrowthRow] = []
     for record in raw:
@@ -91,17 +96,24 @@ def _label_rows(rows: list[GrowthRow], dimensions: Sequence[str]) -> None:
             row.path = organisation.path
             row.extra["organisation_id"] = organisation.pk
     elif "level" in dimensions:
-        organisations = {
-            organisation.path: organisation
-            for organisation in Organisation.objects.filter(path__in={row.path for row in rows})
-        }
+        named = _names_by_path({row.path for row in rows})
         for row in rows:
-            organisation = organisations.get(row.path)
-            row.label = row.organisation = organisation.display_name if organisation else row.path
-            row.extra["organisation_id"] = organisation.pk if organisation else None
+            pk, name = named.get(row.path, (None, row.path))
+            row.label = row.organisation = name
+            row.extra["organisation_id"] = pk
     else:
         for row in rows:
             row.label = row.network
+
+
+def _names_by_path(paths: Iterable[str]) -> dict[str, tuple[int, str]]:
+    """{path: (id, display name)} of the organisations at `paths`: three columns, no model instances."""
+    return {
+        path: (pk, short_name or name)  # Organisation.display_name
+        for pk, path, short_name, name in Organisation.objects.filter(path__in=list(paths)).values_list(
+            "pk", "path", "short_name", "name"
+        )
+    }
 
 
 def primaries_count_by_path(scope_paths: Sequence[str] | None, level: int) -> dict[str, int]:
@@ -139,11 +151,14 @@ def growth_report(
     networks: Sequence[str] = (),
     grouping: str = "page",
     level: int | None = None,
+    state: AnalyticsState | EllipsisType | None = ...,
 ) -> GrowthReport:
     """The growth table with its subtotals per network and the total: the page, the export and the command."""
     if level is None:
         level = territorial_depth(scope_paths)
-    rows = growth_rows(scope_paths=scope_paths, a=a, b=b, networks=networks, grouping=grouping, level=level)
+    rows = growth_rows(
+        scope_paths=scope_paths, a=a, b=b, networks=networks, grouping=grouping, level=level, state=state
+    )
     subtotals: list[GrowthRow] = []
     if grouping == "page":
         by_network: dict[str, list[GrowthRow]] = {}
@@ -177,12 +192,24 @@ class PrintedLayout:
 
 
 def printed_layout(
-    *, scope_paths: Sequence[str] | None, a: dt.date, b: dt.date, networks: Sequence[str] = ()
+    *,
+    scope_paths: Sequence[str] | None,
+    a: dt.date,
+    b: dt.date,
+    networks: Sequence[str] = (),
+    state: AnalyticsState | EllipsisType | None = ...,
 ) -> PrintedLayout:
-    """The 002 document's table: territorial organisations × (primaries, then per network A, B, growth)."""
+    """The 002 document's table: territorial organisations × (primaries, then per network A, B, growth).
+    `state`: the analytics tables' state when the caller has read it."""
     level = territorial_depth(scope_paths)
     raw = growth_figures(
-        scope_paths=scope_paths, a=a, b=b, networks=networks, dimensions=("level", "network"), level=level
+        scope_paths=scope_paths,
+        a=a,
+        b=b,
+        networks=networks,
+        dimensions=("level", "network"),
+        level=level,
+        state=state,
     )
     territorials = list(
         Organisation.objects.filter(paths_q(scope_paths), depth=level).exclude(kind=OrgKind.YOUTH_COUNCIL)
@@ -343,13 +370,9 @@ def reach_report(*, scope_paths: Sequence[str] | None, on: dt.date, grouping: st
     """
     rows = growth_rows(scope_paths=scope_paths, a=on, b=on, grouping="org" if grouping == "org" else "territorial")
     if grouping == "org":
-        organisations = Organisation.objects.in_bulk([row.key for row in rows])
-    else:
-        organisations = {org.pk: org for org in Organisation.objects.filter(path__in=[row.path for row in rows])}
-        by_path = {org.path: org for org in organisations.values()}
-        organisations = {row.key: by_path.get(row.path) for row in rows}
-    result = []
-    for row in rows:
-        organisation = organisations.get(row.key)
-        result.append(ReachRow(row.label, row.at_b or 0, organisation.members_count if organisation else None))
-    return result
+        members = dict(Organisation.objects.filter(pk__in=[row.key for row in rows]).values_list("pk", "members_count"))
+        return [ReachRow(row.label, row.at_b or 0, members.get(row.key)) for row in rows]
+    members = dict(
+        Organisation.objects.filter(path__in=[row.path for row in rows]).values_list("path", "members_count")
+    )
+    return [ReachRow(row.label, row.at_b or 0, members.get(row.path)) for row in rows]

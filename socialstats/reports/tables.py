@@ -6,12 +6,14 @@ formats, so rendering stays cheap at any size; sorting uses the numeric values b
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 
 import django_tables2 as tables
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
@@ -221,3 +223,40 @@ class OrgEngagementTable(tables.Table):
         order_by = ("-subscribers",)
         prefix = "org-"
         empty_text = gettext_lazy("No data yet.")
+
+
+def printed_cells_html(rows: list, networks: list[tuple[str, str]], *, a: dt.date, b: dt.date) -> None:
+    """Each row's network cells (A, B, growth) of the printed layout (selectors.PrintedRow) as HTML in
+    `row.cells_html`: the markup growth_printed.html's
+    total row has too, the label naming each cell on a phone's card (data-label). 200 rows × 3 cells per
+    network: the escaped labels are built once per network, and a cell holds only numbers and dates that
+    need no escaping."""
+    growth = _("Growth").lower()
+    new = format_html('<span class="badge ok">{}</span>', _("new"))
+    labels = [
+        (value, escape(f"{label} {fmt_date(a)}"), escape(f"{label} {fmt_date(b)}"), escape(f"{label}: {growth}"))
+        for value, label in networks
+    ]
+    for row in rows:
+        cells = []
+        for value, label_a, label_b, label_growth in labels:
+            cell = row.cells.get(value)
+            if cell is None:
+                cells.append(
+                    f'<td class="num" data-label="{label_a}">—</td><td class="num" data-label="{label_b}">—</td>'
+                    f'<td class="num" data-label="{label_growth}">—</td>'
+                )
+                continue
+            at_a = new if cell.at_a is None else _with_stale_date(fmt_int(cell.at_a), cell.stale_a, cell.date_a)
+            at_b = _with_stale_date(fmt_int(cell.at_b), cell.stale_b, cell.date_b)
+            cells.append(
+                f'<td class="num" data-col="a" data-label="{label_a}">{at_a}</td>'
+                f'<td class="num" data-col="b" data-label="{label_b}">{at_b}</td>'
+                f'<td class="num" data-col="change" data-label="{label_growth}">{fmt_signed(cell.change)}</td>'
+            )
+        row.cells_html = mark_safe("".join(cells))  # escaped labels, numbers and dates only
+
+
+def _with_stale_date(text: str, stale: bool, day: dt.date | None) -> str:
+    """A formatted number (digits and spaces) with its snapshot's date when that is older than the asked one."""
+    return f'{text} <small class="muted">{fmt_date(day)}</small>' if stale else text

@@ -38,7 +38,7 @@ from .facts import territorial_depth
 from .filters import GrowthPageForm, PeriodForm
 from .growth import GrowthRow, ownership_sentence, preset_period
 from .paged import PAGED_GROUPINGS, SqlGrowthData, growth_page, report_reads
-from .tables import GrowthTable, TransitionTable, growth_cells, transition_cells
+from .tables import GrowthTable, TransitionTable, growth_cells, printed_cells_html, transition_cells
 
 
 def _scope(request: HttpRequest, scope_id: int | None) -> tuple[list[str] | None, Organisation | None]:
@@ -58,10 +58,17 @@ def _scope_choices(request: HttpRequest, level: int) -> list[tuple[int, str]]:
         access.viewable_organisations(request.user)
         .filter(depth__lte=level)
         .order_by("path")
-        .only("pk", "name", "short_name", "path", "depth")
+        .values_list("pk", "depth", "short_name", "name")
     )
-    top = min((organisation.depth for organisation in organisations), default=1)
-    return [(org.pk, "\u2003" * (org.depth - top) + org.display_name) for org in organisations]
+    top = min((depth for _pk, depth, _short, _name in organisations), default=1)
+    # short name or name: Organisation.display_name
+    return [(pk, "\u2003" * (depth - top) + (short or name)) for pk, depth, short, name in organisations]
+
+
+def _headers(table) -> dict[str, str]:
+    """Each column's header once: a BoundColumn works its header out again at every lookup (per row and cell
+    in the template otherwise)."""
+    return {column.name: column.header for column in table.columns}
 
 
 def _period_form(request: HttpRequest, form_class=PeriodForm):
@@ -96,12 +103,16 @@ def growth_table(request: HttpRequest) -> HttpResponse:
         if fmt := _export_format(request):
             name = exports.period_name("Прирост подписчиков", _scope_name(scope), report.a, report.b)
             return export_response([exports.growth_sheet(report)], fmt=fmt, name=name)
-        table = GrowthTable([growth_cells(row) for row in report.rows], grouping=grouping)
+        # Sorted on the numbers; only the page of rows shown gets its formatted cells.
+        table = GrowthTable([{**row.as_dict(), "row": row} for row in report.rows], grouping=grouping)
         paginate_table(request, table, per_page=50)
+        for bound in table.page.object_list:
+            bound.record.update(growth_cells(bound.record["row"]))
         context.update(
             report=report,
             table=table,
             visible={column.name for column in table.columns},
+            headers=_headers(table),
             scope=scope,
             scope_choices=_scope_choices(request, report.level),
             summary=[_summary(row) for row in [*report.subtotals, report.total]],
@@ -153,6 +164,7 @@ def _paged_growth(
         report=report,
         table=table,
         visible={column.name for column in table.columns},
+        headers=_headers(table),
         scope=scope,
         scope_choices=_scope_choices(request, level),
         summary=[_summary(row) for row in [*report.subtotals, report.total]],
@@ -242,8 +254,7 @@ def growth_printed(request: HttpRequest) -> HttpResponse:
             title = "Подписчики по территориальным организациям"
             name = exports.period_name(title, _scope_name(scope), layout.a, layout.b)
             return export_response([exports.printed_sheet(layout)], fmt=fmt, name=name)
-        for row in layout.rows:  # (network label, cell): the label names the cell on a phone's card
-            row.printed_cells = [(label, _cell(row.cells.get(value), value)) for value, label in layout.networks]
+        printed_cells_html(layout.rows, layout.networks, a=layout.a, b=layout.b)
         layout.printed_totals = [(label, _cell(layout.totals[value], value)) for value, label in layout.networks]
         context.update(layout=layout, scope=scope, query=_export_query(request))
     return render(request, "socialstats/growth_printed.html", context)
@@ -263,7 +274,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     scope_paths, scope = _scope(request, _int(request.GET.get("scope")))
     on = _date(request.GET.get("on")) or timezone.localdate()
     include_history = request.GET.get("history") == "1"
-    summary = dashboard_cached(scope_paths=scope_paths, on=on, include_history=include_history)
+    state = analytics_state()  # read once for the cache keys and the reads
+    summary = dashboard_cached(scope_paths=scope_paths, on=on, include_history=include_history, state=state)
     series = report_cached(
         "dashboard-series",
         scope_paths,
@@ -272,7 +284,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             scope_paths=scope_paths,
             dates=_series_dates(on, months=6),  # one query per date: half a year here, a year on «Charts»
             networks=() if include_history else CURRENT_NETWORKS,
+            state=state,
         ),
+        state=state,
     )
     if _export_format(request):
         history = ", ".join(str(Network(network).label) for network in HISTORY_NETWORKS)
