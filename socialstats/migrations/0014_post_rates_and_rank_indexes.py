@@ -1,7 +1,9 @@
 """Each post's engagement and ERR (%) as columns the database computes from the row (generated, stored), and
 the indexes of the union-wide top posts and of the heat map / content kinds (issue 16, docs/posts.md «Reports»).
 
-On PostgreSQL adding a stored generated column rewrites the table (once per column: about 10 s per million posts).
+On PostgreSQL adding a stored generated column rewrites the table (once per column: about 10 s per million posts),
+which leaves its visibility map empty: the heat map's index-only scan needs it, so the migration ends with a
+VACUUM ANALYZE of the table (outside a transaction; the nightly refresh's autovacuum keeps it set afterwards).
 """
 
 from django.db import migrations, models
@@ -9,7 +11,14 @@ from django.db.models import F, Q, Value
 from django.db.models.functions import Cast, Coalesce, NullIf
 
 
+def vacuum_posts(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        with schema_editor.connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE socialstats_post")
+
+
 class Migration(migrations.Migration):
+    atomic = False  # VACUUM cannot run inside a transaction
     dependencies = [
         ("socialstats", "0011_pagelatest_first_date_idx"),
     ]
@@ -67,4 +76,5 @@ class Migration(migrations.Migration):
                 name="post_stored_cells_idx",
             ),
         ),
+        migrations.RunPython(vacuum_posts, migrations.RunPython.noop, elidable=True),
     ]
