@@ -72,7 +72,7 @@ class Migration(migrations.Migration):
             model_name="post",
             index=models.Index(
                 condition=Q(subscribers__isnull=False, weekday__isnull=False, hour__isnull=False),
-                fields=["published_at", "weekday", "hour", "kind", "engagement_rate"],
+                fields=["published_at", "weekday", "hour", "kind", "engagement_rate", "page"],
                 name="post_stored_cells_idx",
             ),
         ),

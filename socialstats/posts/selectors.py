@@ -1,10 +1,12 @@
 """Reads of the posts reports: top posts, the weekday × hour heat map, posting frequency, content kinds.
 
-Every report reads the period's posts as one range of the (published_at, page) index, narrowed to the scope by
-a join to the pages and organisations, and aggregates in SQL. A post's rates divide by the page's subscribers
+Every report reads the period's posts as one range of the (published_at, page) index, narrowed to the scope's
+pages (a semi-join), and aggregates in SQL. A post's rates divide by the page's subscribers
 stored with it when it was first kept (`Post.subscribers`: no join). A post stored without them falls back to
 the page's subscribers on the post's day (Moscow time): the latest snapshot on or before that day, one probe
-of the (page, date) unique index for that post (a correlated subquery). See docs/posts.md «Reports».
+of the (page, date) unique index for that post (a correlated subquery). The rates over the stored subscribers
+are also columns the database computes from the row (`Post.engagement_rate`, `Post.err_rate`, generated): the
+union-wide top posts read them in order through their indexes. See docs/posts.md «Reports».
 """
 
 from __future__ import annotations
@@ -76,15 +78,20 @@ class PostQuery:
 
 
 def period_posts(query: PostQuery) -> QuerySet[Post]:
-    """The posts published in the period inside the scope (the (published_at, page) index range)."""
+    """The posts published in the period inside the scope (the (published_at, page) index range).
+
+    The scope and networks as `page_id IN (the scope's pages)`, not a join: the posts' columns stay the only ones
+    read, so a wide scope (a union's whole subtree) reads the heat map's covering index with one hashed
+    semi-join on the page instead of joining each post to its page and organisation."""
     since, until = query.bounds()
     posts = Post.objects.filter(published_at__gte=since, published_at__lt=until)
     if query.page_id is not None:
         posts = posts.filter(page_id=query.page_id)
-    if query.scope_paths is not None:
-        posts = posts.filter(paths_q(query.scope_paths, "page__organisation__path"))
-    if query.networks:
-        posts = posts.filter(page__network__in=query.networks)
+    if query.scope_paths is not None or query.networks:
+        pages = SocialPage.objects.filter(paths_q(query.scope_paths, "organisation__path"))
+        if query.networks:
+            pages = pages.filter(network__in=query.networks)
+        posts = posts.filter(page__in=pages.values("pk"))
     return posts
 
 
