@@ -3,8 +3,8 @@
 On top of the growth benchmark's federation (`bench_growth.load` at the same scale: reused when present),
 adds posts once (kept when the table already has posts): every page ~15 posts a month over the 60 days
 ending on the growth data's last day, with server-side `INSERT … SELECT generate_series`. Then measures,
-median of 9 runs after a warm-up, the selectors the pages call, union-wide and for one territorial scope,
-over the last 30 days: SQL queries and the ratio to the raw SQL they send.
+median of 9 runs after a warm-up, the selectors the pages call, union-wide (no scope), for the union's subtree as
+a scope and for one territorial scope, over the last 30 days: SQL queries and the ratio to the raw SQL they send.
 
 Run: `DATABASE_URL=postgres://postgres@127.0.0.1:5432/<bench db> .venv/bin/python -m benchmarks.run posts`
 (`--scale 0.1` or BENCH_GROWTH_SCALE=0.1 for a quick run). Refuses SQLite.
@@ -59,7 +59,8 @@ def load_posts() -> dict:
         cursor.execute("SET LOCAL synchronous_commit TO off")
         # Post n of page p: day n * 2 (+1 on odd pages) into the window, hour 8..22 Moscow; reactions and views
         # vary with p and n; Telegram and VK give views, OK not; every 200th post deleted. Each post keeps the
-        # page's subscribers on its day (as the collection stores those of the day it first reads the post).
+        # page's subscribers on its day (as the collection stores those of the day it first reads the post);
+        # PostgreSQL computes the generated `engagement_rate` and `err_rate` from them (migration 0014).
         # Inserted in publication order, as the nightly collection adds each day's new posts.
         cursor.execute(
             """
@@ -120,7 +121,14 @@ def measure() -> list[dict]:
     end = bench_growth.END
     start = end - dt.timedelta(days=PERIOD_DAYS - 1)
     territorial = Organisation.objects.filter(kind=OrgKind.TERRITORIAL).order_by("path").first()
-    scopes = [("union-wide", None), (f"one territorial ({territorial.name})", [territorial.path])]
+    union = Organisation.objects.filter(kind=OrgKind.UNION).order_by("path").first()
+    # A superuser reads everything (no scope); the union's chairman its whole subtree as a scope (every page too,
+    # narrowed by `page_id IN (…)`); a territorial admin a hundredth of it.
+    scopes = [
+        ("union-wide", None),
+        ("the union's subtree (a chairman's scope)", [union.path]),
+        (f"one territorial ({territorial.name})", [territorial.path]),
+    ]
     results = []
     for scope_words, paths in scopes:
         query = selectors.PostQuery(paths, start, end)

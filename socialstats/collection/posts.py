@@ -13,6 +13,9 @@ come with the results the collectors already read for the snapshot's sums).
   non-pinned post read), which the network no longer returned, gets `deleted_at` and keeps its values.
   Pages whose posts could not be read (`Metrics.posts` None: a closed wall, no preview, no bot admin) are
   left alone.
+
+The post's `engagement_rate` and `err_rate` (the reports' rates over its stored subscribers) are generated columns:
+PostgreSQL and SQLite compute them from each inserted or refreshed row, so they are not among `COLUMNS`.
 """
 
 from __future__ import annotations

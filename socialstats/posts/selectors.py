@@ -1,10 +1,12 @@
 """Reads of the posts reports: top posts, the weekday × hour heat map, posting frequency, content kinds.
 
-Every report reads the period's posts as one range of the (published_at, page) index, narrowed to the scope by
-a join to the pages and organisations, and aggregates in SQL. A post's rates divide by the page's subscribers
+Every report reads the period's posts as one range of the (published_at, page) index, narrowed to the scope's
+pages (a semi-join), and aggregates in SQL. A post's rates divide by the page's subscribers
 stored with it when it was first kept (`Post.subscribers`: no join). A post stored without them falls back to
 the page's subscribers on the post's day (Moscow time): the latest snapshot on or before that day, one probe
-of the (page, date) unique index for that post (a correlated subquery). See docs/posts.md «Reports».
+of the (page, date) unique index for that post (a correlated subquery). The rates over the stored subscribers
+are also columns the database computes from the row (`Post.engagement_rate`, `Post.err_rate`, generated): the
+union-wide top posts read them in order through their indexes. See docs/posts.md «Reports».
 """
 
 from __future__ import annotations
@@ -76,15 +78,20 @@ class PostQuery:
 
 
 def period_posts(query: PostQuery) -> QuerySet[Post]:
-    """The posts published in the period inside the scope (the (published_at, page) index range)."""
+    """The posts published in the period inside the scope (the (published_at, page) index range).
+
+    The scope and networks as `page_id IN (the scope's pages)`, not a join: the posts' columns stay the only ones
+    read, so a wide scope (a union's whole subtree) reads the heat map's covering index with one hashed
+    semi-join on the page instead of joining each post to its page and organisation."""
     since, until = query.bounds()
     posts = Post.objects.filter(published_at__gte=since, published_at__lt=until)
     if query.page_id is not None:
         posts = posts.filter(page_id=query.page_id)
-    if query.scope_paths is not None:
-        posts = posts.filter(paths_q(query.scope_paths, "page__organisation__path"))
-    if query.networks:
-        posts = posts.filter(page__network__in=query.networks)
+    if query.scope_paths is not None or query.networks:
+        pages = SocialPage.objects.filter(paths_q(query.scope_paths, "organisation__path"))
+        if query.networks:
+            pages = pages.filter(network__in=query.networks)
+        posts = posts.filter(page__in=pages.values("pk"))
     return posts
 
 
@@ -128,15 +135,13 @@ UNFILLED = Q(subscribers__isnull=True) | Q(weekday__isnull=True) | Q(hour__isnul
 
 def _split(posts: QuerySet[Post]) -> tuple[QuerySet[Post], QuerySet[Post]]:
     """The posts as two sets with the same annotations (`engagement`, `err`, `weekday_`, `hour_`): those with
-    stored values, rated from their own columns (a plain scan the planner runs in parallel workers), and
+    stored values, rated by their generated columns `engagement_rate` and `err_rate` (the same expressions over
+    the stored subscribers; an index-only range of `post_stored_cells_idx` for the grouped reports), and
     the rest, whose subscribers come from the snapshots and weekday and hour from their time. A report runs
     both as one UNION ALL and adds the parts up."""
     tz = _tz()
-    interactions = Coalesce("likes", 0) + Coalesce("comments", 0) + Coalesce("reposts", 0)
-    stored = (
-        posts.filter(STORED)
-        .annotate(interactions_sum=interactions)
-        .annotate(weekday_=F("weekday"), hour_=F("hour"), **_rates(F("subscribers")))
+    stored = posts.filter(STORED).annotate(
+        weekday_=F("weekday"), hour_=F("hour"), engagement=F("engagement_rate"), err=F("err_rate")
     )
     rest = with_rates(posts.filter(UNFILLED)).annotate(
         weekday_=Coalesce("weekday", _small(ExtractIsoWeekDay("published_at", tzinfo=tz))),
@@ -173,12 +178,17 @@ def top_posts(query: PostQuery, *, by: str = "engagement", limit: int = TOP_LIMI
         ordered = period_posts(query).filter(views__isnull=False).order_by(*order)
         ids = list(ordered.values_list("pk", flat=True)[:limit])
     else:  # each part's first `limit`, then the first `limit` of both
+        stored, rest = _split(period_posts(query))
+        column = f"{by}_rate"  # the stored part orders by the generated column itself (its rank index)
         parts = [
-            part.filter(**{f"{by}__isnull": False})
+            stored.filter(**{f"{column}__isnull": False})
+            .order_by(f"-{column}", "-published_at", "-pk")
+            .annotate(post_id=F("pk"), rate=F(column), at=F("published_at"))
+            .values_list("post_id", "rate", "at")[:limit],
+            rest.filter(**{f"{by}__isnull": False})
             .order_by(*order)
             .annotate(post_id=F("pk"), rate=F(by), at=F("published_at"))
-            .values_list("post_id", "rate", "at")[:limit]
-            for part in _split(period_posts(query))
+            .values_list("post_id", "rate", "at")[:limit],
         ]
         sql, params = _union(parts, "ORDER BY u.rate DESC, u.at DESC, u.post_id DESC LIMIT %s")
         ids = [row[0] for row in fetch_report(sql, [*params, limit])]
@@ -190,7 +200,7 @@ def _cells(query: PostQuery, *keys: str) -> dict[tuple, tuple[int, float | None]
     """The period's posts grouped by `keys`: (posts, mean engagement over those with subscribers) per key."""
     parts = [
         part.values(*keys)
-        .annotate(n=Count("pk"), rated=Count("engagement"), total=Sum("engagement"))
+        .annotate(n=Count("*"), rated=Count("engagement"), total=Sum("engagement"))
         .order_by()
         .values_list(*keys, "n", "rated", "total")
         for part in _split(period_posts(query))
@@ -224,10 +234,6 @@ class HeatMap:
             if value is not None
         ]
         return sorted(cells, key=lambda cell: (-cell[2], cell[0], cell[1]))[:count]
-
-
-def _small(value: object) -> Cast:
-    return Cast(value, PositiveSmallIntegerField())
 
 
 def heat_map(query: PostQuery) -> HeatMap:
