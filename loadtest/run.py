@@ -199,6 +199,8 @@ def report(rows: list[dict], facts: dict, split: dict | None = None) -> str:
         "|---|---:|---:|---:|---:|---:|---:|",
     ]
     for row in rows:
+        if not int(row["Request Count"]):
+            continue  # the logins: all before the window, on their own row below
         name = "**all requests**" if row["Name"] == "Aggregated" else row["Name"]
         lines.append(
             f"| {name} | {int(row['Request Count']):,} | {int(row['Failure Count']):,} | {row['50%']} | "
