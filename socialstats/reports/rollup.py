@@ -34,6 +34,18 @@ def _like_any(column: str, paths: Sequence[str]) -> tuple[str, list]:
     return "(" + " OR ".join(f"{column} LIKE %s" for _path in paths) + ")", [path + "%" for path in paths]
 
 
+def _new_pages_where(a: dt.date, b: dt.date, roots: Sequence[str] | None) -> tuple[list[str], list]:
+    """WHERE of the pages first counted in (A, B] (a range of PageLatest's first_date index, `l`), not archived
+    on or before B (`p`), inside the roots (`o`)."""
+    where = ["l.first_date > %s", "l.first_date <= %s", "(p.status <> %s OR p.archived_on > %s)"]
+    params: list = [a, b, PageStatus.ARCHIVED, b]
+    if roots is not None:
+        condition, condition_params = _like_any("o.path", roots)
+        where.append(condition)
+        params += condition_params
+    return where, params
+
+
 def rollup_growth_raw(
     *,
     scope_paths: Sequence[str] | None,
@@ -114,12 +126,7 @@ def rollup_growth_raw(
     # The pages with a value at A or at B: those counted at A (SubtreeDay's pages at A, above) and those new at B.
     # A page counted at B and not at A has its first snapshot in (A, B] and no archive date on or before B
     # (an archive after B is after A too): a range of PageLatest's first_date index, whatever the number of pages.
-    page_where = ["l.first_date > %s", "l.first_date <= %s", "(p.status <> %s OR p.archived_on > %s)"]
-    page_params: list = [a, b, PageStatus.ARCHIVED, b]
-    if roots is not None:
-        condition, condition_params = _like_any("o.path", roots)
-        page_where.append(condition)
-        page_params += condition_params
+    page_where, page_params = _new_pages_where(a, b, roots)
     if networks:
         page_where.append("p.network IN (" + ", ".join("%s" for _n in networks) + ")")
         page_params += list(networks)
@@ -246,12 +253,7 @@ def rollup_network_totals_sql(
     else:
         where.append("o.path IN (" + ", ".join("%s" for _path in roots) + ")")
         params += roots
-    page_where = ["l.first_date > %s", "l.first_date <= %s", "(p.status <> %s OR p.archived_on > %s)"]
-    page_params: list = [a, b, PageStatus.ARCHIVED, b]
-    if roots is not None:
-        condition, condition_params = _like_any("o.path", roots)
-        page_where.append(condition)
-        page_params += condition_params
+    page_where, page_params = _new_pages_where(a, b, roots)
     if networks:
         for conditions, values in ((where, params), (page_where, page_params)):
             column = "d.network" if conditions is where else "p.network"
