@@ -122,8 +122,8 @@ def measure() -> list[dict]:
     start = end - dt.timedelta(days=PERIOD_DAYS - 1)
     territorial = Organisation.objects.filter(kind=OrgKind.TERRITORIAL).order_by("path").first()
     union = Organisation.objects.filter(kind=OrgKind.UNION).order_by("path").first()
-    # A superuser reads everything (no scope); the union's chairman its whole subtree as a scope (every page too,
-    # narrowed by `page_id IN (…)`); a territorial admin a hundredth of it.
+    # A superuser reads everything (no scope); the union's chairman its whole subtree as a scope (every page too:
+    # read unscoped once user_scope has found no page outside it); a territorial admin a hundredth of it.
     scopes = [
         ("union-wide", None),
         ("the union's subtree (a chairman's scope)", [union.path]),
@@ -131,12 +131,16 @@ def measure() -> list[dict]:
     ]
     results = []
     for scope_words, paths in scopes:
-        query = selectors.PostQuery(paths, start, end)
+
+        def query(paths=paths) -> selectors.PostQuery:
+            """As the posts views build it, reading the user's scope (user_scope) inside the timed read."""
+            return selectors.PostQuery(selectors.user_scope(paths)[1], start, end)
+
         reads = [
-            ("top 20 by engagement", lambda query=query: selectors.top_posts(query, by="engagement")),
-            ("top 20 by ERR", lambda query=query: selectors.top_posts(query, by="err")),
-            ("top 20 by views", lambda query=query: selectors.top_posts(query, by="views")),
-            ("heat map", lambda query=query: selectors.heat_map(query)),
+            ("top 20 by engagement", lambda query=query: selectors.top_posts(query(), by="engagement")),
+            ("top 20 by ERR", lambda query=query: selectors.top_posts(query(), by="err")),
+            ("top 20 by views", lambda query=query: selectors.top_posts(query(), by="views")),
+            ("heat map", lambda query=query: selectors.heat_map(query())),
         ]
         for words, read in reads:
             timing = bench_growth._paired(read, _replay(read))

@@ -88,9 +88,7 @@ class _Report:
             self.scope = access.get_viewable_organisation_or_404(request.user, scope_id)
             paths = [self.scope.path]
         else:
-            paths = access.scope_paths(request.user)
-            if paths is not None and len(paths) == 1:
-                self.scope = Organisation.objects.filter(path=paths[0]).first()
+            self.scope, paths = selectors.user_scope(access.scope_paths(request.user))
         page_id = query_id(request.GET.get("page_id"))
         if page_id:
             self.page = get_object_or_404(viewable_pages(request.user).select_related("organisation"), pk=page_id)

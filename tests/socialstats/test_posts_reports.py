@@ -320,3 +320,21 @@ def test_the_demo_has_two_months_of_posts_and_a_second_run_adds_none(db):
     assert (post.weekday, post.hour) == (moscow.isoweekday(), moscow.hour)
     day = moscow.date()
     assert post.subscribers == post.page.snapshots.filter(date__lte=day).order_by("-date").first().subscribers
+
+
+def test_a_scope_holding_every_page_reads_the_same_posts_unscoped(tree, posts):
+    assert selectors.user_scope([tree.union.path]) == (tree.union, None)
+    assert selectors.user_scope([tree.vao.path]) == (tree.vao, [tree.vao.path])
+    assert selectors.user_scope([tree.vao.path, tree.zao.path]) == (None, [tree.vao.path, tree.zao.path])
+    outside = type(tree.union).add_root(name="Другой профсоюз", kind=tree.union.kind)
+    SocialPage.objects.create(organisation=outside, network=Network.VK, handle="x", title="Чужая страница")
+    assert selectors.user_scope([tree.union.path]) == (tree.union, [tree.union.path])
+
+
+def test_the_union_scope_and_everything_give_the_same_top_posts_and_heat_map(client, cast, tree, posts):
+    scoped = PostQuery([tree.union.path], dt.date(2024, 3, 1), dt.date(2024, 3, 31))
+    unscoped = PostQuery(None, dt.date(2024, 3, 1), dt.date(2024, 3, 31))
+    assert keys(selectors.top_posts(scoped)) == keys(selectors.top_posts(unscoped))
+    assert selectors.heat_map(scoped) == selectors.heat_map(unscoped)
+    client.force_login(cast.info_officer)
+    assert client.get("/stats/posts/hours/?start=01.03.2024&end=31.03.2024").status_code == 200
