@@ -60,7 +60,7 @@ def load_posts() -> dict:
         # Post n of page p: day n * 2 (+1 on odd pages) into the window, hour 8..22 Moscow; reactions and views
         # vary with p and n; Telegram and VK give views, OK not; every 200th post deleted. Each post keeps the
         # page's subscribers on its day (as the collection stores those of the day it first reads the post);
-        # PostgreSQL computes the generated `engagement_rate` and `err_rate` from them (migration 0014).
+        # PostgreSQL computes the generated `engagement_rate` and `err_rate` from them (migration 0012).
         # Inserted in publication order, as the nightly collection adds each day's new posts.
         cursor.execute(
             """
