@@ -38,9 +38,10 @@ def collect_network(network: str, date: str | None = None, org_id: int | None = 
     if run is None:
         return "gone"
     if run.trigger == "nightly" and not CollectionRun.objects.filter(status=RunStatus.RUNNING).exists():
-        # The night's last run (or one of the last, finishing together: retention is idempotent).
-        nightly_posts_prune()
+        # The night's last run (or one of the last, finishing together: retention is idempotent). The warm-up is
+        # queued first, so a failing retention cannot leave the morning's reports cold.
         warm_report_cache.delay_on_commit(run.for_date.isoformat())
+        nightly_posts_prune()
     return f"{run.network} {run.for_date}: {run.status}, {run.pages_collected}/{run.pages_total} collected"
 
 
