@@ -437,6 +437,9 @@ class PageLatest(models.Model):
         indexes = [
             # Growth's new pages: the pages whose first snapshot is in (A, B], whatever the number of pages.
             models.Index(fields=["first_date"], name="pagelatest_first_date_idx"),
+            # Whether PageLatest holds every page's value at a date (no latest date after it): one index probe
+            # instead of a scan of every row, run by each dashboard, silent-pages and engagement read.
+            models.Index(fields=["date"], name="pagelatest_date_idx"),
         ]
 
     def __str__(self) -> str:
