@@ -156,7 +156,7 @@ def _snapshots_at_sql(
     return sql, [b, b, *join_params, PageStatus.ARCHIVED, b, *scope_params]
 
 
-def _engagement_sql(alias: str = "s") -> str:
+def engagement_sql(alias: str = "s") -> str:
     """The 003 document's engagement in SQL, the same float operations as `PageFact.engagement`."""
     interactions = f"(COALESCE({alias}.likes, 0) + COALESCE({alias}.comments, 0) + COALESCE({alias}.reposts, 0))"
     return (
@@ -165,7 +165,7 @@ def _engagement_sql(alias: str = "s") -> str:
     )
 
 
-def _engagement_by_views_sql(alias: str = "s") -> str:
+def engagement_by_views_sql(alias: str = "s") -> str:
     interactions = f"(COALESCE({alias}.likes, 0) + COALESCE({alias}.comments, 0) + COALESCE({alias}.reposts, 0))"
     return (
         f"CASE WHEN {alias}.views > 0 AND {alias}.likes IS NOT NULL "
@@ -173,7 +173,7 @@ def _engagement_by_views_sql(alias: str = "s") -> str:
     )
 
 
-def _cutoff_param(cutoff: dt.datetime):
+def cutoff_param(cutoff: dt.datetime):
     """A datetime as the database compares it (SQLite keeps naive UTC text)."""
     return connection.ops.adapt_datetimefield_value(cutoff)
 
@@ -251,7 +251,7 @@ def dashboard_figures(
         OrgKind.PRIMARY,
         *(a, recent_since, a, recent_since),
         *(a, recent_since, a, recent_since),
-        _cutoff_param(silent_cutoff),
+        cutoff_param(silent_cutoff),
     ]
     page, org = SocialPage._meta.db_table, Organisation._meta.db_table
     org_scope, org_scope_params = _scope_where(scope_paths, (), "fp", "oo")
@@ -265,7 +265,7 @@ def dashboard_figures(
                COALESCE(sa.subscribers, {earlier("subscribers")}) AS at_a,
                COALESCE(sa.date, {earlier("date")}) AS date_a,
                CASE WHEN s.last_post_at IS NULL OR s.last_post_at < %s THEN 1 ELSE 0 END AS silent,
-               {_engagement_sql()} AS engagement
+               {engagement_sql()} AS engagement
         {from_sql}
     )
     SELECT 'all', CAST(NULL AS BIGINT), CAST(NULL AS DOUBLE PRECISION),
@@ -384,13 +384,13 @@ def silent_facts(*, scope_paths: Sequence[str] | None, b: dt.date, cutoff: dt.da
     """The pages counting at B whose last post is before `cutoff` or unknown, by page id (one statement)."""
     pages_sql, params = pages_at_sql(scope_paths=scope_paths, b=b)
     sql = _facts_sql(pages_sql) + " AND (s.last_post_at IS NULL OR s.last_post_at < %s) ORDER BY p.id"
-    return [_fact(row) for row in fetch_report(sql, [*params, _cutoff_param(cutoff)])]
+    return [_fact(row) for row in fetch_report(sql, [*params, cutoff_param(cutoff)])]
 
 
 def engagement_facts(*, scope_paths: Sequence[str] | None, b: dt.date) -> list[PageFact]:
     """Every page counting at B with its values, best engagement first (pages without one last, by id)."""
     pages_sql, params = pages_at_sql(scope_paths=scope_paths, b=b)
-    engagement = _engagement_sql()
+    engagement = engagement_sql()
     order = f" ORDER BY CASE WHEN {engagement} IS NULL THEN 1 ELSE 0 END, {engagement} DESC, p.id"
     return [_fact(row) for row in fetch_report(_facts_sql(pages_sql) + order, params)]
 
@@ -411,7 +411,7 @@ def engagement_by_organisation(*, scope_paths: Sequence[str] | None, b: dt.date)
     pages_sql, params = pages_at_sql(scope_paths=scope_paths, b=b)
     sql = f"""
     SELECT p.organisation_id, MIN(o.short_name), MIN(o.name), COUNT(*), SUM(s.subscribers),
-           AVG({_engagement_sql()}), AVG({_engagement_by_views_sql()}), AVG(CAST(s.posts_30d AS DOUBLE PRECISION))
+           AVG({engagement_sql()}), AVG({engagement_by_views_sql()}), AVG(CAST(s.posts_30d AS DOUBLE PRECISION))
     {pages_sql}
     GROUP BY p.organisation_id
     """

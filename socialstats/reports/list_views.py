@@ -16,7 +16,7 @@ from django.utils.translation import ngettext
 from django_tables2 import RequestConfig
 
 from unionportal.lib.formatting import fmt_int
-from unionportal.lib.query import MAX_PER_PAGE, paginate_table, query_int
+from unionportal.lib.query import MAX_PER_PAGE, paginate_table, query_id, query_int
 
 from . import charts, exports, lists, selectors
 from .facts import territorial_depth
@@ -29,7 +29,7 @@ from .tables import (
     org_engagement_cells,
     silent_cells,
 )
-from .views import _download, _export_format, _export_query, _int, _scope
+from .views import download_sheets, export_format, export_query, report_scope
 
 PER_PAGE = 50
 MAX_PAGE = 1_000_000  # a page number past any table (the last page is shown)
@@ -47,7 +47,7 @@ def _sql_table(request: HttpRequest, table_class, *, fetch, cells):
 
 @login_required
 def silent_pages(request: HttpRequest) -> HttpResponse:
-    scope_paths, scope = _scope(request, _int(request.GET.get("scope")))
+    scope_paths, scope = report_scope(request, query_id(request.GET.get("scope")))
     days = settings.SILENT_PAGE_DAYS
     today = timezone.localdate()
     common = {"scope_paths": scope_paths, "today": today, "days": days, "level": territorial_depth(scope_paths)}
@@ -58,9 +58,9 @@ def silent_pages(request: HttpRequest) -> HttpResponse:
 
     data, table, order, offset, size = _sql_table(request, SilentTable, fetch=fetch, cells=silent_cells)
     failing = selectors.failing_pages(scope_paths=scope_paths)
-    if _export_format(request):
+    if export_format(request):
         sheets = exports.silent_rows_sheets(lists.silent_rows(**common, order=order), failing)
-        return _download(request, sheets, "Страницы без постов", scope, today)
+        return download_sheets(request, sheets, "Страницы без постов", scope, today)
     with report_reads():
         page = lists.silent_page(**common, order=order, offset=offset, limit=size)
         data.prefetched(count=page.count, order=order, offset=offset, rows=page.rows)
@@ -75,22 +75,22 @@ def silent_pages(request: HttpRequest) -> HttpResponse:
             "failing": failing,
             "days": days,
             "scope": scope,
-            "query": _export_query(request),
+            "query": export_query(request),
         },
     )
 
 
 @login_required
 def engagement(request: HttpRequest) -> HttpResponse:
-    scope_paths, scope = _scope(request, _int(request.GET.get("scope")))
+    scope_paths, scope = report_scope(request, query_id(request.GET.get("scope")))
     today = timezone.localdate()
     common = {"scope_paths": scope_paths, "on": today}
-    if _export_format(request):
+    if export_format(request):
         order = _sql_table(request, EngagementTable, fetch=None, cells=engagement_cells)[2]
         org_order = _sql_table(request, OrgEngagementTable, fetch=None, cells=org_engagement_cells)[2]
         every = lists.engagement_page(**common, order=order, org_order=org_order, limit=None, org_limit=None, chart=0)
         sheets = exports.engagement_sheets(every.rows, every.organisations)
-        return _download(request, sheets, "Вовлечённость", scope, today)
+        return download_sheets(request, sheets, "Вовлечённость", scope, today)
 
     def fetch_pages(order, offset, limit):
         return lists.engagement_page(**common, order=order, offset=offset, limit=limit, org_limit=0, chart=0).rows
@@ -141,6 +141,6 @@ def engagement(request: HttpRequest) -> HttpResponse:
             "scope": scope,
             "chart": chart,
             "chart_note": chart_note,
-            "query": _export_query(request),
+            "query": export_query(request),
         },
     )

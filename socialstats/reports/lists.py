@@ -25,9 +25,9 @@ from django.utils import timezone
 from orgs.models import Organisation
 
 from ..models import Network, SocialPage
-from .current import _cutoff_param, _engagement_by_views_sql, _engagement_sql, pages_at_sql
+from .current import cutoff_param, engagement_by_views_sql, engagement_sql, pages_at_sql
 from .facts import STEPLEN, silent_before, to_date, to_datetime
-from .paged import _fetch, _network_label_sql, _network_rank_sql
+from .paged import fetch_rows, network_label_sql, network_rank_sql
 from .selectors import OrgEngagement
 
 # Sortable columns (the tables' order_by names).
@@ -101,7 +101,7 @@ def _org_label(alias: str) -> str:
 
 def _label_sql(title: str, handle: str, network: str, org_label: str) -> tuple[str, list]:
     """A page's display name in SQL (SocialPage.display_name): title, else screen name, else network · organisation."""
-    network_label, params = _network_label_sql(network)
+    network_label, params = network_label_sql(network)
     return f"COALESCE(NULLIF({title}, ''), NULLIF({handle}, ''), {network_label} || ' · ' || {org_label})", params
 
 
@@ -177,9 +177,9 @@ def _silent_sql(
     local_day, day_params = connection.ops.datetime_cast_date_sql(
         "s.last_post_at", (), timezone.get_current_timezone_name()
     )
-    cutoff = _cutoff_param(silent_before(today - dt.timedelta(days=days)))
+    cutoff = cutoff_param(silent_before(today - dt.timedelta(days=days)))
     label, label_params = _sort_label("v")
-    rank, rank_params = _network_rank_sql("v.network")
+    rank, rank_params = network_rank_sql("v.network")
     collate = ' COLLATE "C"' if connection.vendor == "postgresql" else ""
     keys = {
         "territory": (f"v.prefix{collate}", []),
@@ -241,7 +241,7 @@ def silent_page(
     sql, params = _silent_sql(
         scope_paths=scope_paths, today=today, days=days, level=level, order=order, offset=offset, limit=limit
     )
-    records = _fetch(sql, params)
+    records = fetch_rows(sql, params)
     territories = sorted(
         (
             SilentTerritory(label or prefix, prefix, int(pages))
@@ -278,7 +278,7 @@ def silent_rows(**kwargs) -> Iterator[SilentRow]:
     """Every silent page in the asked order, one at a time (the export): `silent_page`'s keywords."""
     sql, params = _silent_sql(**kwargs, offset=0, limit=None)
     labels = dict(Network.choices)
-    for record in _in_order(_fetch(sql, params)):
+    for record in _in_order(fetch_rows(sql, params)):
         yield _silent_row(record, kwargs["today"], labels)
 
 
@@ -336,7 +336,7 @@ def _engagement_statement(
     sql = f"""
         WITH v AS (
             SELECT {_page_columns(order)},
-                   {_engagement_sql()} AS engagement, {_engagement_by_views_sql()} AS by_views
+                   {engagement_sql()} AS engagement, {engagement_by_views_sql()} AS by_views
             {pages_sql}
         ),
         cut AS (SELECT v.* FROM v ORDER BY {order_by}{cut}),
@@ -411,7 +411,7 @@ def engagement_page(
     )
     result = EngagementPage([], 0, [], 0, [], 0)
     labels = dict(Network.choices)
-    for record in sorted(_fetch(sql, params), key=lambda record: (record[0], record[1])):
+    for record in sorted(fetch_rows(sql, params), key=lambda record: (record[0], record[1])):
         kind = record[0]
         if kind in (0, 2):
             (result.rows if kind == 0 else result.chart).append(_engagement_item(record, labels))

@@ -62,7 +62,7 @@ def report_reads():
             connection.report_jit_off = False
 
 
-def _fetch(sql: str, params: list) -> list[tuple]:
+def fetch_rows(sql: str, params: list) -> list[tuple]:
     if getattr(connection, "report_jit_off", False):
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
@@ -85,14 +85,14 @@ def _network_ranks() -> dict[str, int]:
     return {value: rank for rank, (_label, value) in enumerate(labels, start=1)}
 
 
-def _network_rank_sql(column: str) -> tuple[str, list]:
+def network_rank_sql(column: str) -> tuple[str, list]:
     """The network's place by translated name as SQL: an integer is cheaper to sort than the name."""
     ranks = _network_ranks()
     whens = " ".join("WHEN %s THEN %s" for _value in ranks)
     return f"(CASE {column} {whens} ELSE 0 END)", [item for pair in ranks.items() for item in pair]
 
 
-def _network_label_sql(column: str) -> tuple[str, list]:
+def network_label_sql(column: str) -> tuple[str, list]:
     """The network's translated name as SQL (a CASE over the choices), for sorting and labels."""
     whens = " ".join("WHEN %s THEN %s" for _choice in Network.choices)
     params: list = []
@@ -220,8 +220,8 @@ def _tree_pick_sql(
             WHERE EXISTS (SELECT 1 {pages})
         """
         return sql, [*scope_params, *where_params, *has_params]
-    network_label, label_params = _network_label_sql("p.network")
-    network_rank, rank_params = _network_rank_sql("p.network")
+    network_label, label_params = network_label_sql("p.network")
+    network_rank, rank_params = network_rank_sql("p.network")
     sql = f"""
         SELECT x.page_id AS row_key, o.path AS path, x.label AS label, x.network_label AS network_label
         FROM ({organisations}) o
@@ -348,8 +348,8 @@ def _rows_sql(grouping: str, source: str) -> tuple[str, list]:
     """The table's rows (one per page or per organisation) from a CTE of `_values_sql`'s columns."""
     if grouping == "page":
         # Names of pages without a title or a screen name are built only for those (COALESCE stops early).
-        network_label, label_params = _network_label_sql("w.network")
-        network_rank, rank_params = _network_rank_sql("w.network")
+        network_label, label_params = network_label_sql("w.network")
+        network_rank, rank_params = network_rank_sql("w.network")
         sql = f"""
             SELECT w.page_id AS row_key, 1 AS pages, CASE WHEN w.at_a IS NULL THEN 1 ELSE 0 END AS new_pages,
                    w.at_a AS at_a, w.at_b AS at_b, w.date_a AS date_a, w.date_b AS date_b, w.path AS path,
@@ -474,7 +474,7 @@ def growth_page(
         {organisations.format(source=counted)}
     """
     all_params = [*cte_params, *rows_params, *rows_cut, *totals_params]
-    records = _fetch(sql, all_params)
+    records = fetch_rows(sql, all_params)
     labels = dict(Network.choices)
     totals = _totals(
         [(record[14] if record[0] == 1 else None, *record[3:9]) for record in records if record[0]],

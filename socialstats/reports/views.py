@@ -41,7 +41,7 @@ from .paged import PAGED_GROUPINGS, SqlGrowthData, growth_page, report_reads
 from .tables import GrowthTable, TransitionTable, growth_cells, printed_cells_html, transition_cells
 
 
-def _scope(request: HttpRequest, scope_id: int | None) -> tuple[list[str] | None, Organisation | None]:
+def report_scope(request: HttpRequest, scope_id: int | None) -> tuple[list[str] | None, Organisation | None]:
     """Subtree roots of the report: the asked organisation (404 outside the user's scope) or the user's own."""
     if scope_id:
         organisation = access.get_viewable_organisation_or_404(request.user, scope_id)
@@ -87,7 +87,7 @@ def growth_table(request: HttpRequest) -> HttpResponse:
         return _transition(request, form)
     if form.is_valid():
         data = form.cleaned_data
-        scope_paths, scope = _scope(request, data.get("scope"))
+        scope_paths, scope = report_scope(request, data.get("scope"))
         grouping = data.get("grouping") or "page"
         networks = tuple(sorted(data.get("networks") or ()))
         if grouping in PAGED_GROUPINGS:
@@ -100,7 +100,7 @@ def growth_table(request: HttpRequest) -> HttpResponse:
             grouping=grouping,
             level=data.get("level"),
         )
-        if fmt := _export_format(request):
+        if fmt := export_format(request):
             name = exports.period_name("Прирост подписчиков", _scope_name(scope), report.a, report.b)
             return export_response([exports.growth_sheet(report)], fmt=fmt, name=name)
         # Sorted on the numbers; only the page of rows shown gets its formatted cells.
@@ -116,7 +116,7 @@ def growth_table(request: HttpRequest) -> HttpResponse:
             scope=scope,
             scope_choices=_scope_choices(request, report.level),
             summary=[_summary(row) for row in [*report.subtotals, report.total]],
-            query=_export_query(request),
+            query=export_query(request),
         )
     return render(request, "socialstats/growth_table.html", context)
 
@@ -144,7 +144,7 @@ def _paged_growth(
     table = GrowthTable(rows_data, grouping=grouping)
     RequestConfig(request, paginate=False).configure(table)  # the order asked (no query)
     order = tuple(rows_data.order)
-    fmt = _export_format(request)
+    fmt = export_format(request)
     with report_reads():  # one savepoint on PostgreSQL for the statement (and a second page if needed)
         if fmt:
             totals, rows = growth_page(**common, order=order, limit=None, state=state)
@@ -168,7 +168,7 @@ def _paged_growth(
         scope=scope,
         scope_choices=_scope_choices(request, level),
         summary=[_summary(row) for row in [*report.subtotals, report.total]],
-        query=_export_query(request),
+        query=export_query(request),
     )
     return render(request, "socialstats/growth_table.html", context)
 
@@ -176,7 +176,7 @@ def _paged_growth(
 def _transition(request: HttpRequest, form: GrowthPageForm) -> HttpResponse:
     """The growth table's «move» view: each organisation's change per network from A to B in one row."""
     data = form.cleaned_data
-    scope_paths, scope = _scope(request, data.get("scope"))
+    scope_paths, scope = report_scope(request, data.get("scope"))
     networks = tuple(sorted(data.get("networks") or ()))
     report = report_cached(
         "transition",
@@ -185,7 +185,7 @@ def _transition(request: HttpRequest, form: GrowthPageForm) -> HttpResponse:
         lambda: audience.transition_report(scope_paths=scope_paths, a=data["a"], b=data["b"], networks=networks),
     )
     header = [_("Organisation"), *(audience.network_label(network) for network in report.networks), _("Total")]
-    if fmt := _export_format(request):
+    if fmt := export_format(request):
         name = exports.period_name("Переход между сетями", _scope_name(scope), report.a, report.b)
         return export_response([exports.transition_sheet(report)], fmt=fmt, name=name)
     table = TransitionTable([transition_cells(row, report.networks) for row in report.rows], networks=report.networks)
@@ -217,13 +217,13 @@ def _summary(row) -> dict:
     return values
 
 
-def _export_format(request: HttpRequest) -> str | None:
+def export_format(request: HttpRequest) -> str | None:
     """`?format=xlsx` or `?format=csv`: the page's tables as a file instead of the page."""
     fmt = request.GET.get("format", "")
     return fmt if fmt in FORMATS else None
 
 
-def _export_query(request: HttpRequest) -> str:
+def export_query(request: HttpRequest) -> str:
     """The page's parameters for its export links (without a previous format or page number)."""
     query = request.GET.copy()
     for key in ("format", "page"):
@@ -235,8 +235,8 @@ def _scope_name(scope: Organisation | None) -> str:
     return scope.display_name if scope else ""
 
 
-def _download(request: HttpRequest, sheets: list[Sheet], title: str, scope, on: dt.date) -> HttpResponse:
-    fmt = _export_format(request) or "xlsx"
+def download_sheets(request: HttpRequest, sheets: list[Sheet], title: str, scope, on: dt.date) -> HttpResponse:
+    fmt = export_format(request) or "xlsx"
     return export_response(sheets, fmt=fmt, name=exports.period_name(title, _scope_name(scope), on))
 
 
@@ -247,16 +247,16 @@ def growth_printed(request: HttpRequest) -> HttpResponse:
     context: dict[str, object] = {"form": form}
     if form.is_valid():
         data = form.cleaned_data
-        scope_paths, scope = _scope(request, data.get("scope"))
+        scope_paths, scope = report_scope(request, data.get("scope"))
         networks = tuple(sorted(data.get("networks") or ()))
         layout = printed_layout_cached(scope_paths=scope_paths, a=data["a"], b=data["b"], networks=networks)
-        if fmt := _export_format(request):
+        if fmt := export_format(request):
             title = "Подписчики по территориальным организациям"
             name = exports.period_name(title, _scope_name(scope), layout.a, layout.b)
             return export_response([exports.printed_sheet(layout)], fmt=fmt, name=name)
         printed_cells_html(layout.rows, layout.networks, a=layout.a, b=layout.b)
         layout.printed_totals = [(label, _cell(layout.totals[value], value)) for value, label in layout.networks]
-        context.update(layout=layout, scope=scope, query=_export_query(request))
+        context.update(layout=layout, scope=scope, query=export_query(request))
     return render(request, "socialstats/growth_printed.html", context)
 
 
@@ -271,7 +271,7 @@ def _cell(row, network: str) -> dict | None:
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     """The overview: union-wide for information staff and the presidium, the user's own scope for others."""
-    scope_paths, scope = _scope(request, _int(request.GET.get("scope")))
+    scope_paths, scope = report_scope(request, _int(request.GET.get("scope")))
     on = _date(request.GET.get("on")) or timezone.localdate()
     include_history = request.GET.get("history") == "1"
     state = analytics_state()  # read once for the cache keys and the reads
@@ -288,10 +288,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         ),
         state=state,
     )
-    if _export_format(request):
+    if export_format(request):
         history = ", ".join(str(Network(network).label) for network in HISTORY_NETWORKS)
         sheets = exports.dashboard_sheets(summary, series=series, history_networks=history)
-        return _download(request, sheets, "Обзор соцсетей", scope, on)
+        return download_sheets(request, sheets, "Обзор соцсетей", scope, on)
     trend_chart = (
         charts.render(
             charts.subscribers_over_time(
@@ -351,7 +351,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             if any(value for _day, value in series)
             else "",
             "series_rows": [(fmt_date(day), fmt_int(value)) for day, value in series],
-            "query": _export_query(request),
+            "query": export_query(request),
         },
     )
 
@@ -377,15 +377,15 @@ def _int(value: str | None) -> int | None:
 
 @login_required
 def reach(request: HttpRequest) -> HttpResponse:
-    scope_paths, scope = _scope(request, _int(request.GET.get("scope")))
+    scope_paths, scope = report_scope(request, _int(request.GET.get("scope")))
     grouping = "org" if request.GET.get("grouping") == "org" else "territorial"
     today = timezone.localdate()
     rows = selectors.reach_report(scope_paths=scope_paths, on=today, grouping=grouping)
     members = overview.union_members(scope_paths)
     subscribers = sum(row.subscribers for row in rows)
     total = selectors.ReachRow(_("All together"), subscribers, members)
-    if _export_format(request):
-        return _download(request, [exports.reach_sheet(rows, total, on=today)], "Охват", scope, today)
+    if export_format(request):
+        return download_sheets(request, [exports.reach_sheet(rows, total, on=today)], "Охват", scope, today)
     return render(
         request,
         "socialstats/engagement_reach.html",
@@ -395,7 +395,7 @@ def reach(request: HttpRequest) -> HttpResponse:
             "scope": scope,
             "grouping": grouping,
             "today": today,
-            "query": _export_query(request),
+            "query": export_query(request),
         },
     )
 
@@ -427,7 +427,7 @@ def growth_charts(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     if form.is_valid():
         data = form.cleaned_data
-        scope_paths, scope = _scope(request, data.get("scope"))
+        scope_paths, scope = report_scope(request, data.get("scope"))
         page = None
         if page_id:
             page = get_object_or_404(
@@ -469,7 +469,7 @@ AUDIENCE_MONTHS = (6, 12, 24, 36)
 @login_required
 def audience_moves(request: HttpRequest) -> HttpResponse:
     """Where the audience moved: subscribers by network at month ends, stacked, for an organisation's subtree."""
-    scope_paths, scope = _scope(request, _int(request.GET.get("scope")))
+    scope_paths, scope = report_scope(request, _int(request.GET.get("scope")))
     months = query_int(request.GET.get("months"))
     months = months if months in AUDIENCE_MONTHS else 12
     today = _date(request.GET.get("on")) or timezone.localdate()
@@ -482,8 +482,8 @@ def audience_moves(request: HttpRequest) -> HttpResponse:
     )
     labels = [audience.network_label(network) for network in report.networks]
     name = scope.display_name if scope else _("all organisations")
-    if _export_format(request):
-        return _download(request, [exports.audience_sheet(report)], "Подписчики по сетям", scope, today)
+    if export_format(request):
+        return download_sheets(request, [exports.audience_sheet(report)], "Подписчики по сетям", scope, today)
     chart = ""
     if any(report.totals):
         chart = charts.render(

@@ -392,3 +392,13 @@ def test_unlinking_out_of_scope_is_404_and_get_is_not_allowed(client, cast, tree
     client.force_login(cast.territorial_admin)
     assert client.get(url, {"post": post.pk}).status_code == 405  # POST only
     assert NewsPostLink.objects.count() == 1
+
+
+@pytest.mark.parametrize("value", ["", "abc", "-1", "99999999999999999999", "1; DROP"])
+def test_unlinking_with_a_bad_post_value_is_404_and_keeps_the_link(client, cast, published, pages, value):
+    post = make_post(pages["vao_vk"], 1, moscow(2026, 10, 6), MATCHING)
+    NewsPostLink.objects.create(item=published, post=post, how=PostLinkHow.SUGGESTION)
+    client.force_login(cast.territorial_admin)
+    url = reverse("news:post_unlink", args=[published.pk])
+    assert client.post(url, {"post": value, "confirmed": "1"}).status_code == 404
+    assert NewsPostLink.objects.filter(item=published, post=post).exists()
