@@ -259,12 +259,10 @@ def _replay(function, tables: tuple[str, ...] = ("subtreeday", "pagelatest")):
     statements = [query["sql"] for query in captured if any(table in query["sql"] for table in tables)]
 
     def raw() -> None:
-        with connection.cursor() as cursor:
-            cursor.execute("SET jit = off")
+        with connection.cursor() as cursor:  # JIT is off on the portal's connections (settings.py)
             for sql in statements:
                 cursor.execute(sql)
                 cursor.fetchall()
-            cursor.execute("RESET jit")
 
     return raw
 
@@ -314,8 +312,7 @@ def measure() -> list[dict]:
 
             def read_paged(start=start, end=end, grouping=grouping):
                 common = {"scope_paths": None, "a": start, "b": end, "grouping": grouping, "state": state}
-                with paged.report_reads():  # the totals and the first 50 rows: one statement, as the page reads
-                    return paged.growth_page(**common, limit=50)
+                return paged.growth_page(**common, limit=50)  # the totals and the first 50 rows: one statement
 
             raw = _replay(read_paged, tables=("socialstats_snapshot",))
             paged_raw[(grouping, start, end)] = raw
@@ -406,7 +403,6 @@ def measure_overview() -> list[dict]:
     from socialstats.reports import lists, selectors
     from socialstats.reports.dashboard import dashboard
     from socialstats.reports.facts import territorial_depth
-    from socialstats.reports.paged import report_reads
 
     today = timezone.localdate()
     past = END - dt.timedelta(days=45)
@@ -414,13 +410,11 @@ def measure_overview() -> list[dict]:
 
     def silent(day):
         # The page's reads (reports/list_views.py): the paged silent pages, then the failing pages.
-        with report_reads():
-            lists.silent_page(scope_paths=None, today=day, days=30, level=level, limit=50)
+        lists.silent_page(scope_paths=None, today=day, days=30, level=level, limit=50)
         return selectors.failing_pages(scope_paths=None)
 
     def engagement(order, offset=0):
-        with report_reads():
-            return lists.engagement_page(scope_paths=None, on=today, order=order, offset=offset, limit=50)
+        return lists.engagement_page(scope_paths=None, on=today, order=order, offset=offset, limit=50)
 
     reads = [
         ("dashboard, default date", lambda: dashboard(scope_paths=None, today=today, target=1000, silent_days=30)),

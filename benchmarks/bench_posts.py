@@ -100,16 +100,14 @@ def _replay(function):
 
     with CaptureQueriesContext(connection) as captured:
         function()
-    # The reads only: fetch_report's savepoint and SET LOCAL are replaced by one SET jit = off.
+    # The reads only (JIT is off on the portal's connections: settings.py).
     statements = [query["sql"] for query in captured if query["sql"].lstrip().upper().startswith("SELECT")]
 
     def raw() -> None:
         with connection.cursor() as cursor:
-            cursor.execute("SET jit = off")
             for sql in statements:
                 cursor.execute(sql)
                 cursor.fetchall()
-            cursor.execute("RESET jit")
 
     return raw
 

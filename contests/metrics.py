@@ -10,13 +10,13 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import Exists, OuterRef, Q, Subquery
 
 from news.models import NewsPostLink
 from socialstats.models import (
     AnalyticsState,
-    PageLatest,
     PageOwner,
     PageStatus,
     PrintPublication,
@@ -33,59 +33,78 @@ GONE = (PageStatus.DELETED, PageStatus.BANNED, PageStatus.NOT_FOUND)
 ACTIVE_WINDOW = dt.timedelta(days=30)
 
 
-def _latest_snapshots(page_ids: list[int], on: dt.date) -> dict[int, Snapshot | PageLatest]:
-    """Each page's latest snapshot on or before `on` (its subscribers, posts and interactions).
+# What the metrics read of a page's values at the end date (PageLatest's and the snapshot's names).
+VALUES = ("date", "subscribers", "posts_30d", "last_post_at", "posts_counted", "likes", "comments", "reposts")
 
-    From socialstats' latest-value table for the pages whose latest snapshot is on or before `on` (every
-    page, for a contest still running); from the snapshots for the others, and for every page before the
-    analytics tables are built. One query, two when some page was collected after `on`."""
-    pages = (
-        SocialPage.objects.filter(pk__in=page_ids)
-        .select_related("latest")
+
+@dataclass(frozen=True)
+class PageValues:
+    """A page's values at the end date: its latest snapshot on or before it."""
+
+    date: dt.date
+    subscribers: int
+    posts_30d: int | None
+    last_post_at: dt.datetime | None
+    posts_counted: int | None
+    likes: int | None
+    comments: int | None
+    reposts: int | None
+
+
+@dataclass(frozen=True)
+class EntryPage:
+    pk: int
+    owner: str
+
+
+def _pages_and_values(
+    entries: list[Entry], on: dt.date
+) -> tuple[dict[int, list[EntryPage]], list[int], dict[int, PageValues]]:
+    """The pages of each entry, their ids, and each page's values on `on`, in one query (two when some page was
+    collected after `on`, or before the analytics tables are built).
+
+    The values are socialstats' latest-value row where it is on or before `on` (every page, for a contest still
+    running); the snapshots for the other pages. With the tables built, a page without a latest row has no
+    snapshot."""
+    org_ids = [entry.organisation_id for entry in entries if entry.page_id is None and entry.news_item_id is None]
+    single_ids = [entry.page_id for entry in entries if entry.page_id is not None]
+    wanted = Q(organisation__in=org_ids) & ~Q(status__in=GONE) | Q(pk__in=single_ids)
+    rows = (
+        SocialPage.objects.filter(wanted)
         .annotate(built=Exists(AnalyticsState.objects.all()))
-        .only("pk", "latest")
+        .values_list("pk", "organisation_id", "owner", "status", "built", *(f"latest__{name}" for name in VALUES))
     )
-    values: dict[int, Snapshot | PageLatest] = {}
+    by_org: dict[int, list[EntryPage]] = defaultdict(list)
+    by_id: dict[int, EntryPage] = {}
+    values: dict[int, PageValues] = {}
     remaining = []
-    for page in pages:
-        latest = getattr(page, "latest", None) if page.built else None
-        if latest is not None and latest.date <= on:
-            values[page.pk] = latest
-        elif not page.built or latest is not None:  # with the tables built, no latest row means no snapshot
-            remaining.append(page.pk)
+    for pk, org_id, owner, status, built, latest_date, *latest in rows:
+        page = by_id[pk] = EntryPage(pk, owner)
+        if status not in GONE:  # a page entry's page may be gone; an organisation's gone pages do not count
+            by_org[org_id].append(page)
+        if built and latest_date is not None and latest_date <= on:
+            values[pk] = PageValues(latest_date, *latest)
+        elif not built or latest_date is not None:  # with the tables built, no latest row means no snapshot
+            remaining.append(pk)
     if remaining:
         newest = Snapshot.objects.filter(page=OuterRef("page"), date__lte=on).order_by("-date").values("date")[:1]
-        for row in Snapshot.objects.filter(page__in=remaining, date__lte=on, date=Subquery(newest)):
-            values[row.page_id] = row
-    return values
-
-
-def _pages_by_entry(entries: list[Entry]) -> tuple[dict[int, list[SocialPage]], list[SocialPage]]:
-    org_entries = [entry for entry in entries if entry.page_id is None]
-    by_org: dict[int, list[SocialPage]] = defaultdict(list)
-    if org_entries:
-        pages = (
-            SocialPage.objects.filter(organisation__in=[entry.organisation_id for entry in org_entries])
-            .exclude(status__in=GONE)
-            .only("pk", "organisation_id", "owner")  # all the metrics read of a page
-        )
-        for page in pages:
-            by_org[page.organisation_id].append(page)
-    single_ids = [entry.page_id for entry in entries if entry.page_id is not None]
-    singles = {page.pk: page for page in SocialPage.objects.filter(pk__in=single_ids)} if single_ids else {}
-    result: dict[int, list[SocialPage]] = {}
+        for pk, *row in Snapshot.objects.filter(page__in=remaining, date__lte=on, date=Subquery(newest)).values_list(
+            "page_id", *VALUES
+        ):
+            values[pk] = PageValues(*row)
+    pages_of: dict[int, list[EntryPage]] = {}
     for entry in entries:
         if entry.page_id is not None:
-            result[entry.pk] = [singles[entry.page_id]] if entry.page_id in singles else []
+            pages_of[entry.pk] = [by_id[entry.page_id]] if entry.page_id in by_id else []
         elif entry.news_item_id is None:
-            result[entry.pk] = by_org.get(entry.organisation_id, [])
+            pages_of[entry.pk] = by_org.get(entry.organisation_id, [])
         else:
-            result[entry.pk] = []
-    all_pages = {page.pk: page for pages in result.values() for page in pages}
-    return result, list(all_pages.values())
+            pages_of[entry.pk] = []
+    page_ids = sorted({page.pk for pages in pages_of.values() for page in pages})
+    return pages_of, page_ids, values
 
 
-def _engagement(snapshots: Iterable[Snapshot]) -> float | None:
+def _engagement(snapshots: Iterable[PageValues]) -> float | None:
     """Σ mean interactions per post ÷ Σ subscribers × 100 over the pages that have post data."""
     interactions = 0.0
     subscribers = 0
@@ -126,9 +145,7 @@ def _frequency(ids: list[int], per_week: dict[int, float]) -> float | None:
 def entry_metrics(entries: list[Entry], *, start: dt.date, end: dt.date, metrics: set[str]) -> dict[int, dict]:
     """{entry id: {metric: value or None}} for the requested metrics (always including engagement)."""
     metrics = set(metrics) | {Metric.ENGAGEMENT}
-    pages_of, pages = _pages_by_entry(entries)
-    page_ids = [page.pk for page in pages]
-    snaps = _latest_snapshots(page_ids, end) if page_ids else {}
+    pages_of, page_ids, snaps = _pages_and_values(entries, end)
     at_end = {pk: (snap.subscribers, snap.date) for pk, snap in snaps.items()}
     # The start values only for the metrics that compare with them (two snapshot queries otherwise wasted).
     needs_start = bool(metrics & {Metric.SUBSCRIBERS_GAINED, Metric.GROWTH_PCT})

@@ -413,14 +413,6 @@ def _write_horizon_day(day: dt.date, depth: int) -> None:
 # The hooks ------------------------------------------------------------------------------------------
 
 
-def _without_jit() -> None:
-    """PostgreSQL's JIT compiled the update's statements for longer than they ran (180 ms of a 100 ms query
-    at 3,000 pages): off for the rest of the transaction, as the reports do (reports/facts.py)."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL jit = off")
-
-
 @transaction.atomic
 def analytics_rebuild(*, today: dt.date | None = None) -> AnalyticsState:
     """Fill the analytics tables from scratch (and switch the reports over to them)."""
@@ -445,7 +437,6 @@ def analytics_update(*, page_ids: Iterable[int] | None = None, since: dt.date | 
     state = AnalyticsState.objects.select_for_update().order_by("pk").first()
     if state is None:
         return
-    _without_jit()
     today = timezone.localdate()
     horizon, depth = _horizon(today), rollup_depth()
     if depth != state.depth:

@@ -20,7 +20,7 @@ from unionportal.lib.query import MAX_PER_PAGE, paginate_table, query_id, query_
 
 from . import charts, exports, lists, selectors
 from .facts import territorial_depth
-from .paged import SqlGrowthData, report_reads
+from .paged import SqlGrowthData
 from .tables import (
     EngagementTable,
     OrgEngagementTable,
@@ -61,10 +61,9 @@ def silent_pages(request: HttpRequest) -> HttpResponse:
     if export_format(request):
         sheets = exports.silent_rows_sheets(lists.silent_rows(**common, order=order), failing)
         return download_sheets(request, sheets, "Страницы без постов", scope, today)
-    with report_reads():
-        page = lists.silent_page(**common, order=order, offset=offset, limit=size)
-        data.prefetched(count=page.count, order=order, offset=offset, rows=page.rows)
-        paginate_table(request, table, per_page=PER_PAGE)
+    page = lists.silent_page(**common, order=order, offset=offset, limit=size)
+    data.prefetched(count=page.count, order=order, offset=offset, rows=page.rows)
+    paginate_table(request, table, per_page=PER_PAGE)
     return render(
         request,
         "socialstats/silent_pages.html",
@@ -106,22 +105,19 @@ def engagement(request: HttpRequest) -> HttpResponse:
     orgs_data, orgs_table, org_order, org_offset, org_size = _sql_table(
         request, OrgEngagementTable, fetch=fetch_organisations, cells=org_engagement_cells
     )
-    with report_reads():
-        result = lists.engagement_page(
-            **common,
-            order=order,
-            offset=offset,
-            limit=size,
-            org_order=org_order,
-            org_offset=org_offset,
-            org_limit=org_size,
-        )
-        pages_data.prefetched(count=result.count, order=order, offset=offset, rows=result.rows)
-        orgs_data.prefetched(
-            count=result.organisation_count, order=org_order, offset=org_offset, rows=result.organisations
-        )
-        paginate_table(request, pages_table, per_page=PER_PAGE)
-        paginate_table(request, orgs_table, per_page=PER_PAGE)
+    result = lists.engagement_page(
+        **common,
+        order=order,
+        offset=offset,
+        limit=size,
+        org_order=org_order,
+        org_offset=org_offset,
+        org_limit=org_size,
+    )
+    pages_data.prefetched(count=result.count, order=order, offset=offset, rows=result.rows)
+    orgs_data.prefetched(count=result.organisation_count, order=org_order, offset=org_offset, rows=result.organisations)
+    paginate_table(request, pages_table, per_page=PER_PAGE)
+    paginate_table(request, orgs_table, per_page=PER_PAGE)
     scatter = [(item.label, item.subscribers, item.engagement) for item in result.chart if item.subscribers]
     chart = (
         charts.render(charts.engagement_scatter(scatter, title=_("Engagement against subscribers"))) if scatter else ""

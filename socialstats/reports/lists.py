@@ -26,8 +26,8 @@ from orgs.models import Organisation
 
 from ..models import Network, SocialPage
 from .current import cutoff_param, engagement_by_views_sql, engagement_sql, pages_at_sql
-from .facts import STEPLEN, silent_before, to_date, to_datetime
-from .paged import fetch_rows, network_label_sql, network_rank_sql
+from .facts import STEPLEN, fetch_report, silent_before, to_date, to_datetime
+from .paged import network_label_sql, network_rank_sql
 from .selectors import OrgEngagement
 
 # Sortable columns (the tables' order_by names).
@@ -241,7 +241,7 @@ def silent_page(
     sql, params = _silent_sql(
         scope_paths=scope_paths, today=today, days=days, level=level, order=order, offset=offset, limit=limit
     )
-    records = fetch_rows(sql, params)
+    records = fetch_report(sql, params)
     territories = sorted(
         (
             SilentTerritory(label or prefix, prefix, int(pages))
@@ -278,7 +278,7 @@ def silent_rows(**kwargs) -> Iterator[SilentRow]:
     """Every silent page in the asked order, one at a time (the export): `silent_page`'s keywords."""
     sql, params = _silent_sql(**kwargs, offset=0, limit=None)
     labels = dict(Network.choices)
-    for record in _in_order(fetch_rows(sql, params)):
+    for record in _in_order(fetch_report(sql, params)):
         yield _silent_row(record, kwargs["today"], labels)
 
 
@@ -411,7 +411,7 @@ def engagement_page(
     )
     result = EngagementPage([], 0, [], 0, [], 0)
     labels = dict(Network.choices)
-    for record in sorted(fetch_rows(sql, params), key=lambda record: (record[0], record[1])):
+    for record in sorted(fetch_report(sql, params), key=lambda record: (record[0], record[1])):
         kind = record[0]
         if kind in (0, 2):
             (result.rows if kind == 0 else result.chart).append(_engagement_item(record, labels))

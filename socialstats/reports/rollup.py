@@ -55,10 +55,15 @@ def rollup_growth_raw(
     dimensions: Sequence[str] = ("page",),
     level: int = 2,
     state: AnalyticsState | EllipsisType | None = ...,
+    names: dict[str, tuple[int, str, int | None]] | None = None,
 ) -> list[tuple] | None:
     """The growth aggregate of `facts.growth_raw` from the analytics tables; None where they cannot answer.
 
-    `state` is the tables' state when the caller already read it (a series of dates reads it once)."""
+    One statement whatever the dates and the number of pages: the sums and the pages at A and B from SubtreeDay,
+    joined (FULL JOIN on the group's key) to the pages new at B from PageLatest. `state` is the tables' state when
+    the caller already read it (a series of dates reads it once). `names`, when given and the groups have a level,
+    is filled with {path: (organisation id, display name, members)} of the groups' organisations, read in the same
+    statement (every SubtreeDay row of a group is of the organisation at the group's path)."""
     if not set(dimensions) <= {"level", "network"} or a > b:
         return None
     if state is ...:
@@ -99,29 +104,22 @@ def rollup_growth_raw(
         params += list(networks)
     collate = ' COLLATE "C"' if connection.vendor == "postgresql" else ""
     keys = _keys(dimensions, f"substr(o.path, 1, {level * STEPLEN}){collate}", "d.network")
+    named = "level" in dimensions
     sums_sql = f"""
-        SELECT {"".join(key + ", " for key in keys)}
-               SUM(CASE WHEN d.day = %s THEN d.subscribers END), SUM(CASE WHEN d.day = %s THEN d.subscribers END),
-               MIN(CASE WHEN d.day = %s THEN d.oldest END), MIN(CASE WHEN d.day = %s THEN d.oldest END),
-               SUM(CASE WHEN d.day = %s THEN d.pages END)
+        SELECT {"".join(f"{key} AS k{index}, " for index, key in enumerate(keys))}
+               SUM(CASE WHEN d.day = %s THEN d.subscribers END) AS at_a,
+               SUM(CASE WHEN d.day = %s THEN d.subscribers END) AS at_b,
+               MIN(CASE WHEN d.day = %s THEN d.oldest END) AS date_a,
+               MIN(CASE WHEN d.day = %s THEN d.oldest END) AS date_b,
+               SUM(CASE WHEN d.day = %s THEN d.pages END) AS pages_a,
+               {"MIN(o.id)" if named else "NULL"} AS org_id,
+               {"MIN(COALESCE(NULLIF(o.short_name, ''), o.name))" if named else "NULL"} AS org_label,
+               {"MIN(o.members_count)" if named else "NULL"} AS members
         FROM {day_table} d JOIN {org_table} o ON o.id = d.organisation_id
         WHERE d.day IN (%s, %s) AND {" AND ".join(where)}
         {_group_by(keys)}
     """
-    width = len(keys)
-    sums: dict[tuple, tuple] = {}
-    counts: dict[tuple, list[int]] = {}  # group → [pages with a value at A or B, of them new at B]
-    for record in fetch_report(sums_sql, [day_a, day_b, day_a, day_b, day_a, day_a, day_b, *params]):
-        group = tuple(record[:width])
-        at_a, at_b, oldest_a, oldest_b, pages_a = record[width:]
-        sums[group] = (
-            None if at_a is None else int(at_a),
-            None if at_b is None else int(at_b),
-            to_date(oldest_a),
-            to_date(oldest_b),
-        )
-        if pages_a is not None:  # rows at A: the pages counted at A
-            counts[group] = [int(pages_a), 0]
+    sums_params = [day_a, day_b, day_a, day_b, day_a, day_a, day_b, *params]
 
     # The pages with a value at A or at B: those counted at A (SubtreeDay's pages at A, above) and those new at B.
     # A page counted at B and not at A has its first snapshot in (A, B] and no archive date on or before B
@@ -132,23 +130,37 @@ def rollup_growth_raw(
         page_params += list(networks)
     page_keys = _keys(dimensions, f"substr(o.path, 1, {level * STEPLEN}){collate}", "p.network")
     new_sql = f"""
-        SELECT {"".join(key + ", " for key in page_keys)}COUNT(*)
+        SELECT {"".join(f"{key} AS k{index}, " for index, key in enumerate(page_keys))}COUNT(*) AS pages
         FROM {latest_table} l
         JOIN {page_table} p ON p.id = l.page_id
         JOIN {org_table} o ON o.id = p.organisation_id
         WHERE {" AND ".join(page_where)}
         {_group_by(page_keys)}
     """
-    for record in fetch_report(new_sql, page_params):
-        entry = counts.setdefault(tuple(record[:width]), [0, 0])
-        entry[0] += int(record[width] or 0)
-        entry[1] += int(record[width] or 0)
+    on = " AND ".join(f"n.k{index} = s.k{index}" for index in range(len(keys))) or "1 = 1"
+    sql = f"""
+        SELECT {"".join(f"COALESCE(s.k{index}, n.k{index}), " for index in range(len(keys)))}
+               COALESCE(s.pages_a, 0) + COALESCE(n.pages, 0), COALESCE(n.pages, 0),
+               s.at_a, s.at_b, s.date_a, s.date_b, s.org_id, s.org_label, s.members
+        FROM ({sums_sql}) s FULL JOIN ({new_sql}) n ON {on}
+        WHERE COALESCE(s.pages_a, 0) + COALESCE(n.pages, 0) > 0
+    """
     rows = []
-    for group, (pages, new_pages) in counts.items():
-        if not pages:
-            continue
-        at_a, at_b, date_a, date_b = sums.get(group, (None, None, None, None))
-        rows.append((*group, pages, new_pages, at_a, at_b, date_a, date_b))
+    for record in fetch_report(sql, [*sums_params, *page_params]):
+        *group, pages, new_pages, at_a, at_b, date_a, date_b, org_id, org_label, members = record
+        rows.append(
+            (
+                *group,
+                int(pages),
+                int(new_pages),
+                None if at_a is None else int(at_a),
+                None if at_b is None else int(at_b),
+                to_date(date_a),
+                to_date(date_b),
+            )
+        )
+        if names is not None and named and org_id is not None:
+            names[group[list(dimensions).index("level")]] = (int(org_id), org_label, members)
     return rows
 
 
@@ -180,9 +192,15 @@ def _group_by(keys: Sequence[str]) -> str:
     return f"GROUP BY {', '.join(keys)}" if keys else ""
 
 
-def growth_figures(*, state: AnalyticsState | EllipsisType | None = ..., **kwargs) -> list[tuple]:
-    """The growth aggregate: from the analytics tables where they can answer, from the snapshots otherwise."""
-    rows = rollup_growth_raw(state=state, **kwargs)
+def growth_figures(
+    *,
+    state: AnalyticsState | EllipsisType | None = ...,
+    names: dict[str, tuple[int, str, int | None]] | None = None,
+    **kwargs,
+) -> list[tuple]:
+    """The growth aggregate: from the analytics tables where they can answer, from the snapshots otherwise.
+    `names`: `rollup_growth_raw`'s (filled only when the tables answer)."""
+    rows = rollup_growth_raw(state=state, names=names, **kwargs)
     return growth_raw(**kwargs) if rows is None else rows
 
 

@@ -49,8 +49,16 @@ def growth_rows(
     }[grouping]
     if "level" in dimensions and level is None:
         level = territorial_depth(scope_paths)
+    names: dict[str, tuple[int, str, int | None]] = {}  # the level's organisations, when the analytics tables answer
     raw = growth_figures(
-        scope_paths=scope_paths, a=a, b=b, networks=networks, dimensions=dimensions, level=level or 2, state=state
+        scope_paths=scope_paths,
+        a=a,
+        b=b,
+        networks=networks,
+        dimensions=dimensions,
+        level=level or 2,
+        state=state,
+        names=names,
     )
     network_labels = dict(Network.choices)
     rows: list[GrowthRow] = []
@@ -68,13 +76,16 @@ def growth_rows(
             elif name == "level":
                 row.path = value
         rows.append(row)
-    _label_rows(rows, dimensions)
+    _label_rows(rows, dimensions, names)
     rows.sort(key=lambda row: (row.path, row.label.lower(), row.network))
     return rows
 
 
-def _label_rows(rows: list[GrowthRow], dimensions: Sequence[str]) -> None:
-    """Names for the keys: one query per kind of key, whatever the number of rows."""
+def _label_rows(
+    rows: list[GrowthRow], dimensions: Sequence[str], names: dict[str, tuple[int, str, int | None]]
+) -> None:
+    """Names for the keys: one query per kind of key, whatever the number of rows; none for the level's keys
+    `names` holds (read with the figures)."""
     if "page" in dimensions:
         pages = {
             page.pk: page
@@ -96,22 +107,25 @@ def _label_rows(rows: list[GrowthRow], dimensions: Sequence[str]) -> None:
             row.path = organisation.path
             row.extra["organisation_id"] = organisation.pk
     elif "level" in dimensions:
-        named = _names_by_path({row.path for row in rows})
+        named = {**_names_by_path({row.path for row in rows} - set(names)), **names}
         for row in rows:
-            pk, name = named.get(row.path, (None, row.path))
+            pk, name, members = named.get(row.path, (None, row.path, None))
             row.label = row.organisation = name
-            row.extra["organisation_id"] = pk
+            row.extra.update(organisation_id=pk, members=members)
     else:
         for row in rows:
             row.label = row.network
 
 
-def _names_by_path(paths: Iterable[str]) -> dict[str, tuple[int, str]]:
-    """{path: (id, display name)} of the organisations at `paths`: three columns, no model instances."""
+def _names_by_path(paths: Iterable[str]) -> dict[str, tuple[int, str, int | None]]:
+    """{path: (id, display name, members)} of the organisations at `paths`: four columns, no model instances."""
+    paths = list(paths)
+    if not paths:
+        return {}
     return {
-        path: (pk, short_name or name)  # Organisation.display_name
-        for pk, path, short_name, name in Organisation.objects.filter(path__in=list(paths)).values_list(
-            "pk", "path", "short_name", "name"
+        path: (pk, short_name or name, members)  # Organisation.display_name
+        for pk, path, short_name, name, members in Organisation.objects.filter(path__in=paths).values_list(
+            "pk", "path", "short_name", "name", "members_count"
         )
     }
 
@@ -372,7 +386,4 @@ def reach_report(*, scope_paths: Sequence[str] | None, on: dt.date, grouping: st
     if grouping == "org":
         members = dict(Organisation.objects.filter(pk__in=[row.key for row in rows]).values_list("pk", "members_count"))
         return [ReachRow(row.label, row.at_b or 0, members.get(row.key)) for row in rows]
-    members = dict(
-        Organisation.objects.filter(path__in=[row.path for row in rows]).values_list("path", "members_count")
-    )
-    return [ReachRow(row.label, row.at_b or 0, members.get(row.path)) for row in rows]
+    return [ReachRow(row.label, row.at_b or 0, row.extra.get("members")) for row in rows]  # read with the names

@@ -37,7 +37,7 @@ from .cache import (
 from .facts import territorial_depth
 from .filters import GrowthPageForm, PeriodForm
 from .growth import GrowthRow, ownership_sentence, preset_period
-from .paged import PAGED_GROUPINGS, SqlGrowthData, growth_page, report_reads
+from .paged import PAGED_GROUPINGS, SqlGrowthData, growth_page
 from .tables import GrowthTable, TransitionTable, growth_cells, printed_cells_html, transition_cells
 
 
@@ -145,16 +145,15 @@ def _paged_growth(
     RequestConfig(request, paginate=False).configure(table)  # the order asked (no query)
     order = tuple(rows_data.order)
     fmt = export_format(request)
-    with report_reads():  # one savepoint on PostgreSQL for the statement (and a second page if needed)
-        if fmt:
-            totals, rows = growth_page(**common, order=order, limit=None, state=state)
-        else:
-            per_page = query_int(request.GET.get(table.prefixed_per_page_field), minimum=1) or GROWTH_PER_PAGE
-            per_page = min(per_page, MAX_PER_PAGE)
-            offset = ((query_int(request.GET.get(table.prefixed_page_field), minimum=1) or 1) - 1) * per_page
-            totals, rows = growth_page_cached(**common, order=order, offset=offset, limit=per_page, state=state)
-            rows_data.prefetched(count=totals.count, order=order, offset=offset, rows=rows)
-            paginate_table(request, table, per_page=GROWTH_PER_PAGE)
+    if fmt:
+        totals, rows = growth_page(**common, order=order, limit=None, state=state)
+    else:
+        per_page = query_int(request.GET.get(table.prefixed_per_page_field), minimum=1) or GROWTH_PER_PAGE
+        per_page = min(per_page, MAX_PER_PAGE)
+        offset = ((query_int(request.GET.get(table.prefixed_page_field), minimum=1) or 1) - 1) * per_page
+        totals, rows = growth_page_cached(**common, order=order, offset=offset, limit=per_page, state=state)
+        rows_data.prefetched(count=totals.count, order=order, offset=offset, rows=rows)
+        paginate_table(request, table, per_page=GROWTH_PER_PAGE)
     level = territorial_depth(scope_paths)
     report = selectors.GrowthReport(a, b, grouping, rows if fmt else [], totals.subtotals, totals.total, level)
     if fmt:

@@ -15,7 +15,6 @@ import datetime as dt
 import io
 
 import pytest
-from django.db import connection
 from openpyxl import load_workbook
 
 from socialstats.analytics.services import analytics_rebuild
@@ -99,9 +98,8 @@ def test_the_series_from_the_analytics_tables_is_two_queries_whatever_the_pages(
     analytics_rebuild(today=D3)  # TODAY lies after the tables' horizon: it reads the horizon's values
     dates = [D1, D2, D3, TODAY]
 
-    # The tables' state, then one read of every date (on PostgreSQL the read runs in a savepoint with
-    # `SET LOCAL jit = off`, reports/facts.py: three more statements around the same read).
-    with django_assert_num_queries(2 if connection.vendor == "sqlite" else 5):
+    # The tables' state, then one read of every date.
+    with django_assert_num_queries(2):
         report = audience_by_network(scope_paths=[moved.vao.path], dates=dates)
 
     assert report.values["max"] == [435, 635, 1520, 1520]
@@ -265,9 +263,7 @@ def test_the_audience_and_move_pages_keep_their_query_budget(client, cast, moved
 
     # The same count at both sizes: 8 for the session, the user's scope and the form, then one read per date
     # (7 here, no analytics tables built); the move view reads the rows in one statement and names them in one.
-    # On PostgreSQL each report read adds its savepoint and `SET LOCAL jit = off` (reports/facts.py).
-    sqlite = connection.vendor == "sqlite"
-    with django_assert_max_num_queries(15 if sqlite else 36):
+    with django_assert_max_num_queries(15):
         assert client.get(AUDIENCE, {"on": "31.03.2026", "months": "6"}).status_code == 200
-    with django_assert_max_num_queries(9 if sqlite else 12):
+    with django_assert_max_num_queries(9):
         assert client.get("/stats/growth/", {**PERIOD, "view": "transition"}).status_code == 200

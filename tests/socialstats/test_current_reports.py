@@ -259,15 +259,17 @@ def test_a_correction_after_the_rebuild_shows_through_the_latest_value_table(tre
 
 
 def test_contest_metrics_are_the_same_from_the_latest_value_table(tree, history):
-    from contests.metrics import _latest_snapshots
+    from contests.metrics import _pages_and_values
+    from contests.models import Entry
     from socialstats.reports.facts import subscribers_on
 
     page_ids = [page.pk for page in history]
+    entries = [Entry(pk=index, page_id=pk) for index, pk in enumerate(page_ids, start=1)]
     for day in DATES:
-        expected = _latest_snapshots(page_ids, day)
+        expected = _pages_and_values(entries, day)[2]
         assert {pk: (row.subscribers, row.date) for pk, row in expected.items()} == subscribers_on(page_ids, day)
         analytics_rebuild(today=LAST)
-        from_tables = _latest_snapshots(page_ids, day)
+        from_tables = _pages_and_values(entries, day)[2]
         fields = ("date", "subscribers", "posts_30d", "last_post_at", "posts_counted", "likes", "comments", "reposts")
         assert {pk: tuple(getattr(row, f) for f in fields) for pk, row in from_tables.items()} == {
             pk: tuple(getattr(row, f) for f in fields) for pk, row in expected.items()
@@ -300,8 +302,7 @@ def test_silent_engagement_and_past_dashboard_keep_their_query_budget_at_two_siz
     analytics_rebuild(today=today)
     large = [_count(client, url) for url in urls]
     assert large == small
-    sqlite = connection.vendor == "sqlite"
     # Before (the per-page facts in Python): 7, 7, 17 and 17 on SQLite.
-    assert small[0] <= (7 if sqlite else 14), small
-    assert small[1] <= (7 if sqlite else 14), small
-    assert max(small[2:]) <= (15 if sqlite else 33), small
+    assert small[0] <= 7, small
+    assert small[1] <= 7, small
+    assert max(small[2:]) <= 15, small

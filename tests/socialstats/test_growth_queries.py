@@ -35,9 +35,8 @@ def test_reports_read_the_same_number_of_queries_at_100_and_10000_pages(client, 
 
     Without the tables (a fresh database before the first nightly run) the dashboard's subscribers series
     reads the snapshots date by date (six dates, two report statements each). With them, as in production
-    after the nightly `analytics_update`, the whole series is one statement on SubtreeDay. On PostgreSQL each
-    report statement also runs in a savepoint with `SET LOCAL jit = off` (reports/facts.py), so the same
-    reads count about twice there.
+    after the nightly `analytics_update`, the whole series is one statement on SubtreeDay. The same budgets on
+    PostgreSQL (JIT is off for the connection, not per statement: settings.py).
     """
     settings.REPORT_CACHE_SECONDS = 0  # count the dashboard's own queries both times, not a cache hit
     today = timezone.localdate()
@@ -54,11 +53,10 @@ def test_reports_read_the_same_number_of_queries_at_100_and_10000_pages(client, 
     large_tables = [count_queries(client, url, params) for url, params in URLS]
     assert large == small
     assert large_tables == small_tables
-    sqlite = connection.vendor == "sqlite"
     # The dashboard's count of open alerts (the alerts app's template tag) is one query more in each budget.
-    assert max(small) <= (23 if sqlite else 49)
+    assert max(small) <= 23
     # In production: the dashboard under the 20 it read before the analytics tables existed.
-    assert max(small_tables) <= (17 if sqlite else 35), small_tables
+    assert max(small_tables) <= 17, small_tables
 
 
 PAGED_URLS = [
@@ -90,7 +88,5 @@ def test_growth_by_page_and_by_organisation_read_the_same_number_of_queries_at_1
     large_tables = [count_queries(client, url, params) for url, params in PAGED_URLS]
     assert large == small
     assert large_tables == small_tables
-    sqlite = connection.vendor == "sqlite"
-    # Before, when every row was labelled in Python: 9 on SQLite, 12 on PostgreSQL (one savepoint). Now the
-    # totals and the page of rows are one statement.
-    assert max(small + small_tables) <= (8 if sqlite else 11), (small, small_tables)
+    # Before, when every row was labelled in Python: 9. Now the totals and the page of rows are one statement.
+    assert max(small + small_tables) <= 8, (small, small_tables)

@@ -238,8 +238,7 @@ def test_posts_reports_read_the_same_number_of_queries_at_two_sizes(client, cast
     )
     large = counts()
     assert large == small, (small, large)
-    # On PostgreSQL the top-posts and heat-map statements run in a savepoint with SET LOCAL jit = off (+3 each).
-    assert max(small) <= (8 if connection.vendor == "sqlite" else 11), small
+    assert max(small) <= 8, small
 
 
 def test_territorial_admin_sees_own_scope_and_gets_404_outside(client, cast, tree, posts):

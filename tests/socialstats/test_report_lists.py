@@ -267,6 +267,5 @@ def test_the_pages_show_one_page_of_rows_in_the_asked_order_with_a_constant_numb
     Snapshot.objects.bulk_create(Snapshot(page=page, date=DAY, subscribers=5, source="api") for page in more)
     with CaptureQueriesContext(connection) as large:
         client.get("/stats/engagement/", {"page": 2, "per_page": 5, "org-page": 2, "org-per_page": 2})
-    # The session, the user, the roles, the scope's organisation and one statement (a savepoint and
-    # `SET LOCAL jit = off` around it on PostgreSQL).
-    assert len(large) == len(small) <= (5 if connection.vendor == "sqlite" else 8)
+    # The session, the user, the roles, the scope's organisation and one statement.
+    assert len(large) == len(small) <= 5
