@@ -81,16 +81,26 @@ def pages_at_sql(
     networks: Sequence[str] = (),
     join: str = "",
     join_params: Sequence = (),
+    latest: bool | None = None,
 ) -> tuple[str, list]:
     """FROM and WHERE of the pages in scope that count at B (archive rules applied), as `p` (page), `o` (its
     organisation) and `s` (its values at B: B_COLUMNS). `join` (with `join_params`) is added to the FROM.
 
     `s` is PageLatest where it holds the values at B (`_latest_holds`), the snapshots otherwise: D = the
     greatest snapshot date on or before B, D's rows, and for the pages in scope missing on D their latest
-    earlier snapshot (one probe of the (page, date) unique index each)."""
+    earlier snapshot (one probe of the (page, date) unique index each). `latest`: True when the caller knows
+    PageLatest holds them (`latest_answers`): PageLatest joined alone, no union of the three sources (a
+    sixth of the dashboard's statement at federation scale)."""
     page, org = SocialPage._meta.db_table, Organisation._meta.db_table
-    snapshot, latest = Snapshot._meta.db_table, PageLatest._meta.db_table
+    snapshot, latest_table = Snapshot._meta.db_table, PageLatest._meta.db_table
     scope, scope_params = _scope_where(scope_paths, networks, "p", "o")
+    if latest:
+        sql = f"""FROM {page} p
+        JOIN {org} o ON o.id = p.organisation_id
+        JOIN {latest_table} s ON s.page_id = p.id
+        {join}
+        WHERE (p.status <> %s OR p.archived_on > %s) AND {scope}"""
+        return sql, [*join_params, PageStatus.ARCHIVED, b, *scope_params]
     inner_scope, inner_params = _scope_where(scope_paths, networks, "q", "qo")
     holds = _latest_holds()
     day = f"(SELECT MAX(d.date) FROM {snapshot} d WHERE d.date <= %s)"
@@ -98,7 +108,7 @@ def pages_at_sql(
     sql = f"""FROM {page} p
         JOIN {org} o ON o.id = p.organisation_id
         JOIN (
-            SELECT {columns} FROM {latest} x WHERE {holds}
+            SELECT {columns} FROM {latest_table} x WHERE {holds}
             UNION ALL
             SELECT {columns} FROM {snapshot} x WHERE x.date = {day} AND NOT {holds}
             UNION ALL
@@ -229,11 +239,20 @@ def dashboard_figures(
     day_a = f"(SELECT MAX(d.date) FROM {snapshot} d WHERE d.date <= %s)"
     # D_A's range only from recent_since on: an older D_A leaves every value at A out.
     at_a_join = f"LEFT JOIN {snapshot} sa ON sa.page_id = p.id AND sa.date = {day_a} AND sa.date >= %s"
-    # SQLite has no LATERAL: it reads the snapshots through pages_at_sql's union (the same values).
-    past = not latest_answers(b, state) and connection.vendor == "postgresql"
-    from_sql, from_params = (_snapshots_at_sql if past else pages_at_sql)(
-        scope_paths=scope_paths, b=b, networks=networks, join=at_a_join, join_params=[a, recent_since]
-    )
+    answers = latest_answers(b, state)
+    common = {
+        "scope_paths": scope_paths,
+        "b": b,
+        "networks": networks,
+        "join": at_a_join,
+        "join_params": [a, recent_since],
+    }
+    if answers:
+        from_sql, from_params = pages_at_sql(**common, latest=True)
+    elif connection.vendor == "postgresql":
+        from_sql, from_params = _snapshots_at_sql(**common)
+    else:  # SQLite has no LATERAL: the snapshots through pages_at_sql's union (the same values)
+        from_sql, from_params = pages_at_sql(**common)
 
     def earlier(column: str) -> str:
         # Guarded by D_A itself (evaluated once): when D_A is before recent_since, no page has a value to find.
@@ -242,12 +261,13 @@ def dashboard_figures(
             f"AND x.date < {day_a} AND x.date >= %s ORDER BY x.date DESC LIMIT 1) END"
         )
 
-    youth = "(p.owner = %s OR o.kind = %s)"
-    kind_params = [PageOwner.YOUTH_COUNCIL, OrgKind.YOUTH_COUNCIL]
+    # The page's kind as a small integer (cheaper to carry and compare than text over every page): 1 youth
+    # council's, 2 a territorial organisation's, 3 a primary's, 0 another.
+    kind = "CASE WHEN p.owner = %s OR o.kind = %s THEN 1 WHEN o.kind = %s THEN 2 WHEN o.kind = %s THEN 3 ELSE 0 END"
     select_params = [
-        *kind_params,
+        PageOwner.YOUTH_COUNCIL,
+        OrgKind.YOUTH_COUNCIL,
         OrgKind.TERRITORIAL,
-        *kind_params,
         OrgKind.PRIMARY,
         *(a, recent_since, a, recent_since),
         *(a, recent_since, a, recent_since),
@@ -259,8 +279,7 @@ def dashboard_figures(
     sql = f"""
     WITH v AS (
         SELECT p.id AS page_id, p.organisation_id AS org_id, o.is_active AS org_active,
-               CASE WHEN {youth} THEN 'y' WHEN o.kind = %s THEN 't' ELSE '' END AS kind_t,
-               CASE WHEN {youth} THEN '' WHEN o.kind = %s THEN 'p' ELSE '' END AS kind_p,
+               {kind} AS kind,
                s.subscribers AS at_b,
                COALESCE(sa.subscribers, {earlier("subscribers")}) AS at_a,
                COALESCE(sa.date, {earlier("date")}) AS date_a,
@@ -270,9 +289,9 @@ def dashboard_figures(
     )
     SELECT 'all', CAST(NULL AS BIGINT), CAST(NULL AS DOUBLE PRECISION),
            COUNT(*), SUM(at_b), SUM(at_b - at_a), COUNT(at_a), MIN(date_a),
-           SUM(CASE WHEN kind_t = 'y' THEN 1 ELSE 0 END),
-           SUM(CASE WHEN kind_t = 't' THEN 1 ELSE 0 END), COUNT(DISTINCT CASE WHEN kind_t = 't' THEN org_id END),
-           SUM(CASE WHEN kind_p = 'p' THEN 1 ELSE 0 END), COUNT(DISTINCT CASE WHEN kind_p = 'p' THEN org_id END),
+           SUM(CASE WHEN kind = 1 THEN 1 ELSE 0 END),
+           SUM(CASE WHEN kind = 2 THEN 1 ELSE 0 END), COUNT(DISTINCT CASE WHEN kind = 2 THEN org_id END),
+           SUM(CASE WHEN kind = 3 THEN 1 ELSE 0 END), COUNT(DISTINCT CASE WHEN kind = 3 THEN org_id END),
            COUNT(DISTINCT CASE WHEN org_active THEN org_id END), SUM(silent),
            (SELECT COUNT(*) FROM {org} oo WHERE oo.is_active = %s AND {org_scope}),
            (SELECT COUNT(*) FROM {page} fp JOIN {org} fo ON fo.id = fp.organisation_id
@@ -290,7 +309,7 @@ def dashboard_figures(
         SELECT 'engagement', page_id, engagement, {_nulls(14)} FROM v
         WHERE engagement IS NOT NULL ORDER BY engagement DESC, page_id LIMIT {int(limit)}
     ) top_engagement
-    UNION ALL SELECT 'territorial', page_id, CAST(at_b AS DOUBLE PRECISION), {_nulls(14)} FROM v WHERE kind_t = 't'
+    UNION ALL SELECT 'territorial', page_id, CAST(at_b AS DOUBLE PRECISION), {_nulls(14)} FROM v WHERE kind = 2
     """
     figures = DashboardFigures()
     for kind, page_id, score, *values in fetch_report(

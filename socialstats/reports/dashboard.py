@@ -183,12 +183,23 @@ def dashboard(
     )
 
 
+# The territorial trend's points: every TREND_STEP days back from the dashboard's date, over 90 days.
+TREND_STEP = 7
+
+
 def _territorial_trend(page_ids: Sequence[int], since: dt.date, until: dt.date) -> list[tuple[dt.date, float]]:
-    """Average subscribers per territorial page, per day with snapshots (one query over those pages)."""
+    """Average subscribers per territorial page on `until` and every TREND_STEP days before it down to `since`,
+    on those of the days with snapshots: the mean over the pages collected that day. One query of 13 days'
+    index probes for those pages (each day of 90 read 7 times as many rows for the same straight line)."""
     if not page_ids:
         return []
+    days = []
+    day = until
+    while day >= since:
+        days.append(day)
+        day -= dt.timedelta(days=TREND_STEP)
     rows = (
-        Snapshot.objects.filter(page_id__in=list(page_ids), date__gte=since, date__lte=until)
+        Snapshot.objects.filter(page_id__in=list(page_ids), date__in=days)
         .order_by()
         .values("date")
         .annotate(total=Sum("subscribers"), pages=Count("page_id"))

@@ -295,7 +295,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         charts.render(
             charts.subscribers_over_time(
                 [(day, round(value)) for day, value in summary.trend_points],
-                title=_("Average subscribers per territorial page, last 90 days"),
+                title=_("Average subscribers per territorial page, last 90 days, weekly"),
             )
         )
         if summary.trend_points
