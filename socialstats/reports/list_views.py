@@ -29,7 +29,7 @@ from .tables import (
     org_engagement_cells,
     silent_cells,
 )
-from .views import download_sheets, export_format, export_query, report_scope
+from .views import download_sheets, export_format, export_query, report_scope, table_headers
 
 PER_PAGE = 50
 MAX_PAGE = 1_000_000  # a page number past any table (the last page is shown)
@@ -69,6 +69,7 @@ def silent_pages(request: HttpRequest) -> HttpResponse:
         "socialstats/silent_pages.html",
         {
             "table": table,
+            "headers": table_headers(table),
             "groups": page.territories,
             "count": page.count,
             "failing": failing,
@@ -132,7 +133,9 @@ def engagement(request: HttpRequest) -> HttpResponse:
         "socialstats/engagement.html",
         {
             "table": pages_table,
+            "headers": table_headers(pages_table),
             "orgs_table": orgs_table,
+            "org_headers": table_headers(orgs_table),
             "rows": [row.record for row in pages_table.page.object_list],  # the page's cells, formatted once
             "scope": scope,
             "chart": chart,

@@ -65,7 +65,7 @@ def _scope_choices(request: HttpRequest, level: int) -> list[tuple[int, str]]:
     return [(pk, "\u2003" * (depth - top) + (short or name)) for pk, depth, short, name in organisations]
 
 
-def _headers(table) -> dict[str, str]:
+def table_headers(table) -> dict[str, str]:
     """Each column's header once: a BoundColumn works its header out again at every lookup (per row and cell
     in the template otherwise)."""
     return {column.name: column.header for column in table.columns}
@@ -112,7 +112,7 @@ def growth_table(request: HttpRequest) -> HttpResponse:
             report=report,
             table=table,
             visible={column.name for column in table.columns},
-            headers=_headers(table),
+            headers=table_headers(table),
             scope=scope,
             scope_choices=_scope_choices(request, report.level),
             summary=[_summary(row) for row in [*report.subtotals, report.total]],
@@ -163,7 +163,7 @@ def _paged_growth(
         report=report,
         table=table,
         visible={column.name for column in table.columns},
-        headers=_headers(table),
+        headers=table_headers(table),
         scope=scope,
         scope_choices=_scope_choices(request, level),
         summary=[_summary(row) for row in [*report.subtotals, report.total]],
