@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.db.models import Exists, OuterRef, Q, Subquery
 
@@ -37,8 +37,7 @@ ACTIVE_WINDOW = dt.timedelta(days=30)
 VALUES = ("date", "subscribers", "posts_30d", "last_post_at", "posts_counted", "likes", "comments", "reposts")
 
 
-@dataclass(frozen=True)
-class PageValues:
+class PageValues(NamedTuple):
     """A page's values at the end date: its latest snapshot on or before it."""
 
     date: dt.date
@@ -51,8 +50,7 @@ class PageValues:
     reposts: int | None
 
 
-@dataclass(frozen=True)
-class EntryPage:
+class EntryPage(NamedTuple):
     pk: int
     owner: str
 
