@@ -130,6 +130,12 @@ def _news_reactions(entries: list[Entry]) -> dict[int, int]:
     return totals
 
 
+def _active(value: PageValues, end: dt.date) -> bool:
+    """A page that posted in the 30 days before the end date (its last post, or its posts in 30 days)."""
+    recent_post = value.last_post_at is not None and value.last_post_at.date() > end - ACTIVE_WINDOW
+    return recent_post or (value.posts_30d or 0) > 0
+
+
 def _frequency(ids: list[int], per_week: dict[int, float]) -> float | None:
     """The 003 «частота публикаций» of an entry: the mean posts per week over its pages that published in the
     period (a page that posted nothing does not pull the organisation down: the number of pages is its own
@@ -144,7 +150,6 @@ def entry_metrics(entries: list[Entry], *, start: dt.date, end: dt.date, metrics
     """{entry id: {metric: value or None}} for the requested metrics (always including engagement)."""
     metrics = set(metrics) | {Metric.ENGAGEMENT}
     pages_of, page_ids, snaps = _pages_and_values(entries, end)
-    at_end = {pk: (snap.subscribers, snap.date) for pk, snap in snaps.items()}
     # The start values only for the metrics that compare with them (two snapshot queries otherwise wasted).
     needs_start = bool(metrics & {Metric.SUBSCRIBERS_GAINED, Metric.GROWTH_PCT})
     at_start = subscribers_on(page_ids, start) if page_ids and needs_start else {}
@@ -165,29 +170,35 @@ def entry_metrics(entries: list[Entry], *, start: dt.date, end: dt.date, metrics
     result: dict[int, dict] = {}
     for entry in entries:
         own = pages_of[entry.pk]
-        ids = [page.pk for page in own]
-        end_subs = sum(at_end[pk][0] for pk in ids if pk in at_end)
-        start_subs = sum(at_start[pk][0] for pk in ids if pk in at_start)
-        own_snaps = [snaps[pk] for pk in ids if pk in snaps]
-        active = 0
-        for snap in own_snaps:
-            recent_post = snap.last_post_at is not None and snap.last_post_at.date() > end - ACTIVE_WINDOW
-            if recent_post or (snap.posts_30d or 0) > 0:
-                active += 1
-        values = {
-            Metric.PAGES_USED: len(own),
-            Metric.SUBSCRIBERS_END: end_subs,
-            Metric.SUBSCRIBERS_GAINED: end_subs - start_subs,
-            Metric.GROWTH_PCT: (end_subs - start_subs) / start_subs * 100 if start_subs else None,
-            Metric.POSTS_PER_MONTH: sum(snap.posts_30d or 0 for snap in own_snaps) if own_snaps else None,
-            Metric.ENGAGEMENT: _engagement(own_snaps),
-            Metric.ACTIVE_PAGES: active,
-            Metric.YOUTH_PAGE: int(any(page.owner == PageOwner.YOUTH_COUNCIL for page in own)),
-            Metric.LEADER_PAGES: int(any(page.owner == PageOwner.LEADER for page in own)),
-            Metric.WEBSITE_CHECKLIST: checklist.get(entry.organisation_id, 0),
-            Metric.PRINT_PUBLICATIONS: prints.get(entry.organisation_id, 0),
-            Metric.NEWS_REACTIONS: reactions.get(entry.news_item_id) if entry.news_item_id else None,
-            Metric.POSTS_PER_WEEK: _frequency(ids, per_week),
-        }
-        result[entry.pk] = {key: value for key, value in values.items() if key in metrics}
+        own_values = [snaps[page.pk] for page in own if page.pk in snaps]
+        end_subs = sum(value.subscribers for value in own_values)
+        # Only the metrics asked for (a contest's criteria): 200 entries of one metric in a few milliseconds.
+        row: dict = {Metric.ENGAGEMENT: _engagement(own_values)}
+        if Metric.PAGES_USED in metrics:
+            row[Metric.PAGES_USED] = len(own)
+        if Metric.SUBSCRIBERS_END in metrics:
+            row[Metric.SUBSCRIBERS_END] = end_subs
+        if needs_start:
+            start_subs = sum(at_start[page.pk][0] for page in own if page.pk in at_start)
+            if Metric.SUBSCRIBERS_GAINED in metrics:
+                row[Metric.SUBSCRIBERS_GAINED] = end_subs - start_subs
+            if Metric.GROWTH_PCT in metrics:
+                row[Metric.GROWTH_PCT] = (end_subs - start_subs) / start_subs * 100 if start_subs else None
+        if Metric.POSTS_PER_MONTH in metrics:
+            row[Metric.POSTS_PER_MONTH] = sum(value.posts_30d or 0 for value in own_values) if own_values else None
+        if Metric.ACTIVE_PAGES in metrics:
+            row[Metric.ACTIVE_PAGES] = sum(1 for value in own_values if _active(value, end))
+        if Metric.YOUTH_PAGE in metrics:
+            row[Metric.YOUTH_PAGE] = int(any(page.owner == PageOwner.YOUTH_COUNCIL for page in own))
+        if Metric.LEADER_PAGES in metrics:
+            row[Metric.LEADER_PAGES] = int(any(page.owner == PageOwner.LEADER for page in own))
+        if Metric.WEBSITE_CHECKLIST in metrics:
+            row[Metric.WEBSITE_CHECKLIST] = checklist.get(entry.organisation_id, 0)
+        if Metric.PRINT_PUBLICATIONS in metrics:
+            row[Metric.PRINT_PUBLICATIONS] = prints.get(entry.organisation_id, 0)
+        if Metric.NEWS_REACTIONS in metrics:
+            row[Metric.NEWS_REACTIONS] = reactions.get(entry.news_item_id) if entry.news_item_id else None
+        if Metric.POSTS_PER_WEEK in metrics:
+            row[Metric.POSTS_PER_WEEK] = _frequency([page.pk for page in own], per_week)
+        result[entry.pk] = row
     return result
