@@ -225,9 +225,13 @@ def printed_layout(
         level=level,
         state=state,
     )
-    territorials = list(
-        Organisation.objects.filter(paths_q(scope_paths), depth=level).exclude(kind=OrgKind.YOUTH_COUNCIL)
-    )
+    # {path: display name} of every territorial organisation (a row each, with data or not): no model instances.
+    territorials = {
+        path: short_name or name  # Organisation.display_name
+        for path, short_name, name in Organisation.objects.filter(paths_q(scope_paths), depth=level)
+        .exclude(kind=OrgKind.YOUTH_COUNCIL)
+        .values_list("path", "short_name", "name")
+    }
     primaries = primaries_count_by_path(scope_paths, level)
     by_path: dict[str, dict[str, GrowthRow]] = {}
     present: set[str] = set()
@@ -241,13 +245,12 @@ def printed_layout(
     chosen = [value for value, _label in Network.choices if value in (networks or present)]
     labels = dict(Network.choices)
     rows = []
-    known = {organisation.path for organisation in territorials}
     # Pages above the territorial level (the union's own) get a row of their own, named after their owner.
-    extra_paths = [path for path in by_path if path not in known]
-    extra = {organisation.path: organisation for organisation in Organisation.objects.filter(path__in=extra_paths)}
-    for organisation in sorted(territorials, key=lambda org: org.path) + [extra[p] for p in sorted(extra)]:
-        cells = by_path.get(organisation.path, {})
-        rows.append(PrintedRow(organisation.display_name, primaries.get(organisation.path, 0), cells))
+    extra = _names_by_path(path for path in by_path if path not in territorials)
+    named = [(path, territorials[path]) for path in sorted(territorials)]
+    named += [(path, extra[path][1]) for path in sorted(extra)]
+    for path, name in named:
+        rows.append(PrintedRow(name, primaries.get(path, 0), by_path.get(path, {})))
     totals = {
         network: total_of(
             [row.cells[network] for row in rows if network in row.cells], str(labels[network]), a=a, b=b, key=network
