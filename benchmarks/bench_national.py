@@ -413,10 +413,11 @@ def main() -> str:
             f"| {result['read']} | {result['median_ms']:.1f} | {result['min_ms']:.0f}–{result['max_ms']:.0f} "
             f"| {result['queries']} | {result['ratio_to_raw']:.2f} | {result['analytics_sql_ms']:.1f} |"
         )
-    slowest = max(result["analytics_sql_ms"] for result in results)
+    per_page = [result for result in results if "one pass over every page" in result["read"]]
+    slowest = max(result["analytics_sql_ms"] for result in results if result not in per_page)
     lines += [
         "",
-        f"The statements on the analytics tables take at most {slowest:.0f} ms in any read: a few days of "
+        f"The statements on the analytics tables take at most {slowest:.0f} ms in any other read: a few days of "
         "SubtreeDay's (day, organisation) index and the range (A, B] of PageLatest's first-date index (the pages new "
         "in the period), whatever the number of pages or days held. The rest of a read's time is Python: a row per "
         "territorial organisation (1,000 here), labelled. "

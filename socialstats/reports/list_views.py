@@ -20,7 +20,7 @@ from unionportal.lib.query import MAX_PER_PAGE, paginate_table, query_id, query_
 
 from . import charts, exports, lists, selectors
 from .facts import territorial_depth
-from .paged import SqlGrowthData
+from .sql_data import SqlGrowthData
 from .tables import (
     EngagementTable,
     OrgEngagementTable,

@@ -27,8 +27,6 @@ from types import EllipsisType
 
 from django.db import connection
 from django.utils.translation import gettext as _
-from django_tables2.data import TableData
-from django_tables2.utils import OrderBy, OrderByTuple
 
 from orgs.models import Organisation
 
@@ -563,53 +561,3 @@ def growth_totals(**kwargs) -> GrowthTotals:
 def growth_page_rows(**kwargs) -> list[GrowthRow]:
     """Rows of the table in the asked order (`growth_page`'s keywords)."""
     return growth_page(**kwargs)[1]
-
-
-def order_from_aliases(table, aliases: OrderByTuple) -> list[str]:
-    """The table's sort (django-tables2 aliases, `-` for descending) as SORT_KEYS names."""
-    order = []
-    for alias in aliases:
-        bound_column = table.columns[OrderBy(alias).bare]
-        same = alias[0] == bound_column.order_by_alias[0]
-        accessors = bound_column.order_by if same else bound_column.order_by.opposite
-        order += [str(accessor) for accessor in accessors]
-    return order
-
-
-class SqlGrowthData(TableData):
-    """django-tables2 data whose sorting and slicing happen in SQL: the table asks for one page of rows.
-
-    The view hands over the page it has read with the totals (`prefetched`); `fetch(order, offset, limit)`
-    reads any other slice. `cells` turns a GrowthRow into the table's record."""
-
-    def __init__(self, *, fetch, cells):
-        super().__init__([])
-        self.fetch, self.cells = fetch, cells
-        self.count = 0
-        self.order: list[str] = []
-        self.pages: dict[tuple, list] = {}
-
-    def prefetched(self, *, count: int, order: Sequence[str], offset: int, rows: list[GrowthRow]) -> None:
-        self.count = count
-        self.pages[(tuple(order), offset, len(rows))] = rows
-
-    def _slice(self, offset: int, limit: int | None) -> list:
-        known = self.pages.get((tuple(self.order), offset, limit))
-        rows = known if known is not None else self.fetch(self.order, offset, limit)
-        return [self.cells(row) for row in rows]
-
-    def __len__(self) -> int:
-        return self.count
-
-    def __iter__(self):
-        return iter(self._slice(0, None))
-
-    def __getitem__(self, key):
-        if isinstance(key, slice):
-            start = key.start or 0
-            stop = self.count if key.stop is None else min(key.stop, self.count)
-            return self._slice(start, stop - start) if stop > start else []
-        return self._slice(key, 1)[0]
-
-    def order_by(self, aliases) -> None:
-        self.order = order_from_aliases(self.table, aliases)

@@ -37,7 +37,8 @@ from .cache import (
 from .facts import territorial_depth
 from .filters import GrowthPageForm, PeriodForm
 from .growth import GrowthRow, ownership_sentence, preset_period
-from .paged import PAGED_GROUPINGS, SqlGrowthData, growth_page
+from .paged import PAGED_GROUPINGS, growth_page
+from .sql_data import SqlGrowthData
 from .tables import GrowthTable, TransitionTable, growth_cells, printed_cells_html, transition_cells
 
 
