@@ -33,10 +33,6 @@ GONE = (PageStatus.DELETED, PageStatus.BANNED, PageStatus.NOT_FOUND)
 ACTIVE_WINDOW = dt.timedelta(days=30)
 
 
-# What the metrics read of a page's values at the end date (PageLatest's and the snapshot's names).
-VALUES = ("date", "subscribers", "posts_30d", "last_post_at", "posts_counted", "likes", "comments", "reposts")
-
-
 class PageValues(NamedTuple):
     """A page's values at the end date: its latest snapshot on or before it."""
 
@@ -48,6 +44,10 @@ class PageValues(NamedTuple):
     likes: int | None
     comments: int | None
     reposts: int | None
+
+
+# What the metrics read of a page's values: PageLatest's and the snapshot's names alike.
+VALUES = PageValues._fields
 
 
 class EntryPage(NamedTuple):

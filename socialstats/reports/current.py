@@ -239,7 +239,6 @@ def dashboard_figures(
     day_a = f"(SELECT MAX(d.date) FROM {snapshot} d WHERE d.date <= %s)"
     # D_A's range only from recent_since on: an older D_A leaves every value at A out.
     at_a_join = f"LEFT JOIN {snapshot} sa ON sa.page_id = p.id AND sa.date = {day_a} AND sa.date >= %s"
-    answers = latest_answers(b, state)
     common = {
         "scope_paths": scope_paths,
         "b": b,
@@ -247,7 +246,7 @@ def dashboard_figures(
         "join": at_a_join,
         "join_params": [a, recent_since],
     }
-    if answers:
+    if latest_answers(b, state):
         from_sql, from_params = pages_at_sql(**common, latest=True)
     elif connection.vendor == "postgresql":
         from_sql, from_params = _snapshots_at_sql(**common)

@@ -230,13 +230,14 @@ def _values_sql(
     latest_join = f"LEFT JOIN {latest_table} l ON l.page_id = p.id" if use_latest else ""
     names = _NAMES if with_names else ""
     last_day = f"(SELECT MAX(d.date) FROM {snapshot_table} d WHERE d.date <= %s)"
-    columns, params = [], []
-    if connection.vendor == "postgresql":
-        # A page missing on D: one probe of the (page, date) index for both its values (LATERAL), only for
-        # those pages (and, with PageLatest, only where it cannot answer); OFFSET 0 keeps the values computed
-        # once (otherwise the caller's filter on them repeats every probe).
-        fallbacks, fallback_params = "", []
-        for alias, found, day in (("sa", "fa", a), ("sb", "fb", b)):
+    # A page missing on D falls back to its latest snapshot on or before the date (after PageLatest, when
+    # given). On PostgreSQL one probe of the (page, date) index for both its values (LATERAL), only for those
+    # pages, and OFFSET 0 keeps the values computed once (otherwise the caller's filter on them repeats every
+    # probe); SQLite has no LATERAL: a scalar probe per value.
+    lateral = connection.vendor == "postgresql"
+    columns, params, fallbacks, fallback_params = [], [], "", []
+    for alias, found, day in (("sa", "fa", a), ("sb", "fb", b)):
+        if lateral:
             guard, guard_params = f"{alias}.page_id IS NULL", []
             if use_latest:
                 guard += " AND l.first_date <= %s AND l.date > %s"
@@ -247,37 +248,24 @@ def _values_sql(
             WHERE {guard} AND x.page_id = p.id AND x.date <= %s ORDER BY x.date DESC LIMIT 1
         ) {found} ON TRUE"""
             fallback_params += [*guard_params, day]
-            for column in ("subscribers", "date"):
-                if use_latest:
-                    expression = (
-                        f"CASE WHEN l.first_date IS NULL OR l.first_date > %s THEN NULL "
-                        f"WHEN l.date <= %s THEN l.{column} ELSE {found}.{column} END"
-                    )
-                    expression_params = [day, day]
-                else:
-                    expression, expression_params = f"{found}.{column}", []
-                columns.append(f"CASE WHEN {counts_at} THEN COALESCE({alias}.{column}, {expression}) END")
-                params += [PageStatus.ARCHIVED, day, *expression_params]
-        fence = "OFFSET 0"
-    else:
-        # SQLite has no LATERAL: a scalar probe per value of a page missing on D.
-        fallbacks, fallback_params, fence = "", [], ""
-        for alias, day in (("sa", a), ("sb", b)):
-            for column in ("subscribers", "date"):
+        for column in ("subscribers", "date"):
+            if lateral:
+                probe, probe_params = f"{found}.{column}", []
+            else:
                 probe = (
                     f"(SELECT x.{column} FROM {snapshot_table} x WHERE x.page_id = p.id AND x.date <= %s "
                     "ORDER BY x.date DESC LIMIT 1)"
                 )
-                if use_latest:
-                    expression = (
-                        f"CASE WHEN l.first_date IS NULL OR l.first_date > %s THEN NULL "
-                        f"WHEN l.date <= %s THEN l.{column} ELSE {probe} END"
-                    )
-                    expression_params = [day, day, day]
-                else:
-                    expression, expression_params = probe, [day]
-                columns.append(f"CASE WHEN {counts_at} THEN COALESCE({alias}.{column}, {expression}) END")
-                params += [PageStatus.ARCHIVED, day, *expression_params]
+                probe_params = [day]
+            if use_latest:
+                probe = (
+                    f"CASE WHEN l.first_date IS NULL OR l.first_date > %s THEN NULL "
+                    f"WHEN l.date <= %s THEN l.{column} ELSE {probe} END"
+                )
+                probe_params = [day, day, *probe_params]
+            columns.append(f"CASE WHEN {counts_at} THEN COALESCE({alias}.{column}, {probe}) END")
+            params += [PageStatus.ARCHIVED, day, *probe_params]
+    fence = "OFFSET 0" if lateral else ""
     sql = f"""
         SELECT p.id AS page_id, p.network AS network, p.organisation_id AS org_id, o.path AS path,{names}
                {columns[0]} AS at_a, {columns[1]} AS date_a, {columns[2]} AS at_b, {columns[3]} AS date_b

@@ -46,41 +46,22 @@ def _new_pages_where(a: dt.date, b: dt.date, roots: Sequence[str] | None) -> tup
     return where, params
 
 
-def rollup_growth_raw(
+def _growth_sql(
     *,
-    scope_paths: Sequence[str] | None,
+    roots: Sequence[str] | None,
     a: dt.date,
     b: dt.date,
-    networks: Sequence[str] = (),
-    dimensions: Sequence[str] = ("page",),
-    level: int = 2,
-    state: AnalyticsState | EllipsisType | None = ...,
-    names: dict[str, tuple[int, str, int | None]] | None = None,
-) -> list[tuple] | None:
-    """The growth aggregate of `facts.growth_raw` from the analytics tables; None where they cannot answer.
-
-    One statement whatever the dates and the number of pages: the sums and the pages at A and B from SubtreeDay,
-    joined (FULL JOIN on the group's key) to the pages new at B from PageLatest. `state` is the tables' state when
-    the caller already read it (a series of dates reads it once). `names`, when given and the groups have a level,
-    is filled with {path: (organisation id, display name, members)} of the groups' organisations, read in the same
-    statement (every SubtreeDay row of a group is of the organisation at the group's path)."""
-    if not set(dimensions) <= {"level", "network"} or a > b:
-        return None
-    if state is ...:
-        state = analytics_state()
-    if state is None:
-        return None
-    roots = None if scope_paths is None else _roots(scope_paths)
-    if roots == []:
-        return []
-    deepest = max((len(path) // STEPLEN for path in roots), default=1) if roots else 1
-    if "level" in dimensions and (level > state.depth or deepest > level):
-        return None
-    if deepest > state.depth:
-        return None
+    networks: Sequence[str],
+    dimensions: Sequence[str],
+    level: int,
+    horizon: dt.date,
+) -> tuple[str, list]:
+    """The statement behind `rollup_growth_raw` and `rollup_network_totals_sql`: per group (k0, k1 … in the order
+    of `dimensions`), pages, new_pages, at_a, at_b, date_a, date_b, and for a level's groups the organisation's
+    org_id, org_label and members (NULL otherwise). Days after the tables' horizon read the horizon."""
     org_table, day_table = Organisation._meta.db_table, SubtreeDay._meta.db_table
     page_table, latest_table = SocialPage._meta.db_table, PageLatest._meta.db_table
-    day_a, day_b = min(a, state.horizon), min(b, state.horizon)
+    day_a, day_b = min(a, horizon), min(b, horizon)
 
     # The sums at A and B, one row per group: the two days side by side (A and B may be the same day).
     where, params = [], []
@@ -139,14 +120,54 @@ def rollup_growth_raw(
     """
     on = " AND ".join(f"n.k{index} = s.k{index}" for index in range(len(keys))) or "1 = 1"
     sql = f"""
-        SELECT {"".join(f"COALESCE(s.k{index}, n.k{index}), " for index in range(len(keys)))}
-               COALESCE(s.pages_a, 0) + COALESCE(n.pages, 0), COALESCE(n.pages, 0),
-               s.at_a, s.at_b, s.date_a, s.date_b, s.org_id, s.org_label, s.members
+        SELECT {"".join(f"COALESCE(s.k{index}, n.k{index}) AS k{index}, " for index in range(len(keys)))}
+               COALESCE(s.pages_a, 0) + COALESCE(n.pages, 0) AS pages, COALESCE(n.pages, 0) AS new_pages,
+               s.at_a AS at_a, s.at_b AS at_b, s.date_a AS date_a, s.date_b AS date_b,
+               s.org_id AS org_id, s.org_label AS org_label, s.members AS members
         FROM ({sums_sql}) s FULL JOIN ({new_sql}) n ON {on}
         WHERE COALESCE(s.pages_a, 0) + COALESCE(n.pages, 0) > 0
     """
+    return sql, [*sums_params, *page_params]
+
+
+def rollup_growth_raw(
+    *,
+    scope_paths: Sequence[str] | None,
+    a: dt.date,
+    b: dt.date,
+    networks: Sequence[str] = (),
+    dimensions: Sequence[str] = ("page",),
+    level: int = 2,
+    state: AnalyticsState | EllipsisType | None = ...,
+    names: dict[str, tuple[int, str, int | None]] | None = None,
+) -> list[tuple] | None:
+    """The growth aggregate of `facts.growth_raw` from the analytics tables; None where they cannot answer.
+
+    One statement whatever the dates and the number of pages: the sums and the pages at A and B from SubtreeDay,
+    joined (FULL JOIN on the group's key) to the pages new at B from PageLatest. `state` is the tables' state when
+    the caller already read it (a series of dates reads it once). `names`, when given and the groups have a level,
+    is filled with {path: (organisation id, display name, members)} of the groups' organisations, read in the same
+    statement (every SubtreeDay row of a group is of the organisation at the group's path)."""
+    if not set(dimensions) <= {"level", "network"} or a > b:
+        return None
+    if state is ...:
+        state = analytics_state()
+    if state is None:
+        return None
+    roots = None if scope_paths is None else _roots(scope_paths)
+    if roots == []:
+        return []
+    deepest = max((len(path) // STEPLEN for path in roots), default=1) if roots else 1
+    if "level" in dimensions and (level > state.depth or deepest > level):
+        return None
+    if deepest > state.depth:
+        return None
+    sql, params = _growth_sql(
+        roots=roots, a=a, b=b, networks=networks, dimensions=dimensions, level=level, horizon=state.horizon
+    )
+    named = list(dimensions).index("level") if "level" in dimensions and names is not None else None
     rows = []
-    for record in fetch_report(sql, [*sums_params, *page_params]):
+    for record in fetch_report(sql, params):
         *group, pages, new_pages, at_a, at_b, date_a, date_b, org_id, org_label, members = record
         rows.append(
             (
@@ -159,8 +180,8 @@ def rollup_growth_raw(
                 to_date(date_b),
             )
         )
-        if names is not None and named and org_id is not None:
-            names[group[list(dimensions).index("level")]] = (int(org_id), org_label, members)
+        if named is not None and org_id is not None:
+            names[group[named]] = (int(org_id), org_label, members)
     return rows
 
 
@@ -262,43 +283,8 @@ def rollup_network_totals_sql(
     roots = None if scope_paths is None else _roots(scope_paths)
     if roots == [] or (roots and max(len(path) // STEPLEN for path in roots) > state.depth):
         return None
-    org_table, day_table = Organisation._meta.db_table, SubtreeDay._meta.db_table
-    page_table, latest_table = SocialPage._meta.db_table, PageLatest._meta.db_table
-    day_a, day_b = min(a, state.horizon), min(b, state.horizon)
-    where, params = ["d.day IN (%s, %s)", "d.own = %s"], [day_a, day_b, False]
-    if roots is None:
-        where.append("o.depth = 1")
-    else:
-        where.append("o.path IN (" + ", ".join("%s" for _path in roots) + ")")
-        params += roots
-    page_where, page_params = _new_pages_where(a, b, roots)
-    if networks:
-        for conditions, values in ((where, params), (page_where, page_params)):
-            column = "d.network" if conditions is where else "p.network"
-            conditions.append(f"{column} IN (" + ", ".join("%s" for _n in networks) + ")")
-            values += list(networks)
-    sql = f"""
-        SELECT COALESCE(s.network, n.network) AS network, COALESCE(s.pages_a, 0) + COALESCE(n.pages, 0) AS pages,
-               COALESCE(n.pages, 0) AS new_pages, s.at_a AS at_a, s.at_b AS at_b, s.date_a AS date_a, s.date_b AS date_b
-        FROM (
-            SELECT d.network AS network,
-                   SUM(CASE WHEN d.day = %s THEN d.pages END) AS pages_a,
-                   SUM(CASE WHEN d.day = %s THEN d.subscribers END) AS at_a,
-                   SUM(CASE WHEN d.day = %s THEN d.subscribers END) AS at_b,
-                   MIN(CASE WHEN d.day = %s THEN d.oldest END) AS date_a,
-                   MIN(CASE WHEN d.day = %s THEN d.oldest END) AS date_b
-            FROM {day_table} d JOIN {org_table} o ON o.id = d.organisation_id
-            WHERE {" AND ".join(where)}
-            GROUP BY d.network
-        ) s
-        FULL JOIN (
-            SELECT p.network AS network, COUNT(*) AS pages
-            FROM {latest_table} l
-            JOIN {page_table} p ON p.id = l.page_id
-            JOIN {org_table} o ON o.id = p.organisation_id
-            WHERE {" AND ".join(page_where)}
-            GROUP BY p.network
-        ) n ON n.network = s.network
-        WHERE COALESCE(s.pages_a, 0) + COALESCE(n.pages, 0) > 0
-    """
-    return sql, [day_a, day_a, day_b, day_a, day_b, *params, *page_params]
+    sql, params = _growth_sql(
+        roots=roots, a=a, b=b, networks=networks, dimensions=("network",), level=1, horizon=state.horizon
+    )
+    columns = "g.k0 AS network, g.pages, g.new_pages, g.at_a, g.at_b, g.date_a, g.date_b"
+    return f"SELECT {columns} FROM ({sql}) g", params
