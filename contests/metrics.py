@@ -12,11 +12,13 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import NamedTuple
 
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db import connection
+from django.db.models import OuterRef, Subquery
 
 from news.models import NewsPostLink
 from socialstats.models import (
     AnalyticsState,
+    PageLatest,
     PageOwner,
     PageStatus,
     PrintPublication,
@@ -25,7 +27,7 @@ from socialstats.models import (
     Website,
 )
 from socialstats.posts.selectors import posts_per_week
-from socialstats.reports.facts import subscribers_on
+from socialstats.reports.facts import fetch_report, subscribers_on, to_date, to_datetime
 
 from .models import Entry, Metric
 
@@ -66,22 +68,30 @@ def _pages_and_values(
     snapshot."""
     org_ids = [entry.organisation_id for entry in entries if entry.page_id is None and entry.news_item_id is None]
     single_ids = [entry.page_id for entry in entries if entry.page_id is not None]
-    wanted = Q(organisation__in=org_ids) & ~Q(status__in=GONE) | Q(pk__in=single_ids)
-    rows = (
-        SocialPage.objects.filter(wanted)
-        .annotate(built=Exists(AnalyticsState.objects.all()))
-        .values_list("pk", "organisation_id", "owner", "status", "built", *(f"latest__{name}" for name in VALUES))
+    page, latest, state = SocialPage._meta.db_table, PageLatest._meta.db_table, AnalyticsState._meta.db_table
+    in_orgs, org_params = _in_list("p.organisation_id", org_ids)
+    in_singles, single_params = _in_list("p.id", single_ids)
+    gone = ", ".join("%s" for _status in GONE)
+    # Raw SQL with one array parameter per id list on PostgreSQL: Django's IN lookup of 200 organisations cost
+    # more than the statement itself (docs/analytics.md, «Contest metrics»).
+    rows = fetch_report(
+        f"""SELECT p.id, p.organisation_id, p.owner, p.status, EXISTS (SELECT 1 FROM {state}),
+                   {", ".join(f"l.{name}" for name in VALUES)}
+            FROM {page} p LEFT JOIN {latest} l ON l.page_id = p.id
+            WHERE ({in_orgs} AND p.status NOT IN ({gone})) OR {in_singles}""",
+        [*org_params, *GONE, *single_params],
     )
     by_org: dict[int, list[EntryPage]] = defaultdict(list)
     by_id: dict[int, EntryPage] = {}
     values: dict[int, PageValues] = {}
     remaining = []
-    for pk, org_id, owner, status, built, latest_date, *latest in rows:
-        page = by_id[pk] = EntryPage(pk, owner)
+    for pk, org_id, owner, status, built, latest_date, subscribers, posts_30d, last_post_at, *rest in rows:
+        entry_page = by_id[pk] = EntryPage(pk, owner)
         if status not in GONE:  # a page entry's page may be gone; an organisation's gone pages do not count
-            by_org[org_id].append(page)
+            by_org[org_id].append(entry_page)
+        latest_date = to_date(latest_date)
         if built and latest_date is not None and latest_date <= on:
-            values[pk] = PageValues(latest_date, *latest)
+            values[pk] = PageValues(latest_date, subscribers, posts_30d, to_datetime(last_post_at), *rest)
         elif not built or latest_date is not None:  # with the tables built, no latest row means no snapshot
             remaining.append(pk)
     if remaining:
@@ -100,6 +110,15 @@ def _pages_and_values(
             pages_of[entry.pk] = []
     page_ids = sorted({page.pk for pages in pages_of.values() for page in pages})
     return pages_of, page_ids, values
+
+
+def _in_list(column: str, ids: list[int]) -> tuple[str, list]:
+    """`column` among `ids`: one array parameter on PostgreSQL, a list of placeholders on SQLite."""
+    if not ids:
+        return "1 = 0", []
+    if connection.vendor == "postgresql":
+        return f"{column} = ANY(%s)", [ids]
+    return f"{column} IN ({', '.join('%s' for _id in ids)})", ids
 
 
 def _engagement(snapshots: Iterable[PageValues]) -> float | None:
