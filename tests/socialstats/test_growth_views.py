@@ -214,3 +214,61 @@ def test_growth_table_sorts_by_the_numbers_behind_the_text(client, cast, pages):
     response = client.get("/stats/growth/", {**PERIOD, "sort": "-change"})
     labels = [row.record["label"] for row in response.context["table"].page.object_list]
     assert labels == ["zao-page", "vao-page", "school-page"]  # +100, +50, +30
+
+
+def _table_cells(html: str, table_id: str) -> tuple[list[str], list[list[tuple[str, str]]]]:
+    """The header texts and (data-label, text) of each body cell of the table (an HTML parser, not our own
+    markup)."""
+    from html.parser import HTMLParser
+
+    class Cells(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.headers, self.rows, self.inside, self.body, self.cell = [], [], False, False, None
+
+        def handle_starttag(self, tag, attrs):
+            attrs = dict(attrs)
+            if tag == "table":
+                self.inside = attrs.get("id") == table_id
+            elif self.inside and tag == "tbody":
+                self.body = True
+            elif self.inside and tag == "th":
+                self.cell = [None, ""]
+            elif self.body and tag == "tr":
+                self.rows.append([])
+            elif self.body and tag == "td":
+                self.cell = [attrs.get("data-label"), ""]
+
+        def handle_endtag(self, tag):
+            if tag in ("td", "th") and self.cell is not None:
+                if tag == "th":
+                    self.headers.append(self.cell[1].strip())
+                else:
+                    self.rows[-1].append((self.cell[0], self.cell[1].strip()))
+                self.cell = None
+            elif tag == "tbody":
+                self.body = False
+            elif tag == "table":
+                self.inside = False
+
+        def handle_data(self, data):
+            if self.cell is not None:
+                self.cell[1] += data
+
+    parser = Cells()
+    parser.feed(html)
+    return parser.headers, parser.rows
+
+
+@pytest.mark.parametrize("grouping", ["page", "territorial", "network"])
+def test_growth_rows_carry_their_column_names_for_the_phone_and_escape_the_titles(client, cast, pages, grouping):
+    SocialPage.objects.filter(pk=pages["vao"].pk).update(title='<b onclick="x()">ВАО & Co</b>')
+    client.force_login(cast.info_officer)
+    html = client.get("/stats/growth/", {**PERIOD, "grouping": grouping, "sort": "-change"}).content.decode()
+    headers, rows = _table_cells(html, "growth-table")
+    assert len(headers) >= 5 and rows
+    assert all([label for label, _text in row] == headers for row in rows)  # each cell under its own column
+    assert "<b onclick" not in html
+    if grouping == "page":
+        assert [row[0][1] for row in rows] == ["zao-page", '<b onclick="x()">ВАО & Co</b>', "school-page новая"]
+        assert [row[headers.index("Изменение")][1] for row in rows] == ["+100", "+50", "+30"]
