@@ -233,7 +233,7 @@ def generate(sizes: dict) -> float:
         for statement in rebuild:
             cursor.execute(statement)
         AnalyticsState.objects.all().delete()
-        AnalyticsState.objects.create(built_at=timezone.now(), horizon=END, depth=3)
+        AnalyticsState.objects.create(built_at=timezone.now(), horizon=END, depth=3, latest_date=END)
     with connection.cursor() as cursor:
         tables = ("socialstats_subtreeday", "socialstats_pagelatest", "socialstats_socialpage", "orgs_organisation")
         for table in tables:

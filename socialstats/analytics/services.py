@@ -46,8 +46,12 @@ def analytics_state() -> AnalyticsState | None:
     return AnalyticsState.objects.order_by("pk").first()
 
 
-def _horizon(today: dt.date) -> dt.date:
-    last = Snapshot.objects.aggregate(day=Max("date"))["day"]
+def _last_snapshot_date() -> dt.date | None:
+    """The greatest snapshot date (one probe of the (date, page) index): PageLatest's greatest date too."""
+    return Snapshot.objects.aggregate(day=Max("date"))["day"]
+
+
+def _horizon(today: dt.date, last: dt.date | None) -> dt.date:
     archived = SocialPage.objects.filter(status=PageStatus.ARCHIVED).aggregate(day=Max("archived_on"))["day"]
     return max(day for day in (today, last, archived) if day is not None)
 
@@ -417,11 +421,12 @@ def _write_horizon_day(day: dt.date, depth: int) -> None:
 def analytics_rebuild(*, today: dt.date | None = None) -> AnalyticsState:
     """Fill the analytics tables from scratch (and switch the reports over to them)."""
     today = today or timezone.localdate()
-    horizon, depth = _horizon(today), rollup_depth()
+    last = _last_snapshot_date()
+    horizon, depth = _horizon(today, last), rollup_depth()
     page_latest_refresh()
     _write_days(subtree_days(since=None, horizon=horizon, depth=depth), None)
     AnalyticsState.objects.all().delete()
-    return AnalyticsState.objects.create(built_at=timezone.now(), horizon=horizon, depth=depth)
+    return AnalyticsState.objects.create(built_at=timezone.now(), horizon=horizon, depth=depth, latest_date=last)
 
 
 @transaction.atomic
@@ -438,7 +443,8 @@ def analytics_update(*, page_ids: Iterable[int] | None = None, since: dt.date | 
     if state is None:
         return
     today = timezone.localdate()
-    horizon, depth = _horizon(today), rollup_depth()
+    last = _last_snapshot_date()
+    horizon, depth = _horizon(today, last), rollup_depth()
     if depth != state.depth:
         since = None  # a deeper territorial level: every rollup organisation is new
     elif since is not None:
@@ -454,7 +460,7 @@ def analytics_update(*, page_ids: Iterable[int] | None = None, since: dt.date | 
             page_latest_refresh(page_ids)
         else:
             page_latest_upsert(since=since, page_ids=page_ids)
-    state.horizon, state.depth, state.built_at = horizon, depth, timezone.now()
+    state.horizon, state.depth, state.latest_date, state.built_at = horizon, depth, last, timezone.now()
     state.save()
 
 
@@ -467,6 +473,8 @@ def analytics_check(*, today: dt.date | None = None) -> list[str]:
     problems = []
     if depth != state.depth:
         problems.append(f"rollup depth {state.depth} stored, {depth} now")
+    if state.latest_date != (last := _last_snapshot_date()):
+        problems.append(f"last snapshot date {state.latest_date} stored, {last} now")
     expected = subtree_days(since=None, horizon=state.horizon, depth=depth)
     stored: dict[tuple, dict[dt.date, tuple]] = defaultdict(dict)
     for row in SubtreeDay.objects.values_list("organisation_id", "own", "network", "day", *SUMS, "oldest"):

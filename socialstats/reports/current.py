@@ -41,23 +41,18 @@ B_COLUMNS = (
 
 
 def latest_answers(b: dt.date, state: AnalyticsState | None) -> bool:
-    """Whether `PageLatest` holds every page's value at B: the tables are built and no snapshot is after B.
-    (The statements below decide the same inside the database: `_LATEST_HOLDS`.)"""
+    """Whether `PageLatest` holds every page's value at B: the tables are built and no snapshot is after B (the
+    state's last snapshot date; the statements below decide the same inside the database: `_latest_holds`)."""
     if state is None:
         return False
-    if b >= state.horizon:  # the horizon is on or after every snapshot date
-        return True
-    return not PageLatest.objects.filter(date__gt=b).exists()
+    return state.latest_date is None or state.latest_date <= b
 
 
 def _latest_holds() -> str:
-    """SQL, true when PageLatest holds every page's value at the date given twice as a parameter: evaluated
-    once per statement (an uncorrelated condition), so each source's branch runs or is skipped whole."""
-    state, latest = AnalyticsState._meta.db_table, PageLatest._meta.db_table
-    return (
-        f"(EXISTS (SELECT 1 FROM {state} st WHERE st.horizon <= %s) OR (EXISTS (SELECT 1 FROM {state} st) "
-        f"AND NOT EXISTS (SELECT 1 FROM {latest} lt WHERE lt.date > %s)))"
-    )
+    """SQL, true when PageLatest holds every page's value at the date given as a parameter (`latest_answers`):
+    evaluated once per statement (an uncorrelated condition), so each source's branch runs or is skipped whole."""
+    state = AnalyticsState._meta.db_table
+    return f"EXISTS (SELECT 1 FROM {state} st WHERE st.latest_date IS NULL OR st.latest_date <= %s)"
 
 
 def _scope_where(scope_paths: Sequence[str] | None, networks: Sequence[str], page: str, org: str) -> tuple[str, list]:
@@ -123,9 +118,9 @@ def pages_at_sql(
         WHERE (p.status <> %s OR p.archived_on > %s) AND {scope}"""
     # An archived page counts only before its archive date; one without a date never.
     return sql, [
+        b,
         *(b, b),
-        *(b, b, b),
-        *(b, *inner_params, b, b, b),
+        *(b, *inner_params, b, b),
         *join_params,
         PageStatus.ARCHIVED,
         b,

@@ -194,3 +194,20 @@ def test_updates_do_nothing_before_the_first_rebuild(tree):
     assert not SubtreeDay.objects.exists()
     assert not PageLatest.objects.exists()
     assert Organisation.objects.filter(kind=OrgKind.TERRITORIAL).exists()
+
+
+def test_the_state_keeps_the_last_snapshot_date_which_decides_whether_page_latest_answers(tree, history):
+    from socialstats.analytics.services import analytics_state
+    from socialstats.reports.current import latest_answers
+
+    state = analytics_state()
+    assert state.latest_date == dt.date(2026, 3, 7) == max(PageLatest.objects.values_list("date", flat=True))
+    assert latest_answers(dt.date(2026, 3, 7), state) and not latest_answers(dt.date(2026, 3, 6), state)
+    snapshot_record(page=history["p1"], date=dt.date(2026, 3, 2), subscribers=52, source="manual")  # back-dated
+    assert analytics_state().latest_date == dt.date(2026, 3, 7)
+    snapshot_record(page=history["zao"], date=TODAY, subscribers=75, source="manual")
+    state = analytics_state()
+    assert state.latest_date == TODAY and not latest_answers(dt.date(2026, 3, 9), state)
+    assert analytics_check() == []
+    type(state).objects.update(latest_date=dt.date(2026, 3, 8))
+    assert analytics_check() == [f"last snapshot date 2026-03-08 stored, {TODAY} now"]
