@@ -156,8 +156,21 @@ def dashboard_cached(
     )
 
 
+def reach_cached(
+    *, scope_paths: Sequence[str] | None, on: dt.date, grouping: str = "territorial"
+) -> list[selectors.ReachRow]:
+    state = analytics_state()  # read once for the cache key and the read
+    return report_cached(
+        "reach",
+        scope_paths,
+        (on.isoformat(), grouping),
+        lambda: selectors.reach_report(scope_paths=scope_paths, on=on, grouping=grouping, state=state),
+        state=state,
+    )
+
+
 def report_cache_warm(*, today: dt.date | None = None) -> int:
-    """Compute the morning's default pages (dashboard, growth table and printed layout of this month) for the
+    """Compute the morning's default pages (dashboard, growth table, printed layout of this month, reach) for the
     union and for each territorial organisation, so nobody waits for a cold report. Returns the scopes warmed."""
     today = today or timezone.localdate()
     a, b = preset_period("this_month", today)
@@ -167,4 +180,5 @@ def report_cache_warm(*, today: dt.date | None = None) -> int:
         dashboard_cached(scope_paths=scope_paths, on=today)
         growth_page_cached(scope_paths=scope_paths, a=a, b=b)  # the growth page's default: by page, page 1
         printed_layout_cached(scope_paths=scope_paths, a=a, b=b)
+        reach_cached(scope_paths=scope_paths, on=today)
     return len(scopes)

@@ -380,12 +380,19 @@ class ReachRow:
         return self.subscribers * 100.0 / self.members if self.members else None
 
 
-def reach_report(*, scope_paths: Sequence[str] | None, on: dt.date, grouping: str = "territorial") -> list[ReachRow]:
+def reach_report(
+    *,
+    scope_paths: Sequence[str] | None,
+    on: dt.date,
+    grouping: str = "territorial",
+    state: AnalyticsState | EllipsisType | None = ...,
+) -> list[ReachRow]:
     """Subscribers on `on` as a share of union members: per organisation or per territorial organisation.
 
     Members are the organisation's own `members_count` (the figure the union reports for it, subtree included).
-    """
-    rows = growth_rows(scope_paths=scope_paths, a=on, b=on, grouping="org" if grouping == "org" else "territorial")
+    `state`: the analytics tables' state when the caller has read it."""
+    grouping = "org" if grouping == "org" else "territorial"
+    rows = growth_rows(scope_paths=scope_paths, a=on, b=on, grouping=grouping, state=state)
     if grouping == "org":
         members = dict(Organisation.objects.filter(pk__in=[row.key for row in rows]).values_list("pk", "members_count"))
         return [ReachRow(row.label, row.at_b or 0, members.get(row.key)) for row in rows]

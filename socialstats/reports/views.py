@@ -32,6 +32,7 @@ from .cache import (
     growth_page_cached,
     growth_report_cached,
     printed_layout_cached,
+    reach_cached,
     report_cached,
 )
 from .facts import territorial_depth
@@ -380,7 +381,7 @@ def reach(request: HttpRequest) -> HttpResponse:
     scope_paths, scope = report_scope(request, _int(request.GET.get("scope")))
     grouping = "org" if request.GET.get("grouping") == "org" else "territorial"
     today = timezone.localdate()
-    rows = selectors.reach_report(scope_paths=scope_paths, on=today, grouping=grouping)
+    rows = reach_cached(scope_paths=scope_paths, on=today, grouping=grouping)
     members = overview.union_members(scope_paths)
     subscribers = sum(row.subscribers for row in rows)
     total = selectors.ReachRow(_("All together"), subscribers, members)

@@ -201,6 +201,19 @@ def test_reach_divides_subscribers_by_members(client, cast, tree, pages):
     assert response.context["rows"][0]["reach"] == "12,0\u00a0%"  # 180 of 1 500
 
 
+def test_reach_is_kept_a_minute_per_scope_and_grouping(client, cast, tree, pages, settings):
+    settings.REPORT_CACHE_SECONDS = 60
+    client.force_login(cast.info_officer)
+    first = {row["label"]: row["subscribers"] for row in client.get("/stats/reach/").context["rows"]}
+    assert first["ЗАО"] == "1\u00a0100"
+    Snapshot.objects.filter(page=pages["zao"], date=B).update(subscribers=2000)
+    assert {row["label"]: row["subscribers"] for row in client.get("/stats/reach/").context["rows"]} == first
+    by_org = client.get("/stats/reach/", {"grouping": "org"}).context["rows"]  # another grouping: computed
+    assert "2\u00a0000" in [row["subscribers"] for row in by_org]
+    client.force_login(cast.territorial_admin)  # another scope never gets the union's rows
+    assert [row["label"] for row in client.get("/stats/reach/").context["rows"]] == ["ВАО"]
+
+
 def test_charts_page_shows_a_page_series_and_hides_pages_out_of_scope(client, cast, pages):
     client.force_login(cast.territorial_admin)
     response = client.get("/stats/growth/charts/", {**PERIOD, "page": pages["vao"].pk})
