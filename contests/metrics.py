@@ -73,7 +73,7 @@ def _pages_and_values(
     in_singles, single_params = _in_list("p.id", single_ids)
     gone = ", ".join("%s" for _status in GONE)
     # Raw SQL with one array parameter per id list on PostgreSQL: Django's IN lookup of 200 organisations cost
-    # more than the statement itself (docs/analytics.md, «Contest metrics»).
+    # more than the statement itself (docs/analytics.md, «What reads them»).
     rows = fetch_report(
         f"""SELECT p.id, p.organisation_id, p.owner, p.status, EXISTS (SELECT 1 FROM {state}),
                    {", ".join(f"l.{name}" for name in VALUES)}
