@@ -403,7 +403,7 @@ def measure_overview() -> list[dict]:
     from contests.models import Entry
     from socialstats.analytics.services import analytics_state
     from socialstats.models import SocialPage
-    from socialstats.reports import lists, selectors
+    from socialstats.reports import lists, paged, selectors
     from socialstats.reports.dashboard import dashboard
     from socialstats.reports.facts import territorial_depth
 
@@ -435,6 +435,12 @@ def measure_overview() -> list[dict]:
         ("engagement, sorted by subscribers, rows 101–150", lambda: engagement(("-subscribers",), offset=100)),
         # As the page calls it (reports/cache.py: the state read once for the cache key, handed to the read).
         ("reach by territorial organisation", lambda: selectors.reach_report(scope_paths=None, on=today, state=state)),
+        (
+            "reach by organisation (totals + 50 rows)",
+            lambda: selectors.organisations_reach(
+                paged.growth_page(scope_paths=None, a=today, b=today, grouping="org", limit=50, state=state)[1]
+            ),
+        ),
     ]
     # The contests' automatic metrics of 200 organisation entries (unsaved: only their pages are read).
     organisations = list(
@@ -478,6 +484,7 @@ def measure_overview() -> list[dict]:
             _replay(reads[5][1]),
         ),
         ("page: reach", "/stats/reach/", _replay(reads[6][1])),
+        ("page: reach by organisation (50 rows shown)", "/stats/reach/?grouping=org", _replay(reads[7][1])),
     ]
     for label, url, raw in pages:
         response = client.get(url)

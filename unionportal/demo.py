@@ -50,6 +50,26 @@ def _demo_primaries() -> None:
         organisation_add(parent=union, kind=OrgKind.YOUTH_COUNCIL, name=youth)
 
 
+# Union members of the demo organisations, invented (the 2018 list has none) so that the reach report has
+# something to divide by. An organisation's figure counts its whole subtree.
+
+
+def _demo_members() -> None:
+    """Members of the demo organisations that have none yet."""
+    primaries = Organisation.objects.filter(kind=OrgKind.PRIMARY, members_count=None).order_by("path")
+    for number, primary in enumerate(primaries):
+        primary.members_count = 400 + (number * 170) % 900
+        primary.save(update_fields=["members_count"])
+    territorials = Organisation.objects.filter(kind=OrgKind.TERRITORIAL, members_count=None).order_by("path")
+    for number, territorial in enumerate(territorials):
+        territorial.members_count = 3000 + (number * 1300) % 4500
+        territorial.save(update_fields=["members_count"])
+    for union in Organisation.objects.filter(kind=OrgKind.UNION, members_count=None):
+        below = Organisation.objects.filter(kind=OrgKind.TERRITORIAL, path__startswith=union.path)
+        union.members_count = sum(below.exclude(members_count=None).values_list("members_count", flat=True))
+        union.save(update_fields=["members_count"])
+
+
 def _demo_users() -> list[DemoUser]:
     user_model = get_user_model()
     for demo in DEMO_USERS:
@@ -81,6 +101,7 @@ def _app_demo_steps() -> list:
 def demo_load() -> list[DemoUser]:
     organisations_import(source=DEMO_DIR / "mgo-2018-organisations.csv", filename="orgs.csv")
     _demo_primaries()
+    _demo_members()
     users = _demo_users()
     for step in _app_demo_steps():
         step()

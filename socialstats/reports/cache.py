@@ -169,6 +169,25 @@ def reach_cached(
     )
 
 
+def reach_organisations_cached(
+    *,
+    scope_paths: Sequence[str] | None,
+    on: dt.date,
+    order: tuple[str, ...] = (),
+    offset: int = 0,
+    limit: int | None = GROWTH_PER_PAGE,
+    state: AnalyticsState | EllipsisType | None = ...,
+) -> tuple[int, int, list[selectors.ReachRow]]:
+    """Reach by organisation, a page of rows sorted and cut in SQL (growth by organisation with A = B = `on`),
+    each with its members: the number of organisations, the subscribers of them all and the rows."""
+    if state is ...:
+        state = analytics_state()
+    totals, rows = growth_page_cached(
+        scope_paths=scope_paths, a=on, b=on, grouping="org", order=order, offset=offset, limit=limit, state=state
+    )
+    return totals.count, totals.total.at_b or 0, selectors.organisations_reach(rows)
+
+
 def report_cache_warm(*, today: dt.date | None = None) -> int:
     """Compute the morning's default pages (dashboard, growth table, printed layout of this month, reach) for the
     union and for each territorial organisation, so nobody waits for a cold report. Returns the scopes warmed."""

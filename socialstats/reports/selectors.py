@@ -394,6 +394,12 @@ def reach_report(
     grouping = "org" if grouping == "org" else "territorial"
     rows = growth_rows(scope_paths=scope_paths, a=on, b=on, grouping=grouping, state=state)
     if grouping == "org":
-        members = dict(Organisation.objects.filter(pk__in=[row.key for row in rows]).values_list("pk", "members_count"))
-        return [ReachRow(row.label, row.at_b or 0, members.get(row.key)) for row in rows]
+        return organisations_reach(rows)
     return [ReachRow(row.label, row.at_b or 0, row.extra.get("members")) for row in rows]  # read with the names
+
+
+def organisations_reach(rows: Sequence[GrowthRow]) -> list[ReachRow]:
+    """The reach of growth rows by organisation at one date (each organisation's own pages at B) against each
+    organisation's members: one query for the members of the rows given (the page of rows shown)."""
+    members = dict(Organisation.objects.filter(pk__in=[row.key for row in rows]).values_list("pk", "members_count"))
+    return [ReachRow(row.label, row.at_b or 0, members.get(row.key)) for row in rows]

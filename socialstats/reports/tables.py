@@ -22,7 +22,7 @@ from unionportal.lib.formatting import fmt_date, fmt_int, fmt_pct, fmt_signed
 from .audience import TransitionRow, network_label
 from .growth import GrowthRow
 from .lists import EngagementItem, SilentRow
-from .selectors import OrgEngagement
+from .selectors import OrgEngagement, ReachRow
 
 NUM = {"td": {"class": "num"}, "th": {"class": "num"}}
 
@@ -260,3 +260,41 @@ def printed_cells_html(rows: list, networks: list[tuple[str, str]], *, a: dt.dat
 def _with_stale_date(text: str, stale: bool, day: dt.date | None) -> str:
     """A formatted number (digits and spaces) with its snapshot's date when that is older than the asked one."""
     return f'{text} <small class="muted">{fmt_date(day)}</small>' if stale else text
+
+
+def reach_cells(row: ReachRow) -> dict:
+    """A row of the reach table: the numbers (for sorting) and their Russian-formatted cells."""
+    return {
+        "row": row,
+        "label": row.label,
+        "at_b": row.subscribers,
+        "members_count": row.members,
+        "share": row.reach,
+        "subscribers": fmt_int(row.subscribers),
+        "members": fmt_int(row.members) or "—",
+        "reach": fmt_pct(row.reach, signed=False) or "—",
+    }
+
+
+class ReachTable(tables.Table):
+    """Reach against membership. By organisation (thousands of rows) the rows are sorted and cut in SQL, by
+    the name or the subscribers only (`by_organisation`): members and reach are read for the rows shown."""
+
+    label = tables.Column(verbose_name=gettext_lazy("Organisation"), order_by=("label",))
+    subscribers = tables.Column(
+        verbose_name=gettext_lazy("Subscribers"), order_by=("at_b",), attrs=NUM, accessor="subscribers"
+    )
+    members = tables.Column(verbose_name=gettext_lazy("Union members"), order_by=("members_count",), attrs=NUM)
+    reach = tables.Column(verbose_name=gettext_lazy("Reach"), order_by=("share",), attrs=NUM)
+
+    class Meta:
+        attrs = {"class": "table table-cards", "id": "reach-table"}
+        per_page = 50
+        orderable = True
+        empty_text = gettext_lazy("No pages with snapshots in this period.")
+
+    def __init__(self, data, *, by_organisation: bool = False, **kwargs):
+        super().__init__(data, **kwargs)
+        if by_organisation:
+            for name in ("members", "reach"):
+                self.columns[name].column.orderable = False

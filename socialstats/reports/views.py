@@ -33,6 +33,7 @@ from .cache import (
     growth_report_cached,
     printed_layout_cached,
     reach_cached,
+    reach_organisations_cached,
     report_cached,
 )
 from .facts import territorial_depth
@@ -40,7 +41,15 @@ from .filters import GrowthPageForm, PeriodForm
 from .growth import GrowthRow, ownership_sentence, preset_period
 from .paged import PAGED_GROUPINGS, growth_page
 from .sql_data import SqlGrowthData
-from .tables import GrowthTable, TransitionTable, growth_cells, printed_cells_html, transition_cells
+from .tables import (
+    GrowthTable,
+    ReachTable,
+    TransitionTable,
+    growth_cells,
+    printed_cells_html,
+    reach_cells,
+    transition_cells,
+)
 
 
 def report_scope(request: HttpRequest, scope_id: int | None) -> tuple[list[str] | None, Organisation | None]:
@@ -378,36 +387,59 @@ def _int(value: str | None) -> int | None:
 
 @login_required
 def reach(request: HttpRequest) -> HttpResponse:
+    """Reach by territorial organisation (a few hundred rows, sorted on every column) or by organisation
+    (thousands: sorted by the name or the subscribers and cut in SQL; the export holds every row in that order)."""
     scope_paths, scope = report_scope(request, _int(request.GET.get("scope")))
     grouping = "org" if request.GET.get("grouping") == "org" else "territorial"
     today = timezone.localdate()
-    rows = reach_cached(scope_paths=scope_paths, on=today, grouping=grouping)
     members = overview.union_members(scope_paths)
-    subscribers = sum(row.subscribers for row in rows)
+    fmt = export_format(request)
+    if grouping == "org":
+        state = analytics_state()  # read once for the cache keys and the reads
+        common = {"scope_paths": scope_paths, "on": today, "state": state}
+
+        def fetch(order, offset: int, limit: int | None) -> list[selectors.ReachRow]:
+            """Another page than the one asked for (a page number past the end shows the last one)."""
+            return reach_organisations_cached(**common, order=tuple(order), offset=offset, limit=limit)[2]
+
+        data = SqlGrowthData(fetch=fetch, cells=reach_cells)
+        table = ReachTable(data, by_organisation=True)
+        RequestConfig(request, paginate=False).configure(table)  # the order asked (no query)
+        order = tuple(data.order)
+        if fmt:
+            _count, subscribers, rows = reach_organisations_cached(**common, order=order, limit=None)
+        else:
+            per_page = min(query_int(request.GET.get(table.prefixed_per_page_field), minimum=1) or 50, MAX_PER_PAGE)
+            offset = ((query_int(request.GET.get(table.prefixed_page_field), minimum=1) or 1) - 1) * per_page
+            count, subscribers, rows = reach_organisations_cached(**common, order=order, offset=offset, limit=per_page)
+            data.prefetched(count=count, order=order, offset=offset, rows=rows)
+            paginate_table(request, table, per_page=50)
+    else:
+        rows = reach_cached(scope_paths=scope_paths, on=today, grouping=grouping)
+        subscribers = sum(row.subscribers for row in rows)
+        table = ReachTable([reach_cells(row) for row in rows])
+        if fmt:  # every row in the page's order
+            RequestConfig(request, paginate=False).configure(table)
+            rows = [bound.record["row"] for bound in table.rows]
+        else:
+            paginate_table(request, table, per_page=50)
     total = selectors.ReachRow(_("All together"), subscribers, members)
-    if export_format(request):
+    if fmt:
         return download_sheets(request, [exports.reach_sheet(rows, total, on=today)], "Охват", scope, today)
     return render(
         request,
         "socialstats/engagement_reach.html",
         {
-            "rows": [_reach(row) for row in rows],
-            "total": _reach(total),
+            "table": table,
+            "headers": table_headers(table),
+            "rows": [row.record for row in table.page.object_list],  # the page's cells, formatted once
+            "total": reach_cells(total),
             "scope": scope,
             "grouping": grouping,
             "today": today,
             "query": export_query(request),
         },
     )
-
-
-def _reach(row: selectors.ReachRow) -> dict:
-    return {
-        "label": row.label,
-        "subscribers": fmt_int(row.subscribers),
-        "members": fmt_int(row.members) or "—",
-        "reach": fmt_pct(row.reach, signed=False) or "—",
-    }
 
 
 def _series_dates(today: dt.date, months: int = 12) -> Sequence[dt.date]:

@@ -122,6 +122,19 @@ def test_printed_table_shows_every_networks_growth_on_a_phone(phone_page, live_s
     assert _width(phone_page) <= PHONE
 
 
+@pytest.mark.parametrize("grouping", ["territorial", "org"])
+def test_reach_shows_each_rows_share_on_a_phone(phone_page, live_server, cast, tree, history, grouping):
+    tree.vao.members_count = 5_000_000
+    tree.vao.save()
+    login(phone_page, live_server, "info")
+    phone_page.goto(f"{live_server.url}/stats/reach/?grouping={grouping}")
+    reach = _cell(phone_page, "#reach-table", "Охват")
+    assert reach["text"].replace("\u00a0", " ").strip() in ("26,0 %", "52,0 %")  # of the first row, by grouping
+    _assert_in_view(reach, PHONE, "the reach of the first row")
+    _assert_in_view(_cell(phone_page, "#reach-table", "Членов профсоюза"), PHONE, "the members of the first row")
+    assert _width(phone_page) <= PHONE
+
+
 def test_ranking_shows_the_total_at_desktop_width_with_many_criteria(page, live_server, fixed):  # noqa: F811
     for position in range(3, 15):  # the demo contest's nine criteria already pushed «Итого» off the page
         Criterion.objects.create(

@@ -42,7 +42,7 @@ PAGES: dict[str, tuple[str, list[str]]] = {
     "socialstats:publication_registry": ("socialstats:publication_registry", ["org", "subtree", "export", "format"]),
     "socialstats:silent": ("socialstats:silent", ["scope", "format"]),
     "socialstats:engagement": ("socialstats:engagement", [*PERIOD, "format"]),
-    "socialstats:reach": ("socialstats:reach", [*PERIOD, "grouping", "format"]),
+    "socialstats:reach": ("socialstats:reach", [*PERIOD, "grouping", "format", *TABLE]),
     "news:list": ("news:list", ["page"]),
     "news:review": ("news:review", ["month", "status", "organisation", "forwarded", "page"]),
     "news:completeness": ("news:completeness", ["until", "months"]),

@@ -214,6 +214,39 @@ def test_reach_is_kept_a_minute_per_scope_and_grouping(client, cast, tree, pages
     assert [row["label"] for row in client.get("/stats/reach/").context["rows"]] == ["ВАО"]
 
 
+def test_reach_by_organisation_is_a_page_of_rows_sorted_and_cut_in_the_database(client, cast, tree, pages):
+    for organisation, members in ((tree.vao, 1500), (tree.vao_p1, 60), (tree.zao, 4000)):
+        organisation.members_count = members
+        organisation.save()
+    client.force_login(cast.info_officer)
+    first = client.get("/stats/reach/", {"grouping": "org", "sort": "-subscribers", "per_page": 2})
+    assert [row["label"] for row in first.context["rows"]] == ["ЗАО", "ВАО"]  # 1 100, then 150
+    assert first.context["rows"][1]["reach"] == "10,0\u00a0%"  # 150 of 1 500: ВАО's own page only
+    assert first.context["table"].paginator.count == 3
+    second = client.get("/stats/reach/", {"grouping": "org", "sort": "-subscribers", "per_page": 2, "page": 2})
+    assert [(row["label"], row["reach"]) for row in second.context["rows"]] == [("ППО Школа 1", "50,0\u00a0%")]
+    # The total is every organisation's, whatever the page shown.
+    assert second.context["total"]["subscribers"] == "1\u00a0280"
+    html = second.content.decode()
+    assert "sort=-subscribers" in html and "sort=members" not in html  # members and reach: not sortable here
+    export = client.get("/stats/reach/", {"grouping": "org", "sort": "subscribers", "format": "csv"})
+    lines = list(csv.reader(io.StringIO(export.content.decode("utf-8-sig")), delimiter=";"))
+    assert [line[0] for line in lines[1:]] == ["ППО Школа 1", "ВАО", "ЗАО", "Всего"]  # every row, in that order
+
+
+def test_reach_by_territorial_organisation_sorts_on_the_share(client, cast, tree, pages):
+    tree.vao.members_count, tree.zao.members_count = 300, 10_000
+    tree.vao.save()
+    tree.zao.save()
+    client.force_login(cast.info_officer)
+    response = client.get("/stats/reach/", {"sort": "-reach"})
+    assert [(row["label"], row["reach"]) for row in response.context["rows"]] == [
+        ("ВАО", "60,0\u00a0%"),  # 180 of 300
+        ("ЗАО", "11,0\u00a0%"),  # 1 100 of 10 000
+    ]
+    assert "sort=reach" in response.content.decode()  # the next click reverses it
+
+
 def test_charts_page_shows_a_page_series_and_hides_pages_out_of_scope(client, cast, pages):
     client.force_login(cast.territorial_admin)
     response = client.get("/stats/growth/charts/", {**PERIOD, "page": pages["vao"].pk})
