@@ -222,3 +222,13 @@ def test_the_presidium_reads_completeness_without_links_it_could_not_follow(clie
     assert client.get(reverse("news:completeness_xlsx")).status_code == 200
     for item in NewsItem.objects.all():
         assert client.get(reverse("news:detail", args=[item.pk])).status_code == 404
+
+
+def test_names_are_escaped_in_the_grid_and_in_the_silent_list(client, cast, tree, calendar):
+    tree.zao_p1.name = "ППО <Школа> 3"
+    tree.zao_p1.save()
+    client.force_login(cast.info_officer)
+    body = client.get(reverse("news:completeness"), {"until": "2026-10", "months": "2"}).content.decode()
+    assert "<Школа>" not in body
+    assert "<tr><td>ППО &lt;Школа&gt; 3</td>" in body  # its row in ЗАО's grid
+    assert '<li>ППО &lt;Школа&gt; 3 <span class="muted">(ЗАО)</span> — 2 месяца</li>' in body  # silent since September
