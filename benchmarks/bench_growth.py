@@ -404,10 +404,13 @@ def measure_overview() -> list[dict]:
     from socialstats.analytics.services import analytics_state
     from socialstats.models import SocialPage
     from socialstats.reports import lists, paged, selectors
+    from socialstats.reports.audience import transition_report
     from socialstats.reports.dashboard import dashboard
     from socialstats.reports.facts import territorial_depth
+    from socialstats.reports.growth import preset_period
 
     today = timezone.localdate()
+    month = preset_period("this_month", today)
     past = END - dt.timedelta(days=45)
     state = analytics_state()
     level = territorial_depth(None)
@@ -485,6 +488,11 @@ def measure_overview() -> list[dict]:
         ),
         ("page: reach", "/stats/reach/", _replay(reads[6][1])),
         ("page: reach by organisation (50 rows shown)", "/stats/reach/?grouping=org", _replay(reads[7][1])),
+        (
+            "page: growth «move between networks» view, this month (50 organisations shown)",
+            "/stats/growth/?view=transition",
+            _replay(lambda: transition_report(scope_paths=None, a=month[0], b=month[1], state=state)),
+        ),
     ]
     for label, url, raw in pages:
         response = client.get(url)

@@ -10,15 +10,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from types import EllipsisType
 
 from django.utils.translation import gettext as _
 
-from orgs.models import Organisation
-
 from ..analytics.services import analytics_state
-from ..models import COLLECTED_NETWORKS, HISTORY_NETWORKS, Network
+from ..models import COLLECTED_NETWORKS, HISTORY_NETWORKS, AnalyticsState, Network
 from .facts import growth_raw
-from .rollup import growth_figures, rollup_network_series
+from .paged import organisation_network_figures
+from .rollup import rollup_network_series
 
 
 def network_columns(present: Iterable[str], chosen: Sequence[str] = ()) -> list[str]:
@@ -104,16 +104,23 @@ class TransitionReport:
 
 
 def transition_report(
-    *, scope_paths: Sequence[str] | None, a: dt.date, b: dt.date, networks: Sequence[str] = ()
+    *,
+    scope_paths: Sequence[str] | None,
+    a: dt.date,
+    b: dt.date,
+    networks: Sequence[str] = (),
+    state: AnalyticsState | EllipsisType | None = ...,
 ) -> TransitionReport:
-    """For each organisation with pages in scope, its change per network from A to B side by side: two queries."""
-    raw = growth_figures(scope_paths=scope_paths, a=a, b=b, networks=networks, dimensions=("org", "network"))
-    organisations = Organisation.objects.in_bulk({record[0] for record in raw})
+    """For each organisation with pages in scope, its change per network from A to B side by side, summed
+    and named (the values as growth by page reads them, reports/paged.py): one statement. `state`: the
+    analytics tables' state when the caller has read it."""
+    raw = organisation_network_figures(scope_paths=scope_paths, a=a, b=b, networks=networks, state=state)
     rows: dict[int, TransitionRow] = {}
     total = TransitionRow(str(_("Total")))
-    for org_id, network, _pages, _new, at_a, at_b, *_dates in raw:
-        organisation = organisations[org_id]
-        row = rows.setdefault(org_id, TransitionRow(organisation.display_name, organisation.path, org_id))
+    for org_id, network, _pages, _new, at_a, at_b, _date_a, _date_b, label, path in raw:
+        if org_id not in rows:
+            rows[org_id] = TransitionRow(label, path, org_id)
+        row = rows[org_id]
         for target, value in ((row.at_a, at_a), (row.at_b, at_b), (total.at_a, at_a), (total.at_b, at_b)):
             target[network] = target.get(network, 0) + int(value or 0)
     ordered = sorted(rows.values(), key=lambda row: (row.path, row.label.lower()))

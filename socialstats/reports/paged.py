@@ -541,6 +541,35 @@ def growth_page(
     return totals, rows
 
 
+def organisation_network_figures(
+    *,
+    scope_paths: Sequence[str] | None,
+    a: dt.date,
+    b: dt.date,
+    networks: Sequence[str] = (),
+    state: AnalyticsState | EllipsisType | None = ...,
+) -> list[tuple]:
+    """Growth per organisation (its own pages) and network: the records of `facts.growth_raw` with the
+    dimensions ("org", "network") followed by the organisation's name (short, or full) and path, each page's
+    values at A and B read as growth by page reads them (the last collected day's range of the (date, page)
+    index, PageLatest before any probe). One statement."""
+    if state is ...:
+        state = analytics_state()
+    values, params = _values_sql(scope_paths=scope_paths, a=a, b=b, networks=networks, use_latest=state is not None)
+    sql = f"""
+        SELECT g.*, COALESCE(NULLIF(o.short_name, ''), o.name), o.path
+        FROM (
+            SELECT v.org_id, v.network, COUNT(*) AS pages, SUM(CASE WHEN v.at_a IS NULL THEN 1 ELSE 0 END) AS new,
+                   SUM(v.at_a) AS at_a, SUM(v.at_b) AS at_b, MIN(v.date_a) AS date_a, MIN(v.date_b) AS date_b
+            FROM ({values}) v
+            WHERE v.at_a IS NOT NULL OR v.at_b IS NOT NULL
+            GROUP BY v.org_id, v.network
+        ) g
+        JOIN {Organisation._meta.db_table} o ON o.id = g.org_id
+    """
+    return fetch_report(sql, params)
+
+
 def growth_totals(**kwargs) -> GrowthTotals:
     """The subtotals per network, the total and the number of rows of the table (`growth_page`'s keywords)."""
     return growth_page(**kwargs, limit=0)[0]

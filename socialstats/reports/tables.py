@@ -81,6 +81,16 @@ class GrowthTable(tables.Table):
         super().__init__(data, exclude=exclude, **kwargs)
 
 
+def transition_values(row: TransitionRow, networks: Sequence[str]) -> dict:
+    """A row of the «move» view for sorting: the numbers only (`transition_cells` formats the rows shown)."""
+    at_a, at_b = row.at_a, row.at_b
+    values: dict = {"row": row, "label": row.label, "organisation_id": row.organisation_id}
+    values["change"] = sum(at_b.values()) - sum(at_a.values())
+    for network in networks:
+        values[f"d_{network}"] = at_b.get(network, 0) - at_a.get(network, 0)
+    return values
+
+
 def transition_cells(row: TransitionRow, networks: Sequence[str]) -> dict:
     """A row of the «move» view: the change per network (numbers for sorting, cells formatted)."""
     values: dict = {"label": row.label, "organisation_id": row.organisation_id, "change": row.change()}
@@ -94,6 +104,7 @@ def transition_cells(row: TransitionRow, networks: Sequence[str]) -> dict:
         values[f"d_{network}"] = change
         cells.append(
             {
+                "header": network_label(network),
                 "text": fmt_signed(change) if present else "—",
                 "title": f"{fmt_int(row.at_a.get(network, 0))} → {fmt_int(row.at_b.get(network, 0))}"
                 if present

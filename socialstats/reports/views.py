@@ -40,7 +40,7 @@ from .facts import territorial_depth
 from .filters import GrowthPageForm, PeriodForm
 from .growth import GrowthRow, ownership_sentence, preset_period
 from .paged import PAGED_GROUPINGS, growth_page
-from .sql_data import SqlGrowthData
+from .sql_data import KeyedListData, SqlGrowthData
 from .tables import (
     GrowthTable,
     ReachTable,
@@ -49,6 +49,7 @@ from .tables import (
     printed_cells_html,
     reach_cells,
     transition_cells,
+    transition_values,
 )
 
 
@@ -83,11 +84,13 @@ def table_headers(table) -> dict[str, str]:
 
 
 def _period_form(request: HttpRequest, form_class=PeriodForm):
-    form = form_class(request.GET or None)
-    if not request.GET:
+    """The period form of the address; with neither dates nor a preset (the menu's link, or a link that names
+    only the view or the rows), this month's dates, shown in the fields the report uses."""
+    data = request.GET.copy()
+    if not (data.get("a") or data.get("b") or data.get("preset")):
         a, b = preset_period("this_month", timezone.localdate())
-        form = form_class({"a": f"{a:%d.%m.%Y}", "b": f"{b:%d.%m.%Y}"})
-    return form
+        data["a"], data["b"] = f"{a:%d.%m.%Y}", f"{b:%d.%m.%Y}"
+    return form_class(data)
 
 
 @login_required
@@ -188,18 +191,26 @@ def _transition(request: HttpRequest, form: GrowthPageForm) -> HttpResponse:
     data = form.cleaned_data
     scope_paths, scope = report_scope(request, data.get("scope"))
     networks = tuple(sorted(data.get("networks") or ()))
+    state = analytics_state()  # read once for the cache key and the read
     report = report_cached(
         "transition",
         scope_paths,
         (data["a"].isoformat(), data["b"].isoformat(), networks),
-        lambda: audience.transition_report(scope_paths=scope_paths, a=data["a"], b=data["b"], networks=networks),
+        lambda: audience.transition_report(
+            scope_paths=scope_paths, a=data["a"], b=data["b"], networks=networks, state=state
+        ),
+        state=state,
     )
     header = [_("Organisation"), *(audience.network_label(network) for network in report.networks), _("Total")]
     if fmt := export_format(request):
         name = exports.period_name("Переход между сетями", _scope_name(scope), report.a, report.b)
         return export_response([exports.transition_sheet(report)], fmt=fmt, name=name)
-    table = TransitionTable([transition_cells(row, report.networks) for row in report.rows], networks=report.networks)
+    # Sorted on the numbers; only the page of rows shown gets its formatted cells.
+    rows = KeyedListData([transition_values(row, report.networks) for row in report.rows])
+    table = TransitionTable(rows, networks=report.networks)
     paginate_table(request, table, per_page=50)
+    for bound in table.page.object_list:
+        bound.record.update(transition_cells(bound.record["row"], report.networks))
     return render(
         request,
         "socialstats/growth_table.html",
@@ -207,6 +218,7 @@ def _transition(request: HttpRequest, form: GrowthPageForm) -> HttpResponse:
             "form": form,
             "transition": report,
             "table": table,
+            "headers": table_headers(table),
             "header": header,
             "total": transition_cells(report.total, report.networks),
             "scope": scope,

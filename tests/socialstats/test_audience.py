@@ -15,11 +15,13 @@ import datetime as dt
 import io
 
 import pytest
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from socialstats.analytics.services import analytics_rebuild
 from socialstats.models import PageStatus, Snapshot, SocialPage
 from socialstats.reports.audience import audience_by_network, transition_report
+from socialstats.reports.growth import preset_period
 from tests.factories import UserFactory, assign
 
 pytestmark = pytest.mark.django_db
@@ -214,6 +216,17 @@ def test_the_growth_page_move_view_shows_a_fall_next_to_a_rise(client, cast, mov
     assert school_row.index("−600") < school_row.index("+650")
     assert 'title="1 000 → 400"'.replace(" ", "\u00a0", 1) in school_row
     assert "ЗАО" not in table
+
+
+def test_the_move_view_linked_by_its_view_alone_shows_the_dates_it_reads(client, cast, moved):
+    client.force_login(cast.territorial_admin)
+
+    response = client.get("/stats/growth/", {"view": "transition"})  # no dates: this month
+
+    a, b = preset_period("this_month", timezone.localdate())
+    assert (response.context["transition"].a, response.context["transition"].b) == (a, b)
+    html = response.content.decode()
+    assert f'id="id_a" value="{a:%d.%m.%Y}"' in html and f'id="id_b" value="{b:%d.%m.%Y}"' in html
 
 
 def test_the_move_view_exports_its_rows(client, cast, moved):
