@@ -25,7 +25,7 @@ from django.utils import timezone
 from orgs.models import Organisation
 
 from ..models import Network, SocialPage
-from .current import cutoff_param, engagement_by_views_sql, engagement_sql, pages_at_sql
+from .current import cutoff_param, engagement_by_views_sql, engagement_sql, mean_sql, pages_at_sql
 from .facts import STEPLEN, fetch_report, silent_before, to_date, to_datetime
 from .paged import network_label_sql, network_rank_sql
 from .selectors import OrgEngagement
@@ -342,8 +342,8 @@ def _engagement_statement(
         cut AS (SELECT v.* FROM v ORDER BY {order_by}{cut}),
         g AS (
             SELECT v.org_id AS org_id, COUNT(*) AS pages, SUM(v.subscribers) AS subscribers,
-                   AVG(v.engagement) AS engagement, AVG(v.by_views) AS by_views,
-                   AVG(CAST(v.posts_30d AS DOUBLE PRECISION)) AS posts_30d
+                   {mean_sql("v.engagement")} AS engagement, {mean_sql("v.by_views")} AS by_views,
+                   {mean_sql("CAST(v.posts_30d AS DOUBLE PRECISION)")} AS posts_30d
             FROM v GROUP BY v.org_id
         ),
         g_cut AS (SELECT g.* FROM {named_g} ORDER BY {org_order_by}{org_cut}),
