@@ -94,6 +94,14 @@ class SocialPage(models.Model):
             models.Index(fields=["organisation", "network"], name="page_org_network_idx"),
             # The collector picks active pages of one network.
             models.Index(fields=["network", "status"], name="page_network_status_idx"),
+            # The failing pages (the dashboard's count, the silent pages' list): the few pages whose collection
+            # failed 3 times in a row, without reading every page. A night that leaves the count at 0 leaves
+            # the index alone (the update stays HOT).
+            models.Index(
+                fields=["consecutive_failures"],
+                condition=models.Q(consecutive_failures__gte=3),
+                name="page_failing_idx",
+            ),
         ]
 
     def __str__(self) -> str:
