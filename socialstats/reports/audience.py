@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from ..analytics.services import analytics_state
 from ..models import COLLECTED_NETWORKS, HISTORY_NETWORKS, AnalyticsState, Network
 from .facts import growth_raw
-from .paged import organisation_network_figures
+from .paged import organisation_network_page
 from .rollup import rollup_network_series
 
 
@@ -103,25 +103,36 @@ class TransitionReport:
     total: TransitionRow
 
 
-def transition_report(
+def transition_page(
     *,
     scope_paths: Sequence[str] | None,
     a: dt.date,
     b: dt.date,
     networks: Sequence[str] = (),
+    order: Sequence[str] = (),
+    offset: int = 0,
+    limit: int | None = None,
     state: AnalyticsState | EllipsisType | None = ...,
-) -> TransitionReport:
-    """For each organisation with pages in scope, its change per network from A to B side by side, summed
-    and named (the values as growth by page reads them, reports/paged.py): one statement. `state`: the
-    analytics tables' state when the caller has read it."""
-    raw = organisation_network_figures(scope_paths=scope_paths, a=a, b=b, networks=networks, state=state)
+) -> tuple[TransitionReport, int]:
+    """The organisations with pages in scope `offset`… (all when `limit` is None) in `order` ("label", "change",
+    "d_<network>"; `-` for descending; the tree's order after), each with its change per network from A to B
+    side by side, the total of them all, and their number: one statement, sorted and cut in SQL
+    (`paged.organisation_network_page`). `state`: the analytics tables' state when the caller has read it."""
+    records, totals, count = organisation_network_page(
+        scope_paths=scope_paths, a=a, b=b, networks=networks, order=order, offset=offset, limit=limit, state=state
+    )
     rows: dict[int, TransitionRow] = {}
+    for org_id, network, at_a, at_b, label, path, _place in records:  # in the asked order
+        row = rows.get(org_id)
+        if row is None:
+            row = rows[org_id] = TransitionRow(label, path, org_id)
+        row.at_a[network], row.at_b[network] = int(at_a or 0), int(at_b or 0)
     total = TransitionRow(str(_("Total")))
-    for org_id, network, _pages, _new, at_a, at_b, _date_a, _date_b, label, path in raw:
-        if org_id not in rows:
-            rows[org_id] = TransitionRow(label, path, org_id)
-        row = rows[org_id]
-        for target, value in ((row.at_a, at_a), (row.at_b, at_b), (total.at_a, at_a), (total.at_b, at_b)):
-            target[network] = target.get(network, 0) + int(value or 0)
-    ordered = sorted(rows.values(), key=lambda row: (row.path, row.label.lower()))
-    return TransitionReport(a, b, network_columns(total.at_a, networks), ordered, total)
+    for network, at_a, at_b in totals:
+        total.at_a[network], total.at_b[network] = int(at_a or 0), int(at_b or 0)
+    return TransitionReport(a, b, network_columns(total.at_a, networks), list(rows.values()), total), count
+
+
+def transition_report(**kwargs) -> TransitionReport:
+    """Every organisation of the move view in the tree's order (`transition_page`'s keywords)."""
+    return transition_page(**kwargs)[0]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from django_tables2.data import TableData, TableListData
+from django_tables2.data import TableData
 from django_tables2.utils import OrderBy, OrderByTuple
 
 from .growth import GrowthRow
@@ -59,13 +59,3 @@ class SqlGrowthData(TableData):
 
     def order_by(self, aliases) -> None:
         self.order = order_from_aliases(self.table, aliases)
-
-
-class KeyedListData(TableListData):
-    """django-tables2's data for a list of dicts, sorted with one key per row: django-tables2's own sort resolves
-    every accessor at every comparison (a second for 20,000 rows). Empty values sort first, as there."""
-
-    def order_by(self, aliases) -> None:
-        for name in reversed(order_from_aliases(self.table, aliases)):  # stable: the least significant first
-            field = name.lstrip("-")
-            self.data.sort(key=lambda row: (row[field] is not None, row[field]), reverse=name.startswith("-"))

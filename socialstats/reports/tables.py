@@ -81,16 +81,6 @@ class GrowthTable(tables.Table):
         super().__init__(data, exclude=exclude, **kwargs)
 
 
-def transition_values(row: TransitionRow, networks: Sequence[str]) -> dict:
-    """A row of the «move» view for sorting: the numbers only (`transition_cells` formats the rows shown)."""
-    at_a, at_b = row.at_a, row.at_b
-    values: dict = {"row": row, "label": row.label, "organisation_id": row.organisation_id}
-    values["change"] = sum(at_b.values()) - sum(at_a.values())
-    for network in networks:
-        values[f"d_{network}"] = at_b.get(network, 0) - at_a.get(network, 0)
-    return values
-
-
 def transition_cells(row: TransitionRow, networks: Sequence[str]) -> dict:
     """A row of the «move» view: the change per network (numbers for sorting, cells formatted)."""
     values: dict = {"label": row.label, "organisation_id": row.organisation_id, "change": row.change()}

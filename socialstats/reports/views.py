@@ -40,7 +40,7 @@ from .facts import territorial_depth
 from .filters import GrowthPageForm, PeriodForm
 from .growth import GrowthRow, ownership_sentence, preset_period
 from .paged import PAGED_GROUPINGS, growth_page
-from .sql_data import KeyedListData, SqlGrowthData
+from .sql_data import SqlGrowthData
 from .tables import (
     GrowthTable,
     ReachTable,
@@ -49,7 +49,6 @@ from .tables import (
     printed_cells_html,
     reach_cells,
     transition_cells,
-    transition_values,
 )
 
 
@@ -187,30 +186,45 @@ def _paged_growth(
 
 
 def _transition(request: HttpRequest, form: GrowthPageForm) -> HttpResponse:
-    """The growth table's «move» view: each organisation's change per network from A to B in one row."""
+    """The growth table's «move» view: each organisation's change per network from A to B in one row; the
+    database sorts and cuts the page of rows and sums the total (reports/paged.py); the export holds every row
+    in the same order."""
     data = form.cleaned_data
     scope_paths, scope = report_scope(request, data.get("scope"))
     networks = tuple(sorted(data.get("networks") or ()))
-    state = analytics_state()  # read once for the cache key and the read
-    report = report_cached(
-        "transition",
-        scope_paths,
-        (data["a"].isoformat(), data["b"].isoformat(), networks),
-        lambda: audience.transition_report(
-            scope_paths=scope_paths, a=data["a"], b=data["b"], networks=networks, state=state
-        ),
-        state=state,
-    )
-    header = [_("Organisation"), *(audience.network_label(network) for network in report.networks), _("Total")]
+    state = analytics_state()  # read once for the cache keys and the reads
+    common = {"scope_paths": scope_paths, "a": data["a"], "b": data["b"], "networks": networks, "state": state}
+
+    def read(order: tuple[str, ...], offset: int, limit: int | None) -> tuple[audience.TransitionReport, int]:
+        return report_cached(
+            "transition",
+            scope_paths,
+            (data["a"].isoformat(), data["b"].isoformat(), networks, order, offset, limit),
+            lambda: audience.transition_page(**common, order=order, offset=offset, limit=limit),
+            state=state,
+        )
+
+    # The order the table will apply (its columns depend on the networks the read finds): the address's.
+    order = tuple(alias for alias in request.GET.get("sort", "").split(",") if alias.lstrip("-") in TRANSITION_SORT)
     if fmt := export_format(request):
+        report, _count = read(order, 0, None)
         name = exports.period_name("Переход между сетями", _scope_name(scope), report.a, report.b)
         return export_response([exports.transition_sheet(report)], fmt=fmt, name=name)
-    # Sorted on the numbers; only the page of rows shown gets its formatted cells.
-    rows = KeyedListData([transition_values(row, report.networks) for row in report.rows])
-    table = TransitionTable(rows, networks=report.networks)
-    paginate_table(request, table, per_page=50)
-    for bound in table.page.object_list:
-        bound.record.update(transition_cells(bound.record["row"], report.networks))
+    per_page = min(query_int(request.GET.get("per_page"), minimum=1) or GROWTH_PER_PAGE, MAX_PER_PAGE)
+    offset = ((query_int(request.GET.get("page"), minimum=1) or 1) - 1) * per_page
+    report, count = read(order, offset, per_page)
+    columns = report.networks
+
+    def fetch(other: list[str], other_offset: int, limit: int | None) -> list[audience.TransitionRow]:
+        """Another page than the one asked for (a page number past the end shows the last one)."""
+        return read(tuple(other), other_offset, limit)[0].rows
+
+    rows = SqlGrowthData(fetch=fetch, cells=lambda row: transition_cells(row, columns))
+    table = TransitionTable(rows, networks=columns)
+    RequestConfig(request, paginate=False).configure(table)  # the order asked (no query)
+    rows.prefetched(count=count, order=order, offset=offset, rows=report.rows)
+    paginate_table(request, table, per_page=GROWTH_PER_PAGE)
+    header = [_("Organisation"), *(audience.network_label(network) for network in columns), _("Total")]
     return render(
         request,
         "socialstats/growth_table.html",
@@ -220,12 +234,16 @@ def _transition(request: HttpRequest, form: GrowthPageForm) -> HttpResponse:
             "table": table,
             "headers": table_headers(table),
             "header": header,
-            "total": transition_cells(report.total, report.networks),
+            "total": transition_cells(report.total, columns),
             "scope": scope,
             "scope_choices": _scope_choices(request, territorial_depth(scope_paths)),
             "query": request.GET.urlencode(),
         },
     )
+
+
+# The move view's sortable columns (TransitionTable's order_by names).
+TRANSITION_SORT = ("label", "change", *(f"d_{network}" for network in Network.values))
 
 
 def _summary(row) -> dict:

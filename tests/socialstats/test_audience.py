@@ -241,6 +241,26 @@ def test_the_move_view_exports_its_rows(client, cast, moved):
     assert rows[-1] == ["Итого", "20", "-600", "650", "0", "-300", "-230"]
 
 
+def test_the_move_view_is_sorted_and_cut_in_the_database(client, cast, moved):
+    client.force_login(cast.territorial_admin)
+
+    def exported(**query):
+        content = client.get("/stats/growth/", {**PERIOD, "view": "transition", "format": "csv", **query}).content
+        return list(csv.reader(io.StringIO(content.decode("utf-8-sig")), delimiter=";"))[1:-1]  # no header, total
+
+    def shown(**query):
+        response = client.get("/stats/growth/", {**PERIOD, "view": "transition", **query})
+        return [row.record["label"] for row in response.context["table"].page.object_list]
+
+    tree_order = exported()
+    by_change = sorted(tree_order, key=lambda row: -int(row[-1]))  # stable: the tree's order among equals
+    assert len(tree_order) >= 3 and by_change != tree_order
+    assert [row[0] for row in exported(sort="-change")] == [row[0] for row in by_change]
+    assert shown(sort="-change", per_page=1, page=2) == [by_change[1][0]]
+    assert shown(sort="d_telegram")[0] == "ППО Школа 1"  # −600 on Telegram, the largest fall
+    assert shown(sort="-change", per_page=1, page=999) == [by_change[-1][0]]  # past the end: the last page
+
+
 def test_the_usual_growth_table_is_unchanged_by_the_move_view(client, cast, moved):
     client.force_login(cast.territorial_admin)
 
