@@ -107,7 +107,7 @@ def _page_where(
 def _members_sql(
     *, scope_paths: Sequence[str] | None, a: dt.date, b: dt.date, networks: Sequence[str], with_names: bool
 ) -> tuple[str, list]:
-    """`_values_sql`'s pages without their values, from PageLatest alone (no snapshot read): a page has a value
+    """`page_values_sql`'s pages without their values, from PageLatest alone (no snapshot read): a page has a value
     at X when it counts at X and its first snapshot is on or before X. The values are stand-ins (0 where the
     page has a value, NULL where not), enough for the rows' pages, new pages, names and order."""
     page_table, org_table, latest_table = (
@@ -207,7 +207,7 @@ def _tree_pick_sql(
     return sql, [*scope_params, *rank_params, *label_params, *where_params, *has_params]
 
 
-def _values_sql(
+def page_values_sql(
     *,
     scope_paths: Sequence[str] | None,
     a: dt.date,
@@ -373,7 +373,7 @@ def _candidates_sql(first: str, rows: int) -> tuple[str, list]:
 
 
 def _rows_sql(grouping: str, source: str) -> tuple[str, list]:
-    """The table's rows (one per page or per organisation) from a CTE of `_values_sql`'s columns."""
+    """The table's rows (one per page or per organisation) from a CTE of `page_values_sql`'s columns."""
     if grouping == "page":
         # Names of pages without a title or a screen name are built only for those (COALESCE stops early).
         network_label, label_params = network_label_sql("w.network")
@@ -458,7 +458,7 @@ def growth_page(
         only = "p.id IN (SELECT k.row_key FROM picked k)"
         if grouping == "org":
             only = "p.organisation_id IN (SELECT k.row_key FROM picked k)"
-        values, params = _values_sql(
+        values, params = page_values_sql(
             scope_paths=scope_paths, a=a, b=b, networks=networks, use_latest=True, with_names=with_names, only=only
         )
         counting, counting_params = _organisations_sql(scope_paths=scope_paths, a=a, b=b, networks=networks)
@@ -472,7 +472,7 @@ def growth_page(
     else:  # every page's value, then the rows sorted and cut
         # By page in a value's order, a page of rows: only the pages that can be in it are named and sorted whole.
         candidates = grouping == "page" and bool(limit) and bool(order) and order[0].lstrip("-") in VALUE_KEYS
-        values, params = _values_sql(
+        values, params = page_values_sql(
             scope_paths=scope_paths,
             a=a,
             b=b,
@@ -539,69 +539,6 @@ def growth_page(
             row.extra["organisation_id"] = key
         rows.append(row)
     return totals, rows
-
-
-def organisation_network_page(
-    *,
-    scope_paths: Sequence[str] | None,
-    a: dt.date,
-    b: dt.date,
-    networks: Sequence[str] = (),
-    order: Sequence[str] = (),
-    offset: int = 0,
-    limit: int | None = None,
-    state: AnalyticsState | EllipsisType | None = ...,
-) -> tuple[list[tuple], list[tuple], int]:
-    """The growth page's «move» view sorted and cut in SQL: the organisations (their own pages) `offset`… in
-    `order` ("label", "change" or "d_<network>": the change on one network; `-` first for descending; the tree's
-    order after), as (org id, network, at A, at B, name, path, place) per network they have; the sums per
-    network (network, at A, at B); the number of organisations. One statement: each page's values read once, as
-    growth by page reads them (the last collected day's range, PageLatest before any probe), then summed per
-    organisation and network."""
-    if state is ...:
-        state = analytics_state()
-    values, params = _values_sql(scope_paths=scope_paths, a=a, b=b, networks=networks, use_latest=state is not None)
-    change = "COALESCE(g.at_b, 0) - COALESCE(g.at_a, 0)"
-    sort_networks = [item.lstrip("-")[2:] for item in order if item.lstrip("-").startswith("d_")]
-    sort_networks = [network for network in dict.fromkeys(sort_networks) if network in Network.values]
-    per_network = "".join(
-        f", SUM(CASE WHEN g.network = %s THEN {change} ELSE 0 END) AS d_{network}" for network in sort_networks
-    )
-    expressions = {"label": "LOWER(k.label)", "change": "k.change"}
-    expressions.update({f"d_{network}": f"k.d_{network}" for network in sort_networks})
-    terms = []
-    for item in order:
-        expression = expressions.get(item.lstrip("-"))
-        if expression:
-            terms.append(expression + (" DESC" if item.startswith("-") else ""))
-    collate = ' COLLATE "C"' if connection.vendor == "postgresql" else ""
-    order_by = ", ".join([*terms, f"k.path{collate}", "k.org_id"])
-    cut, cut_params = ("", []) if limit is None else (" LIMIT %s OFFSET %s", [limit, offset])
-    materialized = "MATERIALIZED " if connection.vendor == "postgresql" else ""
-    sql = f"""
-        WITH v AS {materialized}({values}),
-        g AS (
-            SELECT v.org_id AS org_id, v.network AS network, SUM(v.at_a) AS at_a, SUM(v.at_b) AS at_b
-            FROM v WHERE v.at_a IS NOT NULL OR v.at_b IS NOT NULL GROUP BY v.org_id, v.network
-        ),
-        r AS (SELECT g.org_id AS org_id, SUM({change}) AS change{per_network} FROM g GROUP BY g.org_id),
-        k AS (
-            SELECT r.*, o.path AS path, COALESCE(NULLIF(o.short_name, ''), o.name) AS label
-            FROM r JOIN {Organisation._meta.db_table} o ON o.id = r.org_id
-        ),
-        picked AS (SELECT k.*, ROW_NUMBER() OVER (ORDER BY {order_by}) AS place FROM k ORDER BY {order_by}{cut})
-        SELECT 0, p.org_id, g.network, g.at_a, g.at_b, p.label, p.path, p.place
-        FROM picked p JOIN g ON g.org_id = p.org_id
-        UNION ALL
-        SELECT 1, NULL, g.network, SUM(g.at_a), SUM(g.at_b), NULL, NULL, NULL FROM g GROUP BY g.network
-        UNION ALL
-        SELECT 2, COUNT(*), NULL, NULL, NULL, NULL, NULL, NULL FROM r
-    """
-    records = fetch_report(sql, [*params, *sort_networks, *cut_params])
-    rows = sorted((record[1:] for record in records if record[0] == 0), key=lambda record: record[6])
-    totals = [(network, at_a, at_b) for _kind, _key, network, at_a, at_b, *_rest in records if _kind == 1]
-    count = next((int(record[1] or 0) for record in records if record[0] == 2), 0)
-    return rows, totals, count
 
 
 def growth_totals(**kwargs) -> GrowthTotals:
