@@ -404,7 +404,7 @@ def measure_overview() -> list[dict]:
     from socialstats.analytics.services import analytics_state
     from socialstats.models import SocialPage
     from socialstats.reports import lists, paged, selectors
-    from socialstats.reports.audience import transition_report
+    from socialstats.reports.audience import transition_page
     from socialstats.reports.dashboard import dashboard
     from socialstats.reports.facts import territorial_depth
     from socialstats.reports.growth import preset_period
@@ -491,7 +491,7 @@ def measure_overview() -> list[dict]:
         (
             "page: growth «move between networks» view, this month (50 organisations shown)",
             "/stats/growth/?view=transition",
-            _replay(lambda: transition_report(scope_paths=None, a=month[0], b=month[1], state=state)),
+            _replay(lambda: transition_page(scope_paths=None, a=month[0], b=month[1], limit=50, state=state)),
         ),
     ]
     for label, url, raw in pages:
