@@ -106,7 +106,7 @@ class TransitionReport:
     total: TransitionRow
 
 
-def organisation_network_page(
+def transition_page(
     *,
     scope_paths: Sequence[str] | None,
     a: dt.date,
@@ -116,13 +116,14 @@ def organisation_network_page(
     offset: int = 0,
     limit: int | None = None,
     state: AnalyticsState | EllipsisType | None = ...,
-) -> tuple[list[tuple], list[tuple], int]:
-    """The growth page's «move» view sorted and cut in SQL: the organisations (their own pages) `offset`… in
-    `order` ("label", "change" or "d_<network>": the change on one network; `-` first for descending; the tree's
-    order after), as (org id, network, at A, at B, name, path, place) per network they have; the sums per
-    network (network, at A, at B); the number of organisations. One statement: each page's values read once, as
-    growth by page reads them (the last collected day's range, PageLatest before any probe), then summed per
-    organisation and network."""
+) -> tuple[TransitionReport, int]:
+    """The organisations with pages in scope `offset`… (all when `limit` is None) in `order` ("label", "change"
+    or "d_<network>": the change on one network; `-` for descending; the tree's order after), each with its
+    change per network from A to B side by side (its own pages), the total of them all, and their number.
+
+    One statement, sorted and cut in SQL: each page's values read once as growth by page reads them (the last
+    collected day's range, PageLatest before any probe), summed per organisation and network. `state`: the
+    analytics tables' state when the caller has read it."""
     if state is ...:
         state = analytics_state()
     values, params = page_values_sql(scope_paths=scope_paths, a=a, b=b, networks=networks, use_latest=state is not None)
@@ -163,39 +164,19 @@ def organisation_network_page(
         SELECT 2, COUNT(*), NULL, NULL, NULL, NULL, NULL, NULL FROM r
     """
     records = fetch_report(sql, [*params, *sort_networks, *cut_params])
-    rows = sorted((record[1:] for record in records if record[0] == 0), key=lambda record: record[6])
-    totals = [(network, at_a, at_b) for _kind, _key, network, at_a, at_b, *_rest in records if _kind == 1]
-    count = next((int(record[1] or 0) for record in records if record[0] == 2), 0)
-    return rows, totals, count
-
-
-def transition_page(
-    *,
-    scope_paths: Sequence[str] | None,
-    a: dt.date,
-    b: dt.date,
-    networks: Sequence[str] = (),
-    order: Sequence[str] = (),
-    offset: int = 0,
-    limit: int | None = None,
-    state: AnalyticsState | EllipsisType | None = ...,
-) -> tuple[TransitionReport, int]:
-    """The organisations with pages in scope `offset`… (all when `limit` is None) in `order` ("label", "change",
-    "d_<network>"; `-` for descending; the tree's order after), each with its change per network from A to B
-    side by side, the total of them all, and their number: one statement, sorted and cut in SQL
-    (`organisation_network_page`). `state`: the analytics tables' state when the caller has read it."""
-    records, totals, count = organisation_network_page(
-        scope_paths=scope_paths, a=a, b=b, networks=networks, order=order, offset=offset, limit=limit, state=state
-    )
     rows: dict[int, TransitionRow] = {}
-    for org_id, network, at_a, at_b, label, path, _place in records:  # in the asked order
-        row = rows.get(org_id)
-        if row is None:
-            row = rows[org_id] = TransitionRow(label, path, org_id)
-        row.at_a[network], row.at_b[network] = int(at_a or 0), int(at_b or 0)
     total = TransitionRow(str(_("Total")))
-    for network, at_a, at_b in totals:
-        total.at_a[network], total.at_b[network] = int(at_a or 0), int(at_b or 0)
+    count = 0
+    for kind, key, network, at_a, at_b, label, path, _place in sorted(records, key=lambda record: record[7] or 0):
+        if kind == 0:  # a row's network, in the asked order
+            row = rows.get(key)
+            if row is None:
+                row = rows[key] = TransitionRow(label, path, key)
+            row.at_a[network], row.at_b[network] = int(at_a or 0), int(at_b or 0)
+        elif kind == 1:
+            total.at_a[network], total.at_b[network] = int(at_a or 0), int(at_b or 0)
+        else:
+            count = int(key or 0)
     return TransitionReport(a, b, network_columns(total.at_a, networks), list(rows.values()), total), count
 
 

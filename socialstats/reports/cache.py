@@ -156,15 +156,14 @@ def dashboard_cached(
     )
 
 
-def reach_cached(
-    *, scope_paths: Sequence[str] | None, on: dt.date, grouping: str = "territorial"
-) -> list[selectors.ReachRow]:
+def reach_cached(*, scope_paths: Sequence[str] | None, on: dt.date) -> list[selectors.ReachRow]:
+    """Reach by territorial organisation."""
     state = analytics_state()  # read once for the cache key and the read
     return report_cached(
         "reach",
         scope_paths,
-        (on.isoformat(), grouping),
-        lambda: selectors.reach_report(scope_paths=scope_paths, on=on, grouping=grouping, state=state),
+        (on.isoformat(),),
+        lambda: selectors.reach_report(scope_paths=scope_paths, on=on, state=state),
         state=state,
     )
 

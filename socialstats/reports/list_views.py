@@ -13,14 +13,13 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django_tables2 import RequestConfig
 
 from unionportal.lib.formatting import fmt_int
-from unionportal.lib.query import MAX_PER_PAGE, paginate_table, query_id, query_int
+from unionportal.lib.query import paginate_table, query_id
 
 from . import charts, exports, lists, selectors
 from .facts import territorial_depth
-from .sql_data import SqlGrowthData
+from .sql_data import sql_table
 from .tables import (
     EngagementTable,
     OrgEngagementTable,
@@ -32,17 +31,6 @@ from .tables import (
 from .views import download_sheets, export_format, export_query, report_scope, table_headers
 
 PER_PAGE = 50
-MAX_PAGE = 1_000_000  # a page number past any table (the last page is shown)
-
-
-def _sql_table(request: HttpRequest, table_class, *, fetch, cells):
-    """A table whose data are read in SQL: its order (no query) and the asked page's offset and size."""
-    data = SqlGrowthData(fetch=fetch, cells=cells)
-    table = table_class(data)
-    RequestConfig(request, paginate=False).configure(table)
-    size = min(query_int(request.GET.get(table.prefixed_per_page_field), minimum=1) or PER_PAGE, MAX_PER_PAGE)
-    number = query_int(request.GET.get(table.prefixed_page_field), minimum=1, maximum=MAX_PAGE) or 1
-    return data, table, tuple(data.order), (number - 1) * size, size
 
 
 @login_required
@@ -56,7 +44,7 @@ def silent_pages(request: HttpRequest) -> HttpResponse:
         """Another page than the one asked for (a page number past the end shows the last one)."""
         return lists.silent_page(**common, order=order, offset=offset, limit=limit).rows
 
-    data, table, order, offset, size = _sql_table(request, SilentTable, fetch=fetch, cells=silent_cells)
+    data, table, order, offset, size = sql_table(request, SilentTable, fetch=fetch, cells=silent_cells)
     failing = selectors.failing_pages(scope_paths=scope_paths)
     if export_format(request):
         sheets = exports.silent_rows_sheets(lists.silent_rows(**common, order=order), failing)
@@ -86,8 +74,8 @@ def engagement(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     common = {"scope_paths": scope_paths, "on": today}
     if export_format(request):
-        order = _sql_table(request, EngagementTable, fetch=None, cells=engagement_cells)[2]
-        org_order = _sql_table(request, OrgEngagementTable, fetch=None, cells=org_engagement_cells)[2]
+        order = sql_table(request, EngagementTable, fetch=None, cells=engagement_cells)[2]
+        org_order = sql_table(request, OrgEngagementTable, fetch=None, cells=org_engagement_cells)[2]
         every = lists.engagement_page(**common, order=order, org_order=org_order, limit=None, org_limit=None, chart=0)
         sheets = exports.engagement_sheets(every.rows, every.organisations)
         return download_sheets(request, sheets, "Вовлечённость", scope, today)
@@ -100,10 +88,10 @@ def engagement(request: HttpRequest) -> HttpResponse:
             **common, org_order=order, org_offset=offset, org_limit=limit, limit=0
         ).organisations
 
-    pages_data, pages_table, order, offset, size = _sql_table(
+    pages_data, pages_table, order, offset, size = sql_table(
         request, EngagementTable, fetch=fetch_pages, cells=engagement_cells
     )
-    orgs_data, orgs_table, org_order, org_offset, org_size = _sql_table(
+    orgs_data, orgs_table, org_order, org_offset, org_size = sql_table(
         request, OrgEngagementTable, fetch=fetch_organisations, cells=org_engagement_cells
     )
     result = lists.engagement_page(

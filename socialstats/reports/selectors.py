@@ -384,17 +384,14 @@ def reach_report(
     *,
     scope_paths: Sequence[str] | None,
     on: dt.date,
-    grouping: str = "territorial",
     state: AnalyticsState | EllipsisType | None = ...,
 ) -> list[ReachRow]:
-    """Subscribers on `on` as a share of union members: per organisation or per territorial organisation.
+    """Subscribers on `on` as a share of union members, per territorial organisation (by organisation: growth
+    by organisation with A = B, paged in SQL, and `organisations_reach`).
 
     Members are the organisation's own `members_count` (the figure the union reports for it, subtree included).
     `state`: the analytics tables' state when the caller has read it."""
-    grouping = "org" if grouping == "org" else "territorial"
-    rows = growth_rows(scope_paths=scope_paths, a=on, b=on, grouping=grouping, state=state)
-    if grouping == "org":
-        return organisations_reach(rows)
+    rows = growth_rows(scope_paths=scope_paths, a=on, b=on, grouping="territorial", state=state)
     return [ReachRow(row.label, row.at_b or 0, row.extra.get("members")) for row in rows]  # read with the names
 
 

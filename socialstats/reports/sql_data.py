@@ -5,8 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from django.http import HttpRequest
+from django_tables2 import RequestConfig
 from django_tables2.data import TableData
 from django_tables2.utils import OrderBy, OrderByTuple
+
+from unionportal.lib.query import MAX_PER_PAGE, query_int
 
 from .growth import GrowthRow
 
@@ -59,3 +63,28 @@ class SqlGrowthData(TableData):
 
     def order_by(self, aliases) -> None:
         self.order = order_from_aliases(self.table, aliases)
+
+
+MAX_PAGE = 1_000_000  # a page number past any table (the last page is shown)
+
+
+def requested_slice(
+    request: HttpRequest, *, default: int, per_page_field: str = "per_page", page_field: str = "page"
+) -> tuple[int, int]:
+    """The offset and size of the page of rows the address asks for (a bad value: the first page, `default`
+    rows; at most MAX_PER_PAGE)."""
+    size = min(query_int(request.GET.get(per_page_field), minimum=1) or default, MAX_PER_PAGE)
+    number = query_int(request.GET.get(page_field), minimum=1, maximum=MAX_PAGE) or 1
+    return (number - 1) * size, size
+
+
+def sql_table(request: HttpRequest, table_class, *, fetch, cells, default: int = 50, **table_kwargs):
+    """A table whose data are read in SQL (`SqlGrowthData`): the table, its order from the address (no query)
+    and the asked page's offset and size."""
+    data = SqlGrowthData(fetch=fetch, cells=cells)
+    table = table_class(data, **table_kwargs)
+    RequestConfig(request, paginate=False).configure(table)
+    offset, size = requested_slice(
+        request, default=default, per_page_field=table.prefixed_per_page_field, page_field=table.prefixed_page_field
+    )
+    return data, table, tuple(data.order), offset, size

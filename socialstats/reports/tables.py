@@ -282,9 +282,7 @@ class ReachTable(tables.Table):
     the name or the subscribers only (`by_organisation`): members and reach are read for the rows shown."""
 
     label = tables.Column(verbose_name=gettext_lazy("Organisation"), order_by=("label",))
-    subscribers = tables.Column(
-        verbose_name=gettext_lazy("Subscribers"), order_by=("at_b",), attrs=NUM, accessor="subscribers"
-    )
+    subscribers = tables.Column(verbose_name=gettext_lazy("Subscribers"), order_by=("at_b",), attrs=NUM)
     members = tables.Column(verbose_name=gettext_lazy("Union members"), order_by=("members_count",), attrs=NUM)
     reach = tables.Column(verbose_name=gettext_lazy("Reach"), order_by=("share",), attrs=NUM)
 

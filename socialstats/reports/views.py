@@ -19,7 +19,7 @@ from orgs import access
 from orgs.models import Organisation
 from unionportal.lib.export import FORMATS, Sheet, export_response
 from unionportal.lib.formatting import fmt_date, fmt_int, fmt_pct, fmt_signed
-from unionportal.lib.query import MAX_PER_PAGE, paginate_table, query_date, query_id, query_int
+from unionportal.lib.query import paginate_table, query_date, query_id, query_int
 
 from ..analytics.services import analytics_state
 from ..health import networks_not_answering
@@ -40,7 +40,7 @@ from .facts import territorial_depth
 from .filters import GrowthPageForm, PeriodForm
 from .growth import GrowthRow, ownership_sentence, preset_period
 from .paged import PAGED_GROUPINGS, growth_page
-from .sql_data import SqlGrowthData
+from .sql_data import SqlGrowthData, requested_slice, sql_table
 from .tables import (
     GrowthTable,
     ReachTable,
@@ -161,9 +161,12 @@ def _paged_growth(
     if fmt:
         totals, rows = growth_page(**common, order=order, limit=None, state=state)
     else:
-        per_page = query_int(request.GET.get(table.prefixed_per_page_field), minimum=1) or GROWTH_PER_PAGE
-        per_page = min(per_page, MAX_PER_PAGE)
-        offset = ((query_int(request.GET.get(table.prefixed_page_field), minimum=1) or 1) - 1) * per_page
+        offset, per_page = requested_slice(
+            request,
+            default=GROWTH_PER_PAGE,
+            per_page_field=table.prefixed_per_page_field,
+            page_field=table.prefixed_page_field,
+        )
         totals, rows = growth_page_cached(**common, order=order, offset=offset, limit=per_page, state=state)
         rows_data.prefetched(count=totals.count, order=order, offset=offset, rows=rows)
         paginate_table(request, table, per_page=GROWTH_PER_PAGE)
@@ -210,8 +213,7 @@ def _transition(request: HttpRequest, form: GrowthPageForm) -> HttpResponse:
         report, _count = read(order, 0, None)
         name = exports.period_name("Переход между сетями", _scope_name(scope), report.a, report.b)
         return export_response([exports.transition_sheet(report)], fmt=fmt, name=name)
-    per_page = min(query_int(request.GET.get("per_page"), minimum=1) or GROWTH_PER_PAGE, MAX_PER_PAGE)
-    offset = ((query_int(request.GET.get("page"), minimum=1) or 1) - 1) * per_page
+    offset, per_page = requested_slice(request, default=GROWTH_PER_PAGE)
     report, count = read(order, offset, per_page)
     columns = report.networks
 
@@ -432,20 +434,17 @@ def reach(request: HttpRequest) -> HttpResponse:
             """Another page than the one asked for (a page number past the end shows the last one)."""
             return reach_organisations_cached(**common, order=tuple(order), offset=offset, limit=limit)[2]
 
-        data = SqlGrowthData(fetch=fetch, cells=reach_cells)
-        table = ReachTable(data, by_organisation=True)
-        RequestConfig(request, paginate=False).configure(table)  # the order asked (no query)
-        order = tuple(data.order)
+        data, table, order, offset, per_page = sql_table(
+            request, ReachTable, fetch=fetch, cells=reach_cells, by_organisation=True
+        )
         if fmt:
             _count, subscribers, rows = reach_organisations_cached(**common, order=order, limit=None)
         else:
-            per_page = min(query_int(request.GET.get(table.prefixed_per_page_field), minimum=1) or 50, MAX_PER_PAGE)
-            offset = ((query_int(request.GET.get(table.prefixed_page_field), minimum=1) or 1) - 1) * per_page
             count, subscribers, rows = reach_organisations_cached(**common, order=order, offset=offset, limit=per_page)
             data.prefetched(count=count, order=order, offset=offset, rows=rows)
             paginate_table(request, table, per_page=50)
     else:
-        rows = reach_cached(scope_paths=scope_paths, on=today, grouping=grouping)
+        rows = reach_cached(scope_paths=scope_paths, on=today)
         subscribers = sum(row.subscribers for row in rows)
         table = ReachTable([reach_cells(row) for row in rows])
         if fmt:  # every row in the page's order

@@ -261,6 +261,25 @@ def test_the_move_view_is_sorted_and_cut_in_the_database(client, cast, moved):
     assert shown(sort="-change", per_page=1, page=999) == [by_change[-1][0]]  # past the end: the last page
 
 
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"sort": "-d_nonsense,<script>", "page": "abc", "per_page": "-5"},
+        {"sort": "d_facebook", "page": "99999999999999999999", "per_page": "100000"},
+        {"sort": ";DROP TABLE orgs_organisation", "per_page": "0"},
+    ],
+)
+def test_the_move_view_answers_bad_sort_and_page_values_with_its_first_page(client, cast, moved, query):
+    client.force_login(cast.territorial_admin)
+    plain = client.get("/stats/growth/", {**PERIOD, "view": "transition"})
+    response = client.get("/stats/growth/", {**PERIOD, "view": "transition", **query})
+    assert response.status_code == 200
+    labels = [row.record["label"] for row in response.context["table"].page.object_list]
+    assert labels  # a page of rows, never an error
+    assert set(labels) <= {row.record["label"] for row in plain.context["table"].page.object_list}
+    assert response.context["total"]["change_text"] == plain.context["total"]["change_text"]
+
+
 def test_the_usual_growth_table_is_unchanged_by_the_move_view(client, cast, moved):
     client.force_login(cast.territorial_admin)
 
