@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import operator
 import time
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -114,27 +115,29 @@ def _changed_pages(run: CollectionRun, results: list[PageResult], now: dt.dateti
             rows = cursor.fetchall()
     else:
         rows = list(SocialPage.objects.filter(pk__in=ids).values_list("pk", *PAGE_FIELDS))
-    current = {row[0]: dict(zip(PAGE_FIELDS, row[1:], strict=True)) for row in rows}
+    current = {row[0]: row[1:] for row in rows}  # PAGE_FIELDS' values as tuples: compared, never copied
     changed = []
     for r in results:
         old = current.get(r.page_id)
         if old is None:  # deleted meanwhile
             continue
-        new = dict(old)
-        if r.status:
-            new["status"] = r.status
-        if r.external_id:
-            new["external_id"] = r.external_id
-        if r.needs_bot_admin is not None:
-            new["needs_bot_admin"] = r.needs_bot_admin
+        status, external_id, needs_bot_admin, last_error, last_error_at, failures = old
         if r.outcome == Outcome.COLLECTED and r.metrics is not None:
-            new.update(last_error="", last_error_at=None, consecutive_failures=0)
+            last_error, last_error_at, failures = "", None, 0
         elif r.outcome != Outcome.COLLECTED:
-            new["last_error"] = r.error[:2000]
-            if old["last_error_at"] is None or old["last_error_at"] < run.started_at:
-                new.update(last_error_at=now, consecutive_failures=old["consecutive_failures"] + 1)
+            last_error = r.error[:2000]
+            if last_error_at is None or last_error_at < run.started_at:
+                last_error_at, failures = now, failures + 1
+        new = (
+            r.status or status,
+            r.external_id or external_id,
+            needs_bot_admin if r.needs_bot_admin is None else r.needs_bot_admin,
+            last_error,
+            last_error_at,
+            failures,
+        )
         if new != old:
-            changed.append(SocialPage(pk=r.page_id, updated_at=now, **new))
+            changed.append(SocialPage(pk=r.page_id, updated_at=now, **dict(zip(PAGE_FIELDS, new, strict=True))))
     return changed
 
 
@@ -143,9 +146,13 @@ def _metric_rows(collected: list[PageResult]) -> list[dict]:
 
 
 def _upsert_snapshots(day: dt.date, collected: list[PageResult], now: dt.datetime) -> None:
-    """One row per page per day, in one statement: the same day again replaces the values (upsert on the
-    unique key). On PostgreSQL the rows travel as one array per column (`INSERT … SELECT FROM unnest(…)
-    ON CONFLICT`), which costs about what a COPY of them does; elsewhere Django's bulk upsert."""
+    """One row per page per day: the same day again replaces the values (upsert on the unique key).
+
+    On PostgreSQL the rows the day does not have yet (all of them on a night's first pass) are sent by COPY,
+    which writes rows in bulk where an INSERT writes them one by one (0.41 s against 0.57–0.95 s for 30,000 rows
+    at federation scale); the rows already there (a rerun) by one upsert of arrays. A row another writer adds
+    between the two steps makes the COPY fail whole (unique key): the batch then goes through the upsert.
+    Elsewhere Django's bulk upsert."""
     if connection.vendor != "postgresql":
         Snapshot.objects.bulk_create(
             [
@@ -157,6 +164,38 @@ def _upsert_snapshots(day: dt.date, collected: list[PageResult], now: dt.datetim
             update_fields=SNAPSHOT_FIELDS,
         )
         return
+    table = Snapshot._meta.db_table
+    with connection.cursor() as cursor:
+        # The day's range of the (date, page) index between the batch's least and greatest page: a batch is a run
+        # of pages in id order (an id list would be probed one by one through the (page, date) key instead).
+        ids = [r.page_id for r in collected]
+        sql = f"SELECT page_id FROM {table} WHERE date = %s AND page_id BETWEEN %s AND %s"
+        cursor.execute(sql, [day, min(ids), max(ids)])
+        present = {page_id for (page_id,) in cursor.fetchall()}.intersection(ids)
+    new = [r for r in collected if r.page_id not in present]
+    again = [r for r in collected if r.page_id in present]
+    if new:
+        try:
+            with transaction.atomic():
+                _copy_snapshots(day, new, now)
+        except IntegrityError:  # written meanwhile by another writer
+            again = collected
+    if again:
+        _upsert_snapshot_arrays(day, again, now)
+
+
+def _copy_snapshots(day: dt.date, collected: list[PageResult], now: dt.datetime) -> None:
+    names = ("page_id", "date", "source", "taken_at", *SNAPSHOT_METRIC_FIELDS)
+    # psycopg's copy() bypasses Django's cursor wrapper: its errors are turned into Django's here.
+    sql = f"COPY {Snapshot._meta.db_table} ({', '.join(names)}) FROM STDIN"
+    values = operator.attrgetter(*SNAPSHOT_METRIC_FIELDS)
+    with connection.cursor() as cursor, connection.wrap_database_errors, cursor.copy(sql) as copy:
+        for r in collected:
+            copy.write_row((r.page_id, day, SnapshotSource.API, now, *values(r.metrics)))
+
+
+def _upsert_snapshot_arrays(day: dt.date, collected: list[PageResult], now: dt.datetime) -> None:
+    """The rows as one array per column: `INSERT … SELECT FROM unnest(…) ON CONFLICT … DO UPDATE`."""
     metrics = _metric_rows(collected)
     columns = {"page_id": ("bigint", [r.page_id for r in collected])}
     columns |= {field: (SNAPSHOT_TYPES[field], [row[field] for row in metrics]) for field in SNAPSHOT_METRIC_FIELDS}

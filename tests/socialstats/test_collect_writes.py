@@ -12,9 +12,9 @@ from django.test.utils import CaptureQueriesContext
 
 from socialstats.analytics.services import analytics_check, analytics_rebuild
 from socialstats.collection import services as collection
-from socialstats.collection.collectors.base import Outcome, PageResult
+from socialstats.collection.collectors.base import Metrics, Outcome, PageResult
 from socialstats.collection.services import collection_collect, collection_run, collection_start
-from socialstats.models import PageLatest, RunStatus, Snapshot, SocialPage
+from socialstats.models import PageLatest, PageStatus, RunStatus, Snapshot, SocialPage
 from tests.fakes.vk_server import FakeGroup, FakeVk
 from tests.socialstats.collect_helpers import VK_URL, FakeClock, make_pages, vk_collector
 
@@ -108,3 +108,62 @@ def test_a_run_resumed_after_a_crash_writes_each_page_once_and_the_tables_agree(
     assert Snapshot.objects.filter(date=DAY).count() == 100
     assert PageLatest.objects.filter(date=DAY).count() == 100
     assert analytics_check() == []
+
+
+def _collected(page, subscribers: int, posts_30d: int) -> PageResult:
+    last_post = dt.datetime(2027, 1, 14, 9, tzinfo=dt.UTC)
+    metrics = Metrics(subscribers=subscribers, posts_30d=posts_30d, last_post_at=last_post)
+    return PageResult(page.pk, Outcome.COLLECTED, status=PageStatus.ACTIVE, metrics=metrics)
+
+
+def test_a_batch_of_new_pages_and_pages_the_day_already_has_writes_one_row_each_with_the_new_values(tree, cast):
+    pages = make_pages(tree.vao_p1, "vk", ["club1", "club2", "club3", "club4"])
+    # The day already has two of them: one entered by hand, one from an earlier pass of the run.
+    Snapshot.objects.create(page=pages[1], date=DAY, subscribers=5, source="manual", recorded_by=cast.primary_admin)
+    Snapshot.objects.create(page=pages[3], date=DAY, subscribers=7, source="api")
+    Snapshot.objects.create(page=pages[0], date=DAY - dt.timedelta(days=1), subscribers=1, source="api")
+    run = collection_start(network="vk", for_date=DAY)
+
+    collection._flush(run, [_collected(page, 100 + index, index) for index, page in enumerate(pages)], 4)
+
+    rows = Snapshot.objects.filter(date=DAY).order_by("page_id")
+    assert [(r.page_id, r.subscribers, r.posts_30d, r.source, r.recorded_by_id) for r in rows] == [
+        (page.pk, 100 + index, index, "api", None) for index, page in enumerate(pages)
+    ]
+    assert rows[0].last_post_at == dt.datetime(2027, 1, 14, 9, tzinfo=dt.UTC)
+    assert Snapshot.objects.get(page=pages[0], date=DAY - dt.timedelta(days=1)).subscribers == 1
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'", reason="COPY: PostgreSQL (elsewhere one bulk upsert)")
+def test_a_row_another_writer_adds_during_the_copy_sends_the_batch_through_the_upsert(tree):
+    """The COPY of the rows the day does not have fails whole on a row written meanwhile: a trigger plays the
+    other writer (it adds the second page's row as the COPY starts, once: a sequence is not rolled back); the
+    batch is then upserted. (The other writer's row goes with the COPY's savepoint here; a real one's would
+    stay, and the upsert would replace its values.)"""
+    pages = make_pages(tree.vao_p1, "vk", ["club1", "club2", "club3"])
+    run = collection_start(network="vk", for_date=DAY)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            CREATE TEMPORARY SEQUENCE other_writer_calls;
+            CREATE FUNCTION pg_temp.other_writer() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                IF pg_trigger_depth() = 1 AND nextval('other_writer_calls') = 1 THEN  -- once, whatever rolls back
+                    INSERT INTO socialstats_snapshot (page_id, date, subscribers, source, taken_at)
+                    VALUES ({pages[1].pk}, '{DAY}', 1, 'manual', now());
+                END IF;
+                RETURN NULL;
+            END $$;
+            CREATE TRIGGER other_writer BEFORE INSERT ON socialstats_snapshot
+            FOR EACH STATEMENT EXECUTE FUNCTION pg_temp.other_writer();
+            """
+        )
+    with CaptureQueriesContext(connection) as captured:
+        collection._flush(run, [_collected(page, 200 + index, 1) for index, page in enumerate(pages)], 3)
+
+    assert any(query["sql"].startswith("COPY") for query in captured.captured_queries)
+    assert any("ON CONFLICT" in query["sql"] for query in captured.captured_queries)
+    rows = Snapshot.objects.filter(date=DAY).order_by("page_id")
+    assert [(r.page_id, r.subscribers, r.source) for r in rows] == [
+        (page.pk, 200 + index, "api") for index, page in enumerate(pages)
+    ]
