@@ -15,7 +15,8 @@ A single cell may override its column's kind with `Typed(value, kind)` (a figure
 XLSX: bold header in row 1, the header row frozen (pane `A2`), an autofilter over the table, column widths.
 CSV for Excel in Russia: `;`, UTF-8 with a BOM, dates 31.12.2017, a decimal comma, percents `210,1%`;
 several sheets follow each other, each after a line with its name and separated by an empty line.
-Every text cell goes through `cells.csv_writer` / `cells.xlsx_row`: text from users never becomes a formula.
+Text from users never becomes a formula: CSV cells go through `cells.csv_writer`; XLSX strings are written as
+strings, a formula-like one with Excel's quote prefix (`cells.is_formula_like`).
 """
 
 from __future__ import annotations
@@ -26,13 +27,14 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any, NamedTuple
 from urllib.parse import quote
 
 from django.http import HttpResponse
 from django.utils import timezone
 
-from .cells import csv_writer, xlsx_row
+from .cells import csv_writer, is_formula_like
 
 KINDS = ("text", "int", "float", "percent", "date")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -136,59 +138,58 @@ def sheet_name(name: str, taken: set[str]) -> str:
 
 
 def to_xlsx(sheets: Sequence[Sheet], *, title: str = "") -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter
+    """The sheets as an XLSX workbook, written by XlsxWriter: a cell is a typed write with a shared format, two to
+    three times faster than openpyxl's cell objects (30,000 rows × 10 columns: 2.8–3.2 s against 7 s,
+    docs/decisions.md). Strings are always written as strings (never as formulas or numbers); a formula-like
+    one also gets Excel's quote prefix, as in the files openpyxl writes (`cells.xlsx_row`)."""
+    import xlsxwriter
 
-    workbook = Workbook(write_only=True)
+    buffer = io.BytesIO()
+    options = {"in_memory": True, "strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False}
+    workbook = xlsxwriter.Workbook(buffer, options)
     if title:
-        workbook.properties.title = title
+        workbook.set_properties({"title": title})
+    header = workbook.add_format({"bold": True, "text_wrap": True, "valign": "top"})
+    quoted = workbook.add_format({"quote_prefix": True})
+    formats: dict[tuple[Column, str], Any] = {}  # one shared format per column and kind
+
+    def number_format(column: Column, kind: str):
+        key = (column, kind)
+        if key not in formats:
+            text = column.number_format(kind) or (DATE_FORMAT if kind == "date" else None)
+            formats[key] = workbook.add_format({"num_format": text}) if text else None
+        return formats[key]
+
     taken: set[str] = set()
-    bold = Font(bold=True)
     for spec in sheets:
         rows = [list(row) for row in spec.rows]
-        sheet = workbook.create_sheet(sheet_name(spec.name, taken))
+        sheet = workbook.add_worksheet(sheet_name(spec.name, taken))
         count = len(spec.columns)
-        for index, column in enumerate(spec.columns, start=1):
-            sample = [row[index - 1] for row in rows[:500]]
-            sheet.column_dimensions[get_column_letter(index)].width = _width(column, sample)
-        sheet.freeze_panes = "A2"
-        last = get_column_letter(max(count, 1))
-        sheet.auto_filter.ref = f"A1:{last}{len(rows) + 1}"
-        header = []
-        for column in spec.columns:
-            cell = WriteOnlyCell(sheet, str(column.header))
-            cell.font = bold
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-            header.append(cell)
-        sheet.append(header)
-        for row in rows:
-            sheet.append(_xlsx_cells(sheet, spec.columns, row))
-    buffer = io.BytesIO()
-    workbook.save(buffer)
+        for index, column in enumerate(spec.columns):
+            sample = [row[index] for row in rows[:500]]
+            sheet.set_column(index, index, _width(column, sample))
+        sheet.freeze_panes(1, 0)
+        sheet.autofilter(0, 0, len(rows), max(count, 1) - 1)
+        for index, column in enumerate(spec.columns):
+            sheet.write_string(0, index, str(column.header), header)
+        for row_number, row in enumerate(rows, start=1):
+            for index, (column, value) in enumerate(zip(spec.columns, row, strict=True)):
+                value, kind = _split(value, column)
+                value = _plain(value, kind)
+                if value is None:
+                    continue
+                if isinstance(value, str):
+                    sheet.write_string(row_number, index, value, quoted if is_formula_like(value) else None)
+                elif isinstance(value, bool):
+                    sheet.write_boolean(row_number, index, value)
+                elif isinstance(value, dt.date):  # a datetime too
+                    sheet.write_datetime(row_number, index, value, number_format(column, "date"))
+                elif isinstance(value, int | float | Decimal):
+                    sheet.write_number(row_number, index, value, number_format(column, kind))
+                else:
+                    sheet.write_string(row_number, index, str(value))
+    workbook.close()
     return buffer.getvalue()
-
-
-def _xlsx_cells(sheet, columns: Sequence[Column], row: Sequence[Any]) -> list:
-    from openpyxl.cell import Cell, WriteOnlyCell
-
-    kinds, values = [], []
-    for column, value in zip(columns, row, strict=True):
-        value, kind = _split(value, column)
-        kinds.append(kind)
-        values.append(_plain(value, kind))
-    cells = []
-    for column, kind, value in zip(columns, kinds, xlsx_row(sheet, values), strict=True):
-        if isinstance(value, Cell):  # formula-like text, made a string by the guard
-            cells.append(value)
-            continue
-        cell = WriteOnlyCell(sheet, value)
-        number_format = column.number_format(kind)
-        if number_format and value is not None and not isinstance(value, str):
-            cell.number_format = number_format
-        cells.append(cell)
-    return cells
 
 
 def to_csv(sheets: Sequence[Sheet]) -> bytes:
