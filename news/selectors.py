@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from orgs import access
 from orgs.models import Organisation, OrgKind, Role, RoleAssignment
+from unionportal.lib.search import text_contains
 
 from .models import (
     SENT_STATUSES,
@@ -90,8 +91,10 @@ def review_queue(
     month: dt.date | None = None,
     status: str = "",
     organisation_id: int | None = None,
+    organisation_text: str = "",
     forwarded: bool = False,
 ) -> QuerySet[NewsItem]:
+    """`organisation_text`: part of the organisation's name or short name, in any case."""
     items = reviewable_items(user)
     if month:
         items = items.filter(reporting_month=month)
@@ -99,6 +102,8 @@ def review_queue(
         items = items.filter(status=status)
     if organisation_id:
         items = items.filter(organisation_id=organisation_id)
+    if organisation_text:
+        items = items.filter(text_contains(["organisation__name", "organisation__short_name"], organisation_text))
     if forwarded:
         items = items.filter(forwarded_to_union=True)
     return items.order_by("-submitted_at", "-pk")

@@ -22,6 +22,8 @@ from .reach import selectors as reach_selectors
 from .tasks import news_reminders_run_task
 
 PER_PAGE = 25
+ORG_SELECT_MAX = 300  # the review queue lists this many primaries to pick from at most, then searches by name
+ORG_TEXT_MAX = 100
 
 
 def _form_errors(form, error: ValidationError) -> None:
@@ -344,6 +346,18 @@ def news_photo(request: HttpRequest, pk: int, photo_pk: int, variant: str) -> Fi
     return FileResponse(field.open("rb"))
 
 
+def _review_organisation_filter(user, organisation_id: int | None) -> dict:
+    """The queue's organisation filter: a list to pick from while the primaries in scope fit one (a territorial
+    organisation's), a search by name beyond that (the union's: thousands), with the organisation a link asked
+    for (`?organisation=`) shown apart so it can be dropped."""
+    primaries = selectors.review_organisations(user)
+    listed = list(primaries[: ORG_SELECT_MAX + 1])
+    if len(listed) <= ORG_SELECT_MAX:
+        return {"organisations": listed, "chosen_organisation": None}
+    chosen = primaries.filter(pk=organisation_id).first() if organisation_id else None
+    return {"organisations": None, "chosen_organisation": chosen}
+
+
 @login_required
 def review_queue(request: HttpRequest) -> HttpResponse:
     if not access.has_role(request.user, *selectors.REVIEW_ROLES):
@@ -353,29 +367,39 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     if status not in NewsStatus.values:
         status = ""
     organisation_id = query_id(request.GET.get("organisation"))
+    organisation_text = request.GET.get("org", "").strip()[:ORG_TEXT_MAX]
     forwarded = request.GET.get("forwarded") == "1"
     items = selectors.review_queue(
-        request.user, month=month, status=status, organisation_id=organisation_id, forwarded=forwarded
+        request.user,
+        month=month,
+        status=status,
+        organisation_id=organisation_id,
+        organisation_text=organisation_text,
+        forwarded=forwarded,
     )
     page = Paginator(items, PER_PAGE).get_page(request.GET.get("page"))
     page.object_list = list(page.object_list)
     reach_selectors.attach_reach(page.object_list)  # posts it appeared in, and suggestions to confirm
     query = request.GET.copy()
     query.pop("page", None)
+    without_organisation = query.copy()
+    without_organisation.pop("organisation", None)
     return render(
         request,
         "news/review_queue.html",
         {
             "page_obj": page,
-            "organisations": selectors.review_organisations(request.user),
+            **_review_organisation_filter(request.user, organisation_id),
             "statuses": [choice for choice in NewsStatus.choices if choice[0] != NewsStatus.DRAFT],
             "filters": {
                 "month": f"{month:%Y-%m}" if month else "",
                 "status": status,
                 "organisation": organisation_id,
+                "org": organisation_text,
                 "forwarded": forwarded,
             },
             "query": query.urlencode(),
+            "query_without_organisation": without_organisation.urlencode(),
         },
     )
 
