@@ -144,6 +144,11 @@ def transition_page(
     order_by = ", ".join([*terms, f"k.path{collate}", "k.org_id"])
     cut, cut_params = ("", []) if limit is None else (" LIMIT %s OFFSET %s", [limit, offset])
     materialized = "MATERIALIZED " if connection.vendor == "postgresql" else ""
+    organisation = Organisation._meta.db_table
+    label = "COALESCE(NULLIF(o.short_name, ''), o.name)"  # Organisation.display_name
+    # The organisations are sorted narrow (their name only when it is a sort key) and cut by ORDER BY … LIMIT
+    # (a top-N sort, not a sort of every organisation); the rows kept are numbered and named after the cut.
+    sort_label = f", {label} AS label" if "LOWER(k.label)" in order_by else ""
     sql = f"""
         WITH v AS {materialized}({values}),
         g AS (
@@ -151,13 +156,11 @@ def transition_page(
             FROM v WHERE v.at_a IS NOT NULL OR v.at_b IS NOT NULL GROUP BY v.org_id, v.network
         ),
         r AS (SELECT g.org_id AS org_id, SUM({change}) AS change{per_network} FROM g GROUP BY g.org_id),
-        k AS (
-            SELECT r.*, o.path AS path, COALESCE(NULLIF(o.short_name, ''), o.name) AS label
-            FROM r JOIN {Organisation._meta.db_table} o ON o.id = r.org_id
-        ),
-        picked AS (SELECT k.*, ROW_NUMBER() OVER (ORDER BY {order_by}) AS place FROM k ORDER BY {order_by}{cut})
-        SELECT 0, p.org_id, g.network, g.at_a, g.at_b, p.label, p.path, p.place
-        FROM picked p JOIN g ON g.org_id = p.org_id
+        k AS (SELECT r.*, o.path AS path{sort_label} FROM r JOIN {organisation} o ON o.id = r.org_id),
+        cut AS (SELECT k.* FROM k ORDER BY {order_by}{cut}),
+        picked AS (SELECT k.org_id, k.path, ROW_NUMBER() OVER (ORDER BY {order_by}) AS place FROM cut k)
+        SELECT 0, p.org_id, g.network, g.at_a, g.at_b, {label}, p.path, p.place
+        FROM picked p JOIN g ON g.org_id = p.org_id JOIN {organisation} o ON o.id = p.org_id
         UNION ALL
         SELECT 1, NULL, g.network, SUM(g.at_a), SUM(g.at_b), NULL, NULL, NULL FROM g GROUP BY g.network
         UNION ALL
