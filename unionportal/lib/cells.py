@@ -9,7 +9,7 @@ Real numbers are left alone, typed or written as text (`-12`, `+5`, `-1,5`, `-3 
 - XLSX: such a cell is written as a string with Excel's quote prefix, so it shows as typed and stays text
   when edited; it reads back unchanged.
 
-Every writer goes through `csv_writer` or `xlsx_row`.
+Every writer goes through `csv_writer` or `xlsx_row` (openpyxl), or `is_formula_like` (export.py, XlsxWriter).
 """
 
 from __future__ import annotations
