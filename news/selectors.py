@@ -113,6 +113,19 @@ def review_organisations(user) -> QuerySet[Organisation]:
     return access.organisations_for_roles(user, REVIEW_ROLES).filter(kind=OrgKind.PRIMARY).order_by("name")
 
 
+def review_organisation_filter(
+    user, organisation_id: int | None, *, list_max: int
+) -> tuple[list[Organisation] | None, Organisation | None]:
+    """The review queue's organisation filter: the primaries in scope to pick from when there are at most
+    `list_max` of them (None past that: the queue searches by name), and the organisation `organisation_id`
+    names when it is in scope and not in such a list (None otherwise)."""
+    primaries = review_organisations(user)
+    listed = list(primaries[: list_max + 1])
+    if len(listed) <= list_max:
+        return listed, None
+    return None, primaries.filter(pk=organisation_id).first() if organisation_id else None
+
+
 def review_territorials(user) -> QuerySet[Organisation]:
     return access.organisations_for_roles(user, REVIEW_ROLES).filter(kind=OrgKind.TERRITORIAL)
 

@@ -346,18 +346,6 @@ def news_photo(request: HttpRequest, pk: int, photo_pk: int, variant: str) -> Fi
     return FileResponse(field.open("rb"))
 
 
-def _review_organisation_filter(user, organisation_id: int | None) -> dict:
-    """The queue's organisation filter: a list to pick from while the primaries in scope fit one (a territorial
-    organisation's), a search by name beyond that (the union's: thousands), with the organisation a link asked
-    for (`?organisation=`) shown apart so it can be dropped."""
-    primaries = selectors.review_organisations(user)
-    listed = list(primaries[: ORG_SELECT_MAX + 1])
-    if len(listed) <= ORG_SELECT_MAX:
-        return {"organisations": listed, "chosen_organisation": None}
-    chosen = primaries.filter(pk=organisation_id).first() if organisation_id else None
-    return {"organisations": None, "chosen_organisation": chosen}
-
-
 @login_required
 def review_queue(request: HttpRequest) -> HttpResponse:
     if not access.has_role(request.user, *selectors.REVIEW_ROLES):
@@ -380,6 +368,8 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     page = Paginator(items, PER_PAGE).get_page(request.GET.get("page"))
     page.object_list = list(page.object_list)
     reach_selectors.attach_reach(page.object_list)  # posts it appeared in, and suggestions to confirm
+    # A list of the primaries in scope while they fit one, a search by name past that (the union's thousands).
+    organisations, chosen = selectors.review_organisation_filter(request.user, organisation_id, list_max=ORG_SELECT_MAX)
     query = request.GET.copy()
     query.pop("page", None)
     without_organisation = query.copy()
@@ -389,7 +379,8 @@ def review_queue(request: HttpRequest) -> HttpResponse:
         "news/review_queue.html",
         {
             "page_obj": page,
-            **_review_organisation_filter(request.user, organisation_id),
+            "organisations": organisations,
+            "chosen_organisation": chosen,
             "statuses": [choice for choice in NewsStatus.choices if choice[0] != NewsStatus.DRAFT],
             "filters": {
                 "month": f"{month:%Y-%m}" if month else "",

@@ -148,7 +148,7 @@ def transition_page(
     label = "COALESCE(NULLIF(o.short_name, ''), o.name)"  # Organisation.display_name
     # The organisations are sorted narrow (their name only when it is a sort key) and cut by ORDER BY … LIMIT
     # (a top-N sort, not a sort of every organisation); the rows kept are numbered and named after the cut.
-    sort_label = f", {label} AS label" if "LOWER(k.label)" in order_by else ""
+    sort_label = f", {label} AS label" if any(item.lstrip("-") == "label" for item in order) else ""
     sql = f"""
         WITH v AS {materialized}({values}),
         g AS (

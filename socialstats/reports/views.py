@@ -188,6 +188,10 @@ def _paged_growth(
     return render(request, "socialstats/growth_table.html", context)
 
 
+# The move view's sortable columns (TransitionTable's order_by names).
+TRANSITION_SORT = ("label", "change", *(f"d_{network}" for network in Network.values))
+
+
 def _transition(request: HttpRequest, form: GrowthPageForm) -> HttpResponse:
     """The growth table's «move» view: each organisation's change per network from A to B in one row; the
     database sorts and cuts the page of rows and sums the total (reports/paged.py); the export holds every row
@@ -242,10 +246,6 @@ def _transition(request: HttpRequest, form: GrowthPageForm) -> HttpResponse:
             "query": request.GET.urlencode(),
         },
     )
-
-
-# The move view's sortable columns (TransitionTable's order_by names).
-TRANSITION_SORT = ("label", "change", *(f"d_{network}" for network in Network.values))
 
 
 def _summary(row) -> dict:

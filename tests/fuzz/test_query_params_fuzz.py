@@ -44,7 +44,7 @@ PAGES: dict[str, tuple[str, list[str]]] = {
     "socialstats:engagement": ("socialstats:engagement", [*PERIOD, "format"]),
     "socialstats:reach": ("socialstats:reach", [*PERIOD, "grouping", "format", *TABLE]),
     "news:list": ("news:list", ["page"]),
-    "news:review": ("news:review", ["month", "status", "organisation", "forwarded", "page"]),
+    "news:review": ("news:review", ["month", "status", "organisation", "org", "forwarded", "page"]),
     "news:completeness": ("news:completeness", ["until", "months"]),
     "news:reminders": ("news:reminders", ["month", "page"]),
     "news:completeness_xlsx": ("news:completeness_xlsx", ["until", "months"]),

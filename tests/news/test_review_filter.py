@@ -64,3 +64,13 @@ def test_an_organisation_out_of_scope_is_neither_listed_nor_shown(client, cast, 
     response = client.get(reverse("news:review"), {"organisation": tree.zao_p1.pk})
     body = response.content.decode()
     assert _titles(response) == [] and "ППО Школа 3" not in body and "Только" not in body
+
+
+def test_a_search_text_with_a_nul_or_past_100_characters_is_cut_not_a_failure(client, cast, tree, items, monkeypatch):
+    monkeypatch.setattr(views, "ORG_SELECT_MAX", 2)
+    client.force_login(cast.info_officer)
+    with_nul = client.get(reverse("news:review"), {"org": "Школа 3\x00"})
+    assert with_nul.status_code == 200 and _titles(with_nul) == ["Новость ППО Школа 3"]
+    long = client.get(reverse("news:review"), {"org": "Школа 1" + "я" * 500})
+    assert long.status_code == 200 and _titles(long) == []
+    assert long.context["filters"]["org"] == ("Школа 1" + "я" * 500)[:100]
