@@ -12,7 +12,6 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import NamedTuple
 
-from django.db import connection
 from django.db.models import OuterRef, Subquery
 
 from news.models import NewsPostLink
@@ -28,6 +27,7 @@ from socialstats.models import (
 )
 from socialstats.posts.selectors import posts_per_week
 from socialstats.reports.facts import fetch_report, subscribers_on, to_date, to_datetime
+from unionportal.lib.sql import in_ids
 
 from .models import Entry, Metric
 
@@ -69,8 +69,8 @@ def _pages_and_values(
     org_ids = [entry.organisation_id for entry in entries if entry.page_id is None and entry.news_item_id is None]
     single_ids = [entry.page_id for entry in entries if entry.page_id is not None]
     page, latest, state = SocialPage._meta.db_table, PageLatest._meta.db_table, AnalyticsState._meta.db_table
-    in_orgs, org_params = _in_list("p.organisation_id", org_ids)
-    in_singles, single_params = _in_list("p.id", single_ids)
+    in_orgs, org_params = in_ids("p.organisation_id", org_ids)
+    in_singles, single_params = in_ids("p.id", single_ids)
     gone = ", ".join("%s" for _status in GONE)
     # Raw SQL with one array parameter per id list on PostgreSQL: Django's IN lookup of 200 organisations cost
     # more than the statement itself (docs/analytics.md, «What reads them»).
@@ -110,15 +110,6 @@ def _pages_and_values(
             pages_of[entry.pk] = []
     page_ids = sorted({page.pk for pages in pages_of.values() for page in pages})
     return pages_of, page_ids, values
-
-
-def _in_list(column: str, ids: list[int]) -> tuple[str, list]:
-    """`column` among `ids`: one array parameter on PostgreSQL, a list of placeholders on SQLite."""
-    if not ids:
-        return "1 = 0", []
-    if connection.vendor == "postgresql":
-        return f"{column} = ANY(%s)", [ids]
-    return f"{column} IN ({', '.join('%s' for _id in ids)})", ids
 
 
 def _engagement(snapshots: Iterable[PageValues]) -> float | None:

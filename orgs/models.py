@@ -48,6 +48,9 @@ class Organisation(MP_Node):
             models.Index(fields=["short_name"], name="org_short_name_idx"),
             # Rollups count organisations of one kind inside a subtree: kind + path prefix.
             models.Index(fields=["kind", "path"], name="org_kind_path_idx"),
+            # The dashboard's rollup units (one depth) and the organisations above them (socialstats/reports/
+            # summary.py): a few hundred rows found without reading every organisation.
+            models.Index(fields=["depth", "path"], name="org_depth_path_idx"),
         ]
 
     def __str__(self) -> str:

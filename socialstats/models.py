@@ -494,6 +494,32 @@ class SubtreeDay(models.Model):
         return f"{self.organisation_id}/{self.network}/{self.own} {self.day}: {self.subscribers}"
 
 
+class DashboardDay(models.Model):
+    """The dashboard's figures over one rollup unit's subtree on one day (reports/summary.py).
+
+    A unit is an organisation at the rollup depth (AnalyticsState.depth, the deepest territorial level): every
+    organisation below it is in exactly one unit, so the union's figures are the sum of its units' (counts of
+    distinct organisations too) plus its own pages, and its top lists the best of the units' top lists. Built
+    for «today» after the nightly run; a row is deleted when anything it counts changes (a snapshot, a page,
+    an organisation) and the dashboard then computes that unit from the pages until the next build.
+    """
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    include_history = models.BooleanField()  # Facebook and Instagram counted too
+    silent_days = models.PositiveSmallIntegerField()  # the silence threshold the figures were computed with
+    # reports.current.DashboardFigures as JSON: counts and sums, the top lists and the territorial pages.
+    figures = models.JSONField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "include_history", "day"], name="dashboardday_key_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} {self.day}"
+
+
 class AnalyticsState(models.Model):
     """One row once the analytics tables are built: until then the reports read snapshots directly."""
 

@@ -5,10 +5,13 @@ from __future__ import annotations
 import datetime as dt
 
 from celery import shared_task
+from django.conf import settings
+from django.utils import timezone
 
 from .collection.services import collection_run, collection_start, nightly_posts_prune
 from .models import COLLECTED_NETWORKS, CollectionRun, RunStatus
 from .reports.cache import report_cache_warm
+from .reports.summary import dashboard_days_build
 
 
 @shared_task
@@ -42,6 +45,9 @@ def collect_network(network: str, date: str | None = None, org_id: int | None = 
         # queued first, so a failing retention cannot leave the morning's reports cold.
         warm_report_cache.delay_on_commit(run.for_date.isoformat())
         nightly_posts_prune()
+    elif run.trigger != "nightly":
+        # A run started by hand forgot the dashboard's stored rows (every page's latest value may have changed).
+        store_dashboard_days.delay_on_commit()
     return f"{run.network} {run.for_date}: {run.status}, {run.pages_collected}/{run.pages_total} collected"
 
 
@@ -50,3 +56,10 @@ def warm_report_cache(date: str | None = None) -> str:
     """After the nightly run's last network: the morning's default reports for the union and each territory."""
     scopes = report_cache_warm(today=dt.date.fromisoformat(date) if date else None)
     return f"warmed {scopes} scopes"
+
+
+@shared_task
+def store_dashboard_days() -> str:
+    """The dashboard's rows of the day again (reports/summary.py), after a collection run started by hand."""
+    units = dashboard_days_build(today=timezone.localdate(), silent_days=settings.SILENT_PAGE_DAYS)
+    return f"stored {units} units"

@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from orgs.models import Organisation, OrgKind
 
-from ..models import AnalyticsState, PageLatest, PageStatus, Snapshot, SocialPage, SubtreeDay
+from ..models import AnalyticsState, DashboardDay, PageLatest, PageStatus, Snapshot, SocialPage, SubtreeDay
 
 STEPLEN = Organisation.steplen
 # Summed columns of SubtreeDay, in the order the change query returns their deltas.
@@ -425,6 +425,7 @@ def analytics_rebuild(*, today: dt.date | None = None) -> AnalyticsState:
     horizon, depth = _horizon(today, last), rollup_depth()
     page_latest_refresh()
     _write_days(subtree_days(since=None, horizon=horizon, depth=depth), None)
+    DashboardDay.objects.all().delete()  # built again after the next nightly run (reports/summary.py)
     AnalyticsState.objects.all().delete()
     return AnalyticsState.objects.create(built_at=timezone.now(), horizon=horizon, depth=depth, latest_date=last)
 
@@ -460,8 +461,37 @@ def analytics_update(*, page_ids: Iterable[int] | None = None, since: dt.date | 
             page_latest_refresh(page_ids)
         else:
             page_latest_upsert(since=since, page_ids=page_ids)
+    _forget_units(state, page_ids=page_ids)
     state.horizon, state.depth, state.latest_date, state.built_at = horizon, depth, last, timezone.now()
     state.save()
+
+
+@transaction.atomic
+def dashboard_days_forget(*, page_ids: Iterable[int] | None = (), paths: Iterable[str] = ()) -> None:
+    """Delete the dashboard's stored rows (DashboardDay) of the units holding these pages or the organisations
+    at these paths; every row when `page_ids` is None. The hook for writers of pages and organisations (the
+    analytics receivers); `analytics_update` calls it for the pages it updates.
+
+    Takes the analytics state's row first, as `dashboard_days_build` does: a build under way finishes, then its
+    rows for these units go."""
+    state = AnalyticsState.objects.select_for_update().order_by("pk").first()
+    if state is not None:
+        _forget_units(state, page_ids=page_ids, paths=paths)
+
+
+def _forget_units(state: AnalyticsState, *, page_ids: Iterable[int] | None, paths: Iterable[str] = ()) -> None:
+    if page_ids is None:
+        DashboardDay.objects.all().delete()
+        return
+    paths = set(paths)
+    page_ids = list(page_ids)
+    if page_ids:
+        paths |= set(SocialPage.objects.filter(pk__in=page_ids).values_list("organisation__path", flat=True))
+    length = state.depth * STEPLEN
+    # An organisation above the units is read from the pages in every request: nothing stored to delete.
+    units = {path[:length] for path in paths if len(path) >= length}
+    if units:
+        DashboardDay.objects.filter(organisation__path__in=sorted(units)).delete()
 
 
 def analytics_check(*, today: dt.date | None = None) -> list[str]:

@@ -29,6 +29,7 @@ from ..models import AnalyticsState
 from . import dashboard as overview
 from . import paged, selectors
 from .growth import preset_period
+from .summary import dashboard_days_build
 
 logger = logging.getLogger(__name__)
 GROWTH_PER_PAGE = 50  # rows on a page of the growth table
@@ -188,9 +189,11 @@ def reach_organisations_cached(
 
 
 def report_cache_warm(*, today: dt.date | None = None) -> int:
-    """Compute the morning's default pages (dashboard, growth table, printed layout of this month, reach) for the
-    union and for each territorial organisation, so nobody waits for a cold report. Returns the scopes warmed."""
+    """Store the dashboard's rows of the day (reports/summary.py), then compute the morning's default pages
+    (dashboard, growth table, printed layout of this month, reach) for the union and for each territorial
+    organisation, so nobody waits for a cold report. Returns the scopes warmed."""
     today = today or timezone.localdate()
+    dashboard_days_build(today=today, silent_days=settings.SILENT_PAGE_DAYS)
     a, b = preset_period("this_month", today)
     scopes: list[list[str] | None] = [None]
     scopes += [[path] for path in Organisation.objects.filter(kind=OrgKind.TERRITORIAL).values_list("path", flat=True)]

@@ -226,6 +226,7 @@ def dashboard_figures(
     silent_cutoff: dt.datetime,
     limit: int = 5,
     state: AnalyticsState | EllipsisType | None = ...,
+    above_depth: int | None = None,
 ) -> DashboardFigures:
     """The dashboard's figures in one statement: counts and sums, the three top-`limit` lists and the
     territorial pages (a few per territorial organisation) for the trend.
@@ -234,7 +235,71 @@ def dashboard_figures(
     the snapshots otherwise (`_snapshots_at_sql`). A page's growth this month counts when its value at A is
     from `recent_since` on: D_A = the greatest snapshot date on or before A, D_A's range of the (date, page)
     index, and for the pages missing on D_A one probe bounded to [recent_since, D_A). Pages counting at B
-    count at A too (archived after B)."""
+    count at A too (archived after B). `above_depth`: only the pages and the active organisations above that
+    depth (the failing pages are still counted over the whole scope; reports/summary.py)."""
+    sql, params = _dashboard_sql(
+        scope_paths=scope_paths,
+        a=a,
+        b=b,
+        recent_since=recent_since,
+        networks=networks,
+        silent_cutoff=silent_cutoff,
+        limit=limit,
+        state=state,
+        unit_depth=None,
+        above_depth=above_depth,
+    )
+    return _dashboard_parse(fetch_report(sql, params)).get("", DashboardFigures())
+
+
+def dashboard_figures_by_unit(
+    *,
+    scope_paths: Sequence[str] | None,
+    a: dt.date,
+    b: dt.date,
+    recent_since: dt.date,
+    networks: Sequence[str],
+    silent_cutoff: dt.datetime,
+    unit_depth: int,
+    limit: int = 5,
+    state: AnalyticsState | EllipsisType | None = ...,
+) -> dict[str, DashboardFigures]:
+    """`dashboard_figures` of each unit (the organisations at `unit_depth`, by path) over its subtree, in one
+    statement: the pages and active organisations from that depth down, grouped by their unit. Units with
+    neither are missing; failing pages are left at 0 (the reader counts them over its scope)."""
+    sql, params = _dashboard_sql(
+        scope_paths=scope_paths,
+        a=a,
+        b=b,
+        recent_since=recent_since,
+        networks=networks,
+        silent_cutoff=silent_cutoff,
+        limit=limit,
+        state=state,
+        unit_depth=unit_depth,
+        above_depth=None,
+    )
+    return _dashboard_parse(fetch_report(sql, params))
+
+
+def _dashboard_sql(
+    *,
+    scope_paths: Sequence[str] | None,
+    a: dt.date,
+    b: dt.date,
+    recent_since: dt.date,
+    networks: Sequence[str],
+    silent_cutoff: dt.datetime,
+    limit: int,
+    state: AnalyticsState | EllipsisType | None,
+    unit_depth: int | None,
+    above_depth: int | None,
+) -> tuple[str, list]:
+    """The dashboard's statement (`dashboard_figures`): over the whole scope (`above_depth`: its pages and
+    organisations above that depth), or per unit (`unit_depth`: grouped by the path's first characters, the
+    pages and organisations from that depth down). Rows: (kind, unit, page id, score, *the aggregate row's 14
+    columns); kind 'orgs' per unit: the active organisations in its 13th column."""
+    unit_length = None if unit_depth is None else unit_depth * STEPLEN
     if state is ...:
         state = analytics_state()
     snapshot = Snapshot._meta.db_table
@@ -254,6 +319,10 @@ def dashboard_figures(
         from_sql, from_params = _snapshots_at_sql(**common)
     else:  # SQLite has no LATERAL: the snapshots through pages_at_sql's union (the same values)
         from_sql, from_params = pages_at_sql(**common)
+    if unit_depth is not None:
+        from_sql, from_params = f"{from_sql} AND o.depth >= %s", [*from_params, unit_depth]
+    elif above_depth is not None:
+        from_sql, from_params = f"{from_sql} AND o.depth < %s", [*from_params, above_depth]
 
     def earlier(column: str) -> str:
         # Guarded by D_A itself (evaluated once): when D_A is before recent_since, no page has a value to find.
@@ -265,6 +334,7 @@ def dashboard_figures(
     # The page's kind as a small integer (cheaper to carry and compare than text over every page): 1 youth
     # council's, 2 a territorial organisation's, 3 a primary's, 0 another.
     kind = "CASE WHEN p.owner = %s OR o.kind = %s THEN 1 WHEN o.kind = %s THEN 2 WHEN o.kind = %s THEN 3 ELSE 0 END"
+    unit = "''" if unit_length is None else f"SUBSTR(o.path, 1, {int(unit_length)})"
     select_params = [
         PageOwner.YOUTH_COUNCIL,
         OrgKind.YOUTH_COUNCIL,
@@ -276,10 +346,25 @@ def dashboard_figures(
     ]
     page, org = SocialPage._meta.db_table, Organisation._meta.db_table
     org_scope, org_scope_params = _scope_where(scope_paths, (), "fp", "oo")
-    failing_scope, failing_scope_params = _scope_where(scope_paths, (), "fp", "fo")
+    if unit_length is None:
+        failing_scope, failing_scope_params = _scope_where(scope_paths, (), "fp", "fo")
+        above = "" if above_depth is None else f"AND oo.depth < {int(above_depth)}"
+        scope_counts = f"""(SELECT COUNT(*) FROM {org} oo WHERE oo.is_active = %s AND {org_scope} {above}),
+           (SELECT COUNT(*) FROM {page} fp JOIN {org} fo ON fo.id = fp.organisation_id
+            WHERE fp.consecutive_failures >= 3 AND fp.status <> %s AND {failing_scope})"""
+        scope_params = [True, *org_scope_params, PageStatus.ARCHIVED, *failing_scope_params]
+        group, unit_column, unit_orgs, unit_orgs_params = "", "''", "", []
+    else:  # per unit: the active organisations counted per unit too (every one is in one unit), not failing
+        scope_counts, scope_params = "CAST(NULL AS BIGINT), CAST(NULL AS BIGINT)", []
+        group, unit_column = "GROUP BY unit", "unit"
+        unit_orgs = f"""UNION ALL SELECT 'orgs', SUBSTR(oo.path, 1, {int(unit_length)}), CAST(NULL AS BIGINT),
+           CAST(NULL AS DOUBLE PRECISION), {_nulls(12)}, COUNT(*), CAST(NULL AS BIGINT)
+    FROM {org} oo WHERE oo.is_active = %s AND oo.depth >= {int(unit_depth)} AND {org_scope}
+    GROUP BY SUBSTR(oo.path, 1, {int(unit_length)})"""
+        unit_orgs_params = [True, *org_scope_params]
     sql = f"""
     WITH v AS (
-        SELECT p.id AS page_id, p.organisation_id AS org_id, o.is_active AS org_active,
+        SELECT p.id AS page_id, p.organisation_id AS org_id, o.is_active AS org_active, {unit} AS unit,
                {kind} AS kind,
                s.subscribers AS at_b,
                COALESCE(sa.subscribers, {earlier("subscribers")}) AS at_a,
@@ -288,42 +373,44 @@ def dashboard_figures(
                {engagement_sql()} AS engagement
         {from_sql}
     )
-    SELECT 'all', CAST(NULL AS BIGINT), CAST(NULL AS DOUBLE PRECISION),
+    SELECT 'all', {unit_column}, CAST(NULL AS BIGINT), CAST(NULL AS DOUBLE PRECISION),
            COUNT(*), SUM(at_b), SUM(at_b - at_a), COUNT(at_a), MIN(date_a),
            SUM(CASE WHEN kind = 1 THEN 1 ELSE 0 END),
            SUM(CASE WHEN kind = 2 THEN 1 ELSE 0 END), COUNT(DISTINCT CASE WHEN kind = 2 THEN org_id END),
            SUM(CASE WHEN kind = 3 THEN 1 ELSE 0 END), COUNT(DISTINCT CASE WHEN kind = 3 THEN org_id END),
            COUNT(DISTINCT CASE WHEN org_active THEN org_id END), SUM(silent),
-           (SELECT COUNT(*) FROM {org} oo WHERE oo.is_active = %s AND {org_scope}),
-           (SELECT COUNT(*) FROM {page} fp JOIN {org} fo ON fo.id = fp.organisation_id
-            WHERE fp.consecutive_failures >= 3 AND fp.status <> %s AND {failing_scope})
-    FROM v
-    UNION ALL SELECT * FROM (
-        SELECT 'size', page_id, CAST(at_b AS DOUBLE PRECISION), {_nulls(14)} FROM v
-        ORDER BY at_b DESC, page_id LIMIT {int(limit)}
-    ) top_size
-    UNION ALL SELECT * FROM (
-        SELECT 'growth', page_id, CAST(at_b - at_a AS DOUBLE PRECISION), {_nulls(14)} FROM v
-        WHERE at_a IS NOT NULL ORDER BY at_b - at_a DESC, page_id LIMIT {int(limit)}
-    ) top_growth
-    UNION ALL SELECT * FROM (
-        SELECT 'engagement', page_id, engagement, {_nulls(14)} FROM v
-        WHERE engagement IS NOT NULL ORDER BY engagement DESC, page_id LIMIT {int(limit)}
-    ) top_engagement
-    UNION ALL SELECT 'territorial', page_id, CAST(at_b AS DOUBLE PRECISION), {_nulls(14)} FROM v WHERE kind = 2
+           {scope_counts}
+    FROM v {group}
+    UNION ALL {_top("size", "CAST(at_b AS DOUBLE PRECISION)", "", unit_length, limit)}
+    UNION ALL {_top("growth", "CAST(at_b - at_a AS DOUBLE PRECISION)", "at_a IS NOT NULL", unit_length, limit)}
+    UNION ALL {_top("engagement", "engagement", "engagement IS NOT NULL", unit_length, limit)}
+    UNION ALL SELECT 'territorial', unit, page_id, CAST(at_b AS DOUBLE PRECISION), {_nulls(14)} FROM v WHERE kind = 2
+    {unit_orgs}
     """
-    figures = DashboardFigures()
-    for kind, page_id, score, *values in fetch_report(
-        sql,
-        [
-            *select_params,
-            *from_params,
-            True,
-            *org_scope_params,
-            PageStatus.ARCHIVED,
-            *failing_scope_params,
-        ],
-    ):
+    return sql, [*select_params, *from_params, *scope_params, *unit_orgs_params]
+
+
+def _top(name: str, score: str, where: str, unit_length: int | None, limit: int) -> str:
+    """The best `limit` pages by `score` (ties by page id): a top-N sort over the scope, or per unit a
+    numbering within each."""
+    condition = f"WHERE {where}" if where else ""
+    if unit_length is None:
+        return f"""SELECT * FROM (
+        SELECT '{name}', unit, page_id, {score}, {_nulls(14)} FROM v {condition}
+        ORDER BY {score} DESC, page_id LIMIT {int(limit)}
+    ) top_{name}"""
+    return f"""SELECT '{name}', unit, page_id, score, {_nulls(14)} FROM (
+        SELECT unit, page_id, {score} AS score,
+               ROW_NUMBER() OVER (PARTITION BY unit ORDER BY {score} DESC, page_id) AS place
+        FROM v {condition}
+    ) top_{name} WHERE place <= {int(limit)}"""
+
+
+def _dashboard_parse(rows: list[tuple]) -> dict[str, DashboardFigures]:
+    """The statement's rows as figures per unit ('' when not grouped), the top lists best first."""
+    result: dict[str, DashboardFigures] = {}
+    for kind, unit, page_id, score, *values in rows:
+        figures = result.setdefault(unit, DashboardFigures())
         if kind == "all":
             (
                 pages,
@@ -348,16 +435,20 @@ def dashboard_figures(
             figures.territorial_orgs, figures.primary_pages = int(territorial_orgs or 0), int(primary_pages or 0)
             figures.primary_orgs, figures.organisations_with_pages = int(primary_orgs or 0), int(with_pages or 0)
             figures.silent = int(silent or 0)
-            figures.organisations_total, figures.failing = int(organisations_total or 0), int(failing or 0)
+            if organisations_total is not None:  # per unit, from its 'orgs' row, in whatever order it comes
+                figures.organisations_total, figures.failing = int(organisations_total), int(failing or 0)
         elif kind == "territorial":
             figures.territorial.append((int(page_id), int(score)))
+        elif kind == "orgs":
+            figures.organisations_total = int(values[12])
         else:
             top = {"size": figures.top_subscribers, "growth": figures.top_growth}.get(kind, figures.top_engagement)
             top.append((float(score) if kind == "engagement" else int(score), int(page_id)))
-    for top in (figures.top_subscribers, figures.top_growth, figures.top_engagement):
-        top.sort(key=lambda item: (-item[0], item[1]))
-    figures.territorial.sort()
-    return figures
+    for figures in result.values():
+        for top in (figures.top_subscribers, figures.top_growth, figures.top_engagement):
+            top.sort(key=lambda item: (-item[0], item[1]))
+        figures.territorial.sort()
+    return result
 
 
 def _nulls(count: int) -> str:

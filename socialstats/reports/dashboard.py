@@ -7,22 +7,21 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from types import EllipsisType
 
-from django.db.models import Count, Min, Sum
+from django.db.models import Min, Sum
 
 from orgs.models import Organisation
+from unionportal.lib.sql import in_ids
 
 from ..analytics.services import analytics_state
-from ..models import CURRENT_NETWORKS, AnalyticsState, Snapshot, SocialPage
+from ..models import AnalyticsState, Snapshot, SocialPage
 from .current import dashboard_figures
-from .facts import paths_q, silent_before, subscribers_on, to_date
+from .facts import fetch_report, paths_q, subscribers_on, to_date
 from .growth import linear_trend_date
 from .rollup import growth_figures, rollup_subscribers_series
 from .selectors import pages_by_id
+from .summary import TOP, dashboard_figures_stored, dashboard_parameters
 
 STEPLEN = Organisation.steplen
-# A page's growth this month counts only when its start value was measured at most this long before the
-# month began; an older value would pass years of growth off as this month's.
-RECENT_START_DAYS = 31
 
 
 def union_members(scope_paths: Sequence[str] | None) -> int | None:
@@ -81,7 +80,7 @@ class Dashboard:
     pages: int
     subscribers: int
     month_change: int
-    month_counted_pages: int  # pages whose start value is recent enough to count (RECENT_START_DAYS)
+    month_counted_pages: int  # pages whose start value is recent enough (reports/summary.py RECENT_START_DAYS)
     month_from: dt.date | None  # the earliest start value counted
     include_history: bool
     average: float | None
@@ -131,22 +130,21 @@ def dashboard(
     state: AnalyticsState | EllipsisType | None = ...,
 ) -> Dashboard:
     """The overview as of `today`: a constant number of queries whatever the number of pages, aggregated in
-    SQL (reports/current.py): from the latest-value table when it holds `today`'s values, from the snapshots
-    otherwise (decided inside the statement). Only the leaders shown are labelled.
+    SQL. From the stored rows of the rollup units where they answer (reports/summary.py: «today» after the
+    nightly run); otherwise in one statement over the pages (reports/current.py): from the latest-value table
+    when it holds `today`'s values, from the snapshots otherwise. Only the leaders shown are labelled.
 
     Networks that are history (models.HISTORY_NETWORKS) are left out unless `include_history`. `state`: the
     analytics tables' state when the caller has read it."""
-    month_start = today.replace(day=1) - dt.timedelta(days=1)
-    networks = () if include_history else CURRENT_NETWORKS
-    figures = dashboard_figures(
-        scope_paths=scope_paths,
-        a=month_start,
-        b=today,
-        recent_since=month_start - dt.timedelta(days=RECENT_START_DAYS),
-        networks=networks,
-        silent_cutoff=silent_before(today - dt.timedelta(days=silent_days)),
-        state=state,
+    if state is ...:
+        state = analytics_state()
+    parameters = dashboard_parameters(today, silent_days, include_history)
+    month_start = parameters["a"]
+    figures = dashboard_figures_stored(
+        scope_paths=scope_paths, today=today, silent_days=silent_days, include_history=include_history, state=state
     )
+    if figures is None:
+        figures = dashboard_figures(scope_paths=scope_paths, limit=TOP, state=state, **parameters)
     tops = [figures.top_subscribers, figures.top_growth, figures.top_engagement]
     pages = pages_by_id({page_id for top in tops for _score, page_id in top})
     territorial = figures.territorial
@@ -190,16 +188,16 @@ TREND_STEP = 7
 def _territorial_trend(page_ids: Sequence[int], since: dt.date, until: dt.date) -> list[tuple[dt.date, float]]:
     """Average subscribers per territorial page on `until` and every TREND_STEP days before it down to `since`,
     on those of the days with snapshots: the mean over the pages collected that day. One query of 13 days'
-    index probes for those pages (each day of 90 read 7 times as many rows for the same straight line)."""
+    index probes for those pages (each day of 90 read 7 times as many rows for the same straight line), the
+    pages as one array (a few thousand at national scale)."""
     if not page_ids:
         return []
     days = [until - dt.timedelta(days=back) for back in range(0, (until - since).days + 1, TREND_STEP)]
-    rows = (
-        Snapshot.objects.filter(page_id__in=list(page_ids), date__in=days)
-        .order_by()
-        .values("date")
-        .annotate(total=Sum("subscribers"), pages=Count("page_id"))
-        .order_by("date")
-        .values_list("date", "total", "pages")
-    )
+    pages_in, pages_params = in_ids("page_id", page_ids)
+    sql = f"""
+    SELECT date, SUM(subscribers), COUNT(page_id) FROM {Snapshot._meta.db_table}
+    WHERE {pages_in} AND date IN ({", ".join("%s" for _day in days)})
+    GROUP BY date ORDER BY date
+    """
+    rows = fetch_report(sql, [*pages_params, *days])
     return [(to_date(day), total / pages) for day, total, pages in rows]

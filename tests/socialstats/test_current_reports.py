@@ -15,8 +15,9 @@ from orgs.models import Organisation, OrgKind
 from socialstats.analytics.services import analytics_rebuild, analytics_state
 from socialstats.models import CURRENT_NETWORKS, PageStatus, Snapshot, SocialPage
 from socialstats.reports import current, selectors
-from socialstats.reports.dashboard import RECENT_START_DAYS, dashboard
+from socialstats.reports.dashboard import dashboard
 from socialstats.reports.facts import page_facts, paths_q, silent_before
+from socialstats.reports.summary import RECENT_START_DAYS
 from tests.factories import make_org
 
 FIRST = dt.date(2024, 1, 1)

@@ -5,13 +5,17 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError
 
 from socialstats.analytics.services import analytics_check
+from socialstats.reports.summary import dashboard_days_check
 
 
 class Command(BaseCommand):
-    help = "Compare the analytics tables with a recomputation from the snapshots; exits 1 when they differ."
+    help = (
+        "Compare the analytics tables (and the dashboard's stored rows) with a recomputation from the snapshots; "
+        "exits 1 when they differ."
+    )
 
     def handle(self, *args, **options):
-        problems = analytics_check()
+        problems = analytics_check() + dashboard_days_check()
         for problem in problems[:50]:
             self.stdout.write(problem)
         if problems:
