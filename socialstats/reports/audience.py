@@ -19,6 +19,7 @@ from orgs.models import Organisation
 
 from ..analytics.services import analytics_state
 from ..models import COLLECTED_NETWORKS, HISTORY_NETWORKS, AnalyticsState, Network
+from .current import latest_answers
 from .facts import fetch_report, growth_raw
 from .paged import page_values_sql
 from .rollup import rollup_network_series
@@ -126,7 +127,14 @@ def transition_page(
     analytics tables' state when the caller has read it."""
     if state is ...:
         state = analytics_state()
-    values, params = page_values_sql(scope_paths=scope_paths, a=a, b=b, networks=networks, use_latest=state is not None)
+    values, params = page_values_sql(
+        scope_paths=scope_paths,
+        a=a,
+        b=b,
+        networks=networks,
+        use_latest=state is not None,
+        latest_holds=latest_answers(a, state),
+    )
     change = "COALESCE(g.at_b, 0) - COALESCE(g.at_a, 0)"
     sort_networks = [item.lstrip("-")[2:] for item in order if item.lstrip("-").startswith("d_")]
     sort_networks = [network for network in dict.fromkeys(sort_networks) if network in Network.values]

@@ -32,6 +32,7 @@ from orgs.models import Organisation
 
 from ..analytics.services import analytics_state
 from ..models import AnalyticsState, Network, PageLatest, PageStatus, Snapshot, SocialPage
+from .current import latest_answers
 from .facts import fetch_report
 from .growth import GrowthRow, raw_figures, total_of
 from .rollup import rollup_network_totals_sql
@@ -216,10 +217,13 @@ def page_values_sql(
     use_latest: bool,
     with_names: bool = False,
     only: str = "",
+    latest_holds: bool = False,
 ) -> tuple[str, list]:
     """Each page in scope with a value at A or B: page, organisation, values and snapshot dates at A and B.
 
-    `only`: a further SQL condition on the page `p` (the pages of the rows picked already)."""
+    `only`: a further SQL condition on the page `p` (the pages of the rows picked already). `latest_holds`:
+    PageLatest holds every page's value at A and B (current.latest_answers(A): no snapshot after A, as for
+    «этот месяц» after the last collected day), so both values are its row's and no snapshot is read."""
     page_table, org_table = SocialPage._meta.db_table, Organisation._meta.db_table
     snapshot_table, latest_table = Snapshot._meta.db_table, PageLatest._meta.db_table
     where, where_params = _page_where(scope_paths, networks)
@@ -227,6 +231,23 @@ def page_values_sql(
         where.append(only)
 
     counts_at = "(p.status <> %s OR p.archived_on > %s)"
+    if latest_holds:
+        names = _NAMES if with_names else ""
+        columns, params = [], []
+        for day in (a, b):
+            for column in ("subscribers", "date"):
+                # Every snapshot is on or before A: a page has a value at a date when its first one is.
+                columns.append(f"CASE WHEN {counts_at} AND l.first_date <= %s THEN l.{column} END")
+                params += [PageStatus.ARCHIVED, day, day]
+        sql = f"""
+        SELECT p.id AS page_id, p.network AS network, p.organisation_id AS org_id, o.path AS path,{names}
+               {columns[0]} AS at_a, {columns[1]} AS date_a, {columns[2]} AS at_b, {columns[3]} AS date_b
+        FROM {page_table} p
+        JOIN {org_table} o ON o.id = p.organisation_id
+        LEFT JOIN {latest_table} l ON l.page_id = p.id
+        WHERE {" AND ".join(where)}
+        """
+        return sql, [*params, *where_params]
     latest_join = f"LEFT JOIN {latest_table} l ON l.page_id = p.id" if use_latest else ""
     names = _NAMES if with_names else ""
     last_day = f"(SELECT MAX(d.date) FROM {snapshot_table} d WHERE d.date <= %s)"
@@ -432,6 +453,7 @@ def growth_page(
     if state is ...:
         state = analytics_state()
     use_latest = state is not None
+    latest_holds = latest_answers(a, state)  # every value at A and B is PageLatest's
     with_names = grouping == "page"
     order_by = _order_sql(grouping, order)
     cut, cut_params = ("", []) if limit is None else (" LIMIT %s OFFSET %s", [limit, offset])
@@ -459,7 +481,14 @@ def growth_page(
         if grouping == "org":
             only = "p.organisation_id IN (SELECT k.row_key FROM picked k)"
         values, params = page_values_sql(
-            scope_paths=scope_paths, a=a, b=b, networks=networks, use_latest=True, with_names=with_names, only=only
+            scope_paths=scope_paths,
+            a=a,
+            b=b,
+            networks=networks,
+            use_latest=True,
+            with_names=with_names,
+            only=only,
+            latest_holds=latest_holds,
         )
         counting, counting_params = _organisations_sql(scope_paths=scope_paths, a=a, b=b, networks=networks)
         # The rows picked in the asked order from PageLatest, then their values.
@@ -479,6 +508,7 @@ def growth_page(
             networks=networks,
             use_latest=use_latest,
             with_names=with_names and not candidates,
+            latest_holds=latest_holds,
         )
         ctes, cte_params, counted = f"v AS ({values}),", params, "w"
         rows_from, rows_cut = f" ORDER BY {order_by}{cut}", cut_params

@@ -9,9 +9,10 @@ import random
 import pytest
 
 from orgs.models import OrgKind
-from socialstats.analytics.services import analytics_rebuild
+from socialstats.analytics.services import analytics_rebuild, analytics_state
 from socialstats.models import PageStatus, Snapshot, SocialPage
 from socialstats.reports import paged, selectors
+from socialstats.reports.audience import transition_page
 from tests.factories import make_org
 
 START = dt.date(2024, 1, 1)
@@ -177,3 +178,20 @@ def test_a_page_number_past_the_end_shows_the_last_page(client, cast, history):
     assert response.status_code == 200
     table = response.context["table"]
     assert table.page.number == table.paginator.num_pages and list(table.page.object_list)
+
+
+def test_the_move_view_reads_the_same_figures_from_the_tables_as_from_the_snapshots(history, tree):
+    """Both dates after the last collected day read PageLatest alone (paged.page_values_sql `latest_holds`)."""
+    analytics_rebuild(today=LAST)
+    state = analytics_state()
+    for scope_paths in (None, [tree.vao.path]):
+        for a, b in PERIODS:
+            from_tables, count = transition_page(scope_paths=scope_paths, a=a, b=b, state=state)
+            from_snapshots, snapshot_count = transition_page(scope_paths=scope_paths, a=a, b=b, state=None)
+            rows = [(row.label, row.at_a, row.at_b) for row in from_tables.rows]
+            assert rows == [(row.label, row.at_a, row.at_b) for row in from_snapshots.rows], (scope_paths, a, b)
+            assert (from_tables.total.at_a, from_tables.total.at_b) == (
+                from_snapshots.total.at_a,
+                from_snapshots.total.at_b,
+            )
+            assert count == snapshot_count
