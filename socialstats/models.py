@@ -498,18 +498,30 @@ class DashboardDay(models.Model):
     """The dashboard's figures over one rollup unit's subtree on one day (reports/summary.py).
 
     A unit is an organisation at the rollup depth (AnalyticsState.depth, the deepest territorial level): every
-    organisation below it is in exactly one unit, so the union's figures are the sum of its units' (counts of
-    distinct organisations too) plus its own pages, and its top lists the best of the units' top lists. Built
-    for «today» after the nightly run; a row is deleted when anything it counts changes (a snapshot, a page,
-    an organisation) and the dashboard then computes that unit from the pages until the next build.
+    organisation below it is in exactly one unit, so the union's figures are the sums of its units' (counts of
+    distinct organisations too) plus its own pages, and its top lists the best of the units' (DashboardLeader).
+    Stored after the nightly run; a unit's rows are deleted when anything they count changes (a snapshot, a
+    page, an organisation) and the dashboard then computes that unit from the pages until the next build.
     """
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     day = models.DateField()
     include_history = models.BooleanField()  # Facebook and Instagram counted too
     silent_days = models.PositiveSmallIntegerField()  # the silence threshold the figures were computed with
-    # reports.current.DashboardFigures as JSON: counts and sums, the top lists and the territorial pages.
-    figures = models.JSONField()
+    # reports.current.DashboardFigures, field for field (the lists are DashboardLeader rows).
+    pages = models.PositiveIntegerField()
+    subscribers = models.BigIntegerField()
+    month_change = models.BigIntegerField()
+    month_counted_pages = models.PositiveIntegerField()
+    month_from = models.DateField(null=True)
+    youth_pages = models.PositiveIntegerField()
+    territorial_pages = models.PositiveIntegerField()
+    territorial_orgs = models.PositiveIntegerField()
+    primary_pages = models.PositiveIntegerField()
+    primary_orgs = models.PositiveIntegerField()
+    organisations_with_pages = models.PositiveIntegerField()
+    silent = models.PositiveIntegerField()
+    organisations_total = models.PositiveIntegerField()
 
     class Meta:
         constraints = [
@@ -518,6 +530,39 @@ class DashboardDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation_id} {self.day}"
+
+
+class DashboardLeader(models.Model):
+    """A unit's top pages on a day (DashboardDay's lists): its best 5 by subscribers, by growth this month and by
+    engagement, and every territorial page with its subscribers (the trend's pages)."""
+
+    class Kind(models.IntegerChoices):
+        SUBSCRIBERS = 1
+        GROWTH = 2
+        ENGAGEMENT = 3
+        TERRITORIAL = 4
+
+    # Its unit's row, deleted with it; the row's key is repeated for the index the reads walk.
+    row = models.ForeignKey(DashboardDay, on_delete=models.CASCADE, related_name="leaders")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    include_history = models.BooleanField()
+    silent_days = models.PositiveSmallIntegerField()
+    kind = models.PositiveSmallIntegerField(choices=Kind.choices)
+    score = models.FloatField()  # subscribers, growth or engagement
+    page_id = models.BigIntegerField()  # no foreign key: deleting a page deletes its unit's rows (receivers)
+
+    class Meta:
+        indexes = [
+            # Each list's best pages over the units in scope: a walk of this index in the list's order.
+            models.Index(
+                fields=["day", "include_history", "silent_days", "kind", "-score", "page_id"],
+                name="dashboardleader_top_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} {self.day} {self.kind}: {self.page_id}"
 
 
 class AnalyticsState(models.Model):

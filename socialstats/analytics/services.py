@@ -27,7 +27,16 @@ from django.utils import timezone
 
 from orgs.models import Organisation, OrgKind
 
-from ..models import AnalyticsState, DashboardDay, PageLatest, PageStatus, Snapshot, SocialPage, SubtreeDay
+from ..models import (
+    AnalyticsState,
+    DashboardDay,
+    DashboardLeader,
+    PageLatest,
+    PageStatus,
+    Snapshot,
+    SocialPage,
+    SubtreeDay,
+)
 
 STEPLEN = Organisation.steplen
 # Summed columns of SubtreeDay, in the order the change query returns their deltas.
@@ -425,7 +434,8 @@ def analytics_rebuild(*, today: dt.date | None = None) -> AnalyticsState:
     horizon, depth = _horizon(today, last), rollup_depth()
     page_latest_refresh()
     _write_days(subtree_days(since=None, horizon=horizon, depth=depth), None)
-    DashboardDay.objects.all().delete()  # built again after the next nightly run (reports/summary.py)
+    DashboardLeader.objects.all().delete()  # built again after the next nightly run (reports/summary.py)
+    DashboardDay.objects.all().delete()
     AnalyticsState.objects.all().delete()
     return AnalyticsState.objects.create(built_at=timezone.now(), horizon=horizon, depth=depth, latest_date=last)
 
@@ -461,7 +471,8 @@ def analytics_update(*, page_ids: Iterable[int] | None = None, since: dt.date | 
             page_latest_refresh(page_ids)
         else:
             page_latest_upsert(since=since, page_ids=page_ids)
-    _forget_units(state, page_ids=page_ids)
+    # A new rollup depth makes other organisations the dashboard's units: every stored row goes.
+    _forget_units(state, page_ids=page_ids if depth == state.depth else None)
     state.horizon, state.depth, state.latest_date, state.built_at = horizon, depth, last, timezone.now()
     state.save()
 
@@ -481,6 +492,7 @@ def dashboard_days_forget(*, page_ids: Iterable[int] | None = (), paths: Iterabl
 
 def _forget_units(state: AnalyticsState, *, page_ids: Iterable[int] | None, paths: Iterable[str] = ()) -> None:
     if page_ids is None:
+        DashboardLeader.objects.all().delete()
         DashboardDay.objects.all().delete()
         return
     paths = set(paths)
@@ -490,7 +502,7 @@ def _forget_units(state: AnalyticsState, *, page_ids: Iterable[int] | None, path
     length = state.depth * STEPLEN
     # An organisation above the units is read from the pages in every request: nothing stored to delete.
     units = {path[:length] for path in paths if len(path) >= length}
-    if units:
+    if units:  # their leaders with them (a foreign key)
         DashboardDay.objects.filter(organisation__path__in=sorted(units)).delete()
 
 

@@ -1,4 +1,5 @@
-"""The dashboard's stored figures: `DashboardDay`, one row per rollup unit and day (docs/analytics.md).
+"""The dashboard's stored figures: `DashboardDay` and `DashboardLeader`, per rollup unit and day
+(docs/analytics.md «The dashboard's rows»).
 
 A unit is an organisation at the rollup depth (AnalyticsState.depth, the deepest territorial level). Every
 organisation below it is in exactly one unit, so a scope's figures are:
@@ -7,12 +8,13 @@ organisation below it is in exactly one unit, so a scope's figures are:
 - the best of the units' top lists;
 - plus the pages and active organisations above the units (the union's and the federation's own, a few),
   read in the request with the scope's failing pages (index reads).
+Both sums and lists are taken in SQL: two statements whatever the number of units.
 
 `dashboard_days_build` stores the rows of today (and of the last collected day, when earlier) after the
-nightly run (reports/cache.py). Anything that changes
-what a unit counts deletes its rows (analytics.services.dashboard_days_forget): a snapshot written, a page
-saved or deleted, an organisation saved or moved. Until the next build the dashboard computes such units from
-the pages in the request (at most MISSING_MAX of them; past that, the whole scope as before).
+nightly run (reports/cache.py). Anything that changes what a unit counts deletes its rows
+(analytics.services.dashboard_days_forget): a snapshot written, a page saved or deleted, an organisation
+saved or moved. Until the next build the dashboard computes such units from the pages in the request (at
+most MISSING_MAX of them; past that, the whole scope as before).
 """
 
 from __future__ import annotations
@@ -22,13 +24,18 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 
 from django.db import transaction
-from django.db.models import Q
 
 from orgs.models import Organisation
 
-from ..models import CURRENT_NETWORKS, AnalyticsState, DashboardDay
-from .current import DashboardFigures, dashboard_figures, dashboard_figures_by_unit, latest_answers
-from .facts import silent_before
+from ..models import CURRENT_NETWORKS, AnalyticsState, DashboardDay, DashboardLeader
+from .current import (
+    DashboardFigures,
+    _scope_where,
+    dashboard_figures,
+    dashboard_figures_by_unit,
+    latest_answers,
+)
+from .facts import fetch_report, silent_before, to_date
 
 STEPLEN = Organisation.steplen
 # A page's growth this month counts only when its start value was measured at most this long before the
@@ -37,8 +44,14 @@ RECENT_START_DAYS = 31
 # Units whose rows are gone, computed from the pages in the request; more than this: the whole scope.
 MISSING_MAX = 50
 TOP = 5  # the dashboard's top lists
-# DashboardFigures' integer fields: summed over the units.
+# DashboardFigures' integer fields: summed over the units; all but the failing pages are stored per unit.
 SUMMED = tuple(item.name for item in dataclasses.fields(DashboardFigures) if item.type in ("int", int))
+STORED = tuple(name for name in SUMMED if name != "failing")
+LISTS = {
+    DashboardLeader.Kind.SUBSCRIBERS: "top_subscribers",
+    DashboardLeader.Kind.GROWTH: "top_growth",
+    DashboardLeader.Kind.ENGAGEMENT: "top_engagement",
+}
 
 
 def dashboard_parameters(today: dt.date, silent_days: int, include_history: bool) -> dict:
@@ -67,7 +80,7 @@ def dashboard_days_build(*, today: dt.date, silent_days: int) -> int:
             return 0
         days = sorted(day for day in {today, state.latest_date} if day is not None and latest_answers(day, state))
         units = list(Organisation.objects.filter(depth=state.depth).values_list("pk", "path"))
-        rows = []
+        rows, leaders = [], []
         for day in days:
             for include_history in (False, True):
                 by_unit = dashboard_figures_by_unit(
@@ -77,19 +90,38 @@ def dashboard_days_build(*, today: dt.date, silent_days: int) -> int:
                     state=state,
                     **dashboard_parameters(day, silent_days, include_history),
                 )
-                rows += [
-                    DashboardDay(
-                        organisation_id=pk,
-                        day=day,
-                        include_history=include_history,
-                        silent_days=silent_days,
-                        figures=_dump(by_unit.get(path, DashboardFigures())),
-                    )
-                    for pk, path in units
-                ]
+                for pk, path in units:
+                    figures = by_unit.get(path, DashboardFigures())
+                    key = {"organisation_id": pk, "day": day, "include_history": include_history}
+                    key["silent_days"] = silent_days
+                    values = {name: getattr(figures, name) for name in STORED}
+                    rows.append((DashboardDay(**key, month_from=figures.month_from, **values), figures))
+        DashboardLeader.objects.all().delete()
         DashboardDay.objects.all().delete()
-        DashboardDay.objects.bulk_create(rows, batch_size=2000)
+        DashboardDay.objects.bulk_create([row for row, _figures in rows], batch_size=2000)  # their ids set
+        leaders = [leader for row, figures in rows for leader in _leaders(row, figures)]
+        DashboardLeader.objects.bulk_create(leaders, batch_size=5000)
     return len(units) if days else 0
+
+
+def _leaders(row: DashboardDay, figures: DashboardFigures) -> list[DashboardLeader]:
+    key = {
+        "row": row,
+        "organisation_id": row.organisation_id,
+        "day": row.day,
+        "include_history": row.include_history,
+        "silent_days": row.silent_days,
+    }
+    leaders = [
+        DashboardLeader(**key, kind=kind, score=float(score), page_id=page_id)
+        for kind, name in LISTS.items()
+        for score, page_id in getattr(figures, name)
+    ]
+    leaders += [
+        DashboardLeader(**key, kind=DashboardLeader.Kind.TERRITORIAL, score=float(value), page_id=page_id)
+        for page_id, value in figures.territorial
+    ]
+    return leaders
 
 
 def dashboard_figures_stored(
@@ -105,27 +137,38 @@ def dashboard_figures_stored(
     without a row."""
     if state is None or not latest_answers(today, state) or scope_paths == []:
         return None
-    length = state.depth * STEPLEN
-    if scope_paths is not None and any(len(path) > length for path in scope_paths):
+    if scope_paths is not None and any(len(path) > state.depth * STEPLEN for path in scope_paths):
         return None
-    units_in_scope, rows_in_scope = Q(), Q()
-    for path in scope_paths or ():
-        units_in_scope |= Q(path__startswith=path)
-        rows_in_scope |= Q(organisation__path__startswith=path)
-    units = set(Organisation.objects.filter(units_in_scope, depth=state.depth).values_list("path", flat=True))
-    rows = DashboardDay.objects.filter(
-        rows_in_scope,
-        day=today,
-        include_history=include_history,
-        silent_days=silent_days,
-        organisation__depth=state.depth,
+    key = [today, include_history, silent_days]
+    scope, scope_params = _scope_where(scope_paths, (), "", "o")
+    # Every stored row is a unit at the state's depth (a new depth forgets them all): the organisations are
+    # joined only to find the scope's.
+    in_scope = "" if scope_paths is None else f"JOIN {Organisation._meta.db_table} o ON o.id = x.organisation_id"
+    day_table, org = DashboardDay._meta.db_table, Organisation._meta.db_table
+    stored_where = "x.day = %s AND x.include_history = %s AND x.silent_days = %s"
+    sums = ", ".join(f"SUM(x.{name})" for name in STORED)
+    # The units in scope, the units stored, their sums.
+    sql = f"""
+    SELECT (SELECT COUNT(*) FROM {org} o WHERE o.depth = %s AND {scope}), COUNT(*), MIN(x.month_from), {sums}
+    FROM {day_table} x {in_scope} WHERE {stored_where} AND {scope}
+    """
+    ((units, stored_units, month_from, *values),) = fetch_report(sql, [state.depth, *scope_params, *key, *scope_params])
+    missing = []
+    if units != stored_units:
+        missing_sql = f"""
+        SELECT o.path FROM {org} o WHERE o.depth = %s AND {scope}
+        AND NOT EXISTS (SELECT 1 FROM {day_table} x WHERE x.organisation_id = o.id AND {stored_where})
+        ORDER BY o.path
+        """
+        missing = [path for (path,) in fetch_report(missing_sql, [state.depth, *scope_params, *key])]
+        if len(missing) > MISSING_MAX:
+            return None
+    stored = DashboardFigures(
+        month_from=to_date(month_from), **{name: int(value or 0) for name, value in zip(STORED, values, strict=True)}
     )
-    stored = dict(rows.values_list("organisation__path", "figures"))
-    missing = sorted(units - set(stored))
-    if len(missing) > MISSING_MAX:
-        return None
+    _stored_leaders(stored, key=key, in_scope=in_scope, scope=(scope, scope_params))
     parameters = dashboard_parameters(today, silent_days, include_history)
-    parts = [_load(figures) for figures in stored.values()]
+    parts = [stored]
     if missing:
         computed = dashboard_figures_by_unit(
             scope_paths=missing, unit_depth=state.depth, limit=TOP, state=state, **parameters
@@ -134,6 +177,35 @@ def dashboard_figures_stored(
     # The pages above the units, and the organisations and failing pages of the whole scope.
     upper = dashboard_figures(scope_paths=scope_paths, above_depth=state.depth, limit=TOP, state=state, **parameters)
     return merge([upper, *parts])
+
+
+def _stored_leaders(figures: DashboardFigures, *, key: list, in_scope: str, scope: tuple[str, list]) -> None:
+    """The stored units' best TOP pages of each list (by score, ties by page id: a walk of the leaders' index,
+    which holds them in that order) and every territorial page, into `figures` (one statement)."""
+    chosen = f"""SELECT x.kind, x.score, x.page_id FROM {DashboardLeader._meta.db_table} x {in_scope}
+        WHERE x.day = %s AND x.include_history = %s AND x.silent_days = %s AND x.kind = %s AND {scope[0]}"""
+    params, parts = [], []
+    for kind in (*LISTS, DashboardLeader.Kind.TERRITORIAL):
+        if kind == DashboardLeader.Kind.TERRITORIAL:
+            parts.append(f"SELECT * FROM ({chosen}) territorial")
+        else:
+            parts.append(f"SELECT * FROM ({chosen} ORDER BY x.score DESC, x.page_id LIMIT {TOP}) top_{int(kind)}")
+        params += [*key, kind, *scope[1]]
+    _fill_lists(figures, fetch_report(" UNION ALL ".join(parts), params))
+
+
+def _fill_lists(figures: DashboardFigures, rows: Iterable[tuple]) -> None:
+    """(kind, score, page id) rows into the figures' lists, in their order."""
+    for kind, score, page_id in rows:
+        if kind == DashboardLeader.Kind.TERRITORIAL:
+            figures.territorial.append((int(page_id), int(score)))
+        elif kind == DashboardLeader.Kind.ENGAGEMENT:
+            figures.top_engagement.append((float(score), int(page_id)))
+        else:
+            getattr(figures, LISTS[kind]).append((int(score), int(page_id)))
+    for name in LISTS.values():
+        getattr(figures, name).sort(key=lambda item: (-item[0], item[1]))
+    figures.territorial.sort()
 
 
 def merge(parts: Iterable[DashboardFigures], limit: int = TOP) -> DashboardFigures:
@@ -149,7 +221,7 @@ def merge(parts: Iterable[DashboardFigures], limit: int = TOP) -> DashboardFigur
         total.top_growth += part.top_growth
         total.top_engagement += part.top_engagement
         total.territorial += part.territorial
-    for name in ("top_subscribers", "top_growth", "top_engagement"):
+    for name in LISTS.values():
         setattr(total, name, sorted(getattr(total, name), key=lambda item: (-item[0], item[1]))[:limit])
     total.territorial.sort()
     return total
@@ -158,14 +230,13 @@ def merge(parts: Iterable[DashboardFigures], limit: int = TOP) -> DashboardFigur
 def dashboard_days_check() -> list[str]:
     """Differences between the stored rows and a recomputation of their units from the pages (empty: agree)."""
     problems = []
+    state = AnalyticsState.objects.order_by("pk").first()
     keys = DashboardDay.objects.values_list("day", "include_history", "silent_days").distinct()
     for day, include_history, silent_days in keys:
-        rows = DashboardDay.objects.filter(day=day, include_history=include_history, silent_days=silent_days)
-        stored = {path: _load(figures) for path, figures in rows.values_list("organisation__path", "figures")}
-        state = AnalyticsState.objects.order_by("pk").first()
         if state is None or not latest_answers(day, state):
             problems.append(f"dashboard rows of {day}: the analytics tables no longer hold that day")
             continue
+        stored = _stored_by_unit(day, include_history, silent_days)
         expected = dashboard_figures_by_unit(
             scope_paths=None,
             unit_depth=state.depth,
@@ -180,17 +251,17 @@ def dashboard_days_check() -> list[str]:
     return problems
 
 
-def _dump(figures: DashboardFigures) -> dict:
-    data = dataclasses.asdict(figures)
-    data["month_from"] = figures.month_from.isoformat() if figures.month_from else None
-    return data
-
-
-def _load(data: dict) -> DashboardFigures:
-    figures = DashboardFigures(**data)
-    figures.month_from = dt.date.fromisoformat(data["month_from"]) if data["month_from"] else None
-    figures.top_subscribers = [(int(score), int(page)) for score, page in data["top_subscribers"]]
-    figures.top_growth = [(int(score), int(page)) for score, page in data["top_growth"]]
-    figures.top_engagement = [(float(score), int(page)) for score, page in data["top_engagement"]]
-    figures.territorial = [(int(page), int(value)) for page, value in data["territorial"]]
-    return figures
+def _stored_by_unit(day: dt.date, include_history: bool, silent_days: int) -> dict[str, DashboardFigures]:
+    rows = DashboardDay.objects.filter(day=day, include_history=include_history, silent_days=silent_days)
+    by_unit = {
+        path: DashboardFigures(month_from=month_from, **dict(zip(STORED, values, strict=True)))
+        for path, month_from, *values in rows.values_list("organisation__path", "month_from", *STORED)
+    }
+    leaders = DashboardLeader.objects.filter(day=day, include_history=include_history, silent_days=silent_days)
+    leaders = leaders.order_by("kind", "pk")
+    grouped: dict[str, list[tuple]] = {}
+    for path, *row in leaders.values_list("organisation__path", "kind", "score", "page_id"):
+        grouped.setdefault(path, []).append(tuple(row))
+    for path, figures in by_unit.items():
+        _fill_lists(figures, grouped.get(path, []))
+    return by_unit

@@ -154,7 +154,7 @@ def test_the_stored_rows_answer_as_the_pages_do_for_every_scope(tree, pages):
 def test_the_dashboard_reads_the_stored_rows(tree, pages):
     _build()
     row = DashboardDay.objects.get(organisation=tree.zao, include_history=False, day=TODAY)
-    row.figures = {**row.figures, "silent": 40}
+    row.silent = 40
     row.save()
 
     shown = dashboard(scope_paths=None, today=TODAY, target=1000, silent_days=SILENT_DAYS)
@@ -165,7 +165,7 @@ def test_the_dashboard_reads_the_stored_rows(tree, pages):
 def test_another_day_or_threshold_reads_the_pages(tree, pages):
     _build()
     row = DashboardDay.objects.get(organisation=tree.zao, include_history=False, day=TODAY)
-    row.figures = {**row.figures, "silent": 40}
+    row.silent = 40
     row.save()
 
     assert dashboard(scope_paths=None, today=TODAY, target=1000, silent_days=7).silent != 42
@@ -276,7 +276,7 @@ def test_too_many_units_without_rows_read_the_whole_scope(tree, pages, monkeypat
 def test_the_check_reports_a_stored_row_that_differs(tree, pages):
     _build()
     row = DashboardDay.objects.get(organisation=tree.vao, include_history=True, day=TODAY)
-    row.figures = {**row.figures, "pages": 99}
+    row.pages = 99
     row.save()
     problems = dashboard_days_check()
     assert len(problems) == 1 and tree.vao.path in problems[0]
