@@ -216,20 +216,9 @@ class DashboardFigures:
     territorial: list[tuple[int, int]] = field(default_factory=list)  # (page id, subscribers at B)
 
 
-def dashboard_figures(
-    *,
-    scope_paths: Sequence[str] | None,
-    a: dt.date,
-    b: dt.date,
-    recent_since: dt.date,
-    networks: Sequence[str],
-    silent_cutoff: dt.datetime,
-    limit: int = 5,
-    state: AnalyticsState | EllipsisType | None = ...,
-    above_depth: int | None = None,
-) -> DashboardFigures:
+def dashboard_figures(*, above_depth: int | None = None, **reading) -> DashboardFigures:
     """The dashboard's figures in one statement: counts and sums, the three top-`limit` lists and the
-    territorial pages (a few per territorial organisation) for the trend.
+    territorial pages (a few per territorial organisation) for the trend. `reading`: `_dashboard_sql`'s.
 
     The values at B: PageLatest where it holds them (`latest_answers`; `state` when the caller has read it),
     the snapshots otherwise (`_snapshots_at_sql`). A page's growth this month counts when its value at A is
@@ -237,48 +226,15 @@ def dashboard_figures(
     index, and for the pages missing on D_A one probe bounded to [recent_since, D_A). Pages counting at B
     count at A too (archived after B). `above_depth`: only the pages and the active organisations above that
     depth (the failing pages are still counted over the whole scope; reports/summary.py)."""
-    sql, params = _dashboard_sql(
-        scope_paths=scope_paths,
-        a=a,
-        b=b,
-        recent_since=recent_since,
-        networks=networks,
-        silent_cutoff=silent_cutoff,
-        limit=limit,
-        state=state,
-        unit_depth=None,
-        above_depth=above_depth,
-    )
+    sql, params = _dashboard_sql(**reading, unit_depth=None, above_depth=above_depth)
     return _dashboard_parse(fetch_report(sql, params)).get("", DashboardFigures())
 
 
-def dashboard_figures_by_unit(
-    *,
-    scope_paths: Sequence[str] | None,
-    a: dt.date,
-    b: dt.date,
-    recent_since: dt.date,
-    networks: Sequence[str],
-    silent_cutoff: dt.datetime,
-    unit_depth: int,
-    limit: int = 5,
-    state: AnalyticsState | EllipsisType | None = ...,
-) -> dict[str, DashboardFigures]:
+def dashboard_figures_by_unit(*, unit_depth: int, **reading) -> dict[str, DashboardFigures]:
     """`dashboard_figures` of each unit (the organisations at `unit_depth`, by path) over its subtree, in one
     statement: the pages and active organisations from that depth down, grouped by their unit. Units with
     neither are missing; failing pages are left at 0 (the reader counts them over its scope)."""
-    sql, params = _dashboard_sql(
-        scope_paths=scope_paths,
-        a=a,
-        b=b,
-        recent_since=recent_since,
-        networks=networks,
-        silent_cutoff=silent_cutoff,
-        limit=limit,
-        state=state,
-        unit_depth=unit_depth,
-        above_depth=None,
-    )
+    sql, params = _dashboard_sql(**reading, unit_depth=unit_depth, above_depth=None)
     return _dashboard_parse(fetch_report(sql, params))
 
 
@@ -290,8 +246,8 @@ def _dashboard_sql(
     recent_since: dt.date,
     networks: Sequence[str],
     silent_cutoff: dt.datetime,
-    limit: int,
-    state: AnalyticsState | EllipsisType | None,
+    limit: int = 5,
+    state: AnalyticsState | EllipsisType | None = ...,
     unit_depth: int | None,
     above_depth: int | None,
 ) -> tuple[str, list]:

@@ -199,16 +199,23 @@ def test_an_import_of_history_forgets_the_units_it_wrote_to(tree, pages):
     assert_agree(tree)
 
 
-def test_a_collection_forgets_every_unit(tree, pages, settings):
-    _build()
+@pytest.fixture
+def fake_vk(pages, settings):
+    """VK's API faked at the HTTP layer with the VK pages of `pages`."""
     settings.VK_API_TOKEN = "vk-test-token"
     settings.VK_API_URL = VK_URL
+    settings.SILENT_PAGE_DAYS = SILENT_DAYS
     fake = FakeVk()
     for number, name in enumerate(("union", "vao", "p1", "z1", "youth"), start=1):
         fake.add(FakeGroup(id=number, members=7, screen_name=name, posts=[]))
     with respx.mock(assert_all_called=False) as router:
         router.post(url__startswith=VK_URL).mock(side_effect=fake.respx_side_effect)
-        collection_collect(network="vk", for_date=TODAY, collector=vk_collector(fake, FakeClock()))
+        yield fake
+
+
+def test_a_collection_forgets_every_unit(tree, fake_vk):
+    _build()
+    collection_collect(network="vk", for_date=TODAY, collector=vk_collector(fake_vk, FakeClock()))
     assert _units_stored() == set()
     assert_agree(tree)  # every unit computed from the pages: at most MISSING_MAX of them
     _build()
@@ -296,21 +303,13 @@ def test_merge_keeps_the_best_of_the_top_lists_and_the_earliest_start():
 
 
 def test_a_run_started_by_hand_stores_the_rows_again_and_the_night_stores_them_after_its_last_run(
-    tree, pages, settings, django_capture_on_commit_callbacks
+    tree, fake_vk, django_capture_on_commit_callbacks
 ):
-    settings.VK_API_TOKEN = "vk-test-token"
-    settings.VK_API_URL = VK_URL
-    settings.SILENT_PAGE_DAYS = SILENT_DAYS
-    fake = FakeVk()
-    for number, name in enumerate(("union", "vao", "p1", "z1", "youth"), start=1):
-        fake.add(FakeGroup(id=number, members=7, screen_name=name, posts=[]))
-    with respx.mock(assert_all_called=False) as router:
-        router.post(url__startswith=VK_URL).mock(side_effect=fake.respx_side_effect)
-        for trigger in ("manual", "nightly"):
-            _build()
-            run = collection_start(network="vk", for_date=TODAY, trigger=trigger)
-            with django_capture_on_commit_callbacks(execute=True):
-                collect_network("vk", TODAY.isoformat(), None, run.pk)
-            assert _units_stored() == {tree.vao.name, tree.zao.name, tree.youth.name}, trigger
-            assert dashboard_days_check() == []
-            assert_agree(tree)
+    for trigger in ("manual", "nightly"):
+        _build()
+        run = collection_start(network="vk", for_date=TODAY, trigger=trigger)
+        with django_capture_on_commit_callbacks(execute=True):
+            collect_network("vk", TODAY.isoformat(), None, run.pk)
+        assert _units_stored() == {tree.vao.name, tree.zao.name, tree.youth.name}, trigger
+        assert dashboard_days_check() == []
+        assert_agree(tree)
