@@ -434,8 +434,7 @@ def analytics_rebuild(*, today: dt.date | None = None) -> AnalyticsState:
     horizon, depth = _horizon(today, last), rollup_depth()
     page_latest_refresh()
     _write_days(subtree_days(since=None, horizon=horizon, depth=depth), None)
-    DashboardLeader.objects.all().delete()  # built again after the next nightly run (reports/summary.py)
-    DashboardDay.objects.all().delete()
+    dashboard_days_clear()  # stored again after the next nightly run (reports/summary.py)
     AnalyticsState.objects.all().delete()
     return AnalyticsState.objects.create(built_at=timezone.now(), horizon=horizon, depth=depth, latest_date=last)
 
@@ -490,10 +489,15 @@ def dashboard_days_forget(*, page_ids: Iterable[int] | None = (), paths: Iterabl
         _forget_units(state, page_ids=page_ids, paths=paths)
 
 
+def dashboard_days_clear() -> None:
+    """Delete every stored dashboard row, their leaders first (so the rows' delete has no cascade to collect)."""
+    DashboardLeader.objects.all().delete()
+    DashboardDay.objects.all().delete()
+
+
 def _forget_units(state: AnalyticsState, *, page_ids: Iterable[int] | None, paths: Iterable[str] = ()) -> None:
     if page_ids is None:
-        DashboardLeader.objects.all().delete()
-        DashboardDay.objects.all().delete()
+        dashboard_days_clear()
         return
     paths = set(paths)
     page_ids = list(page_ids)

@@ -27,6 +27,7 @@ from django.db import transaction
 
 from orgs.models import Organisation
 
+from ..analytics.services import dashboard_days_clear
 from ..models import CURRENT_NETWORKS, AnalyticsState, DashboardDay, DashboardLeader
 from .current import (
     DashboardFigures,
@@ -96,8 +97,7 @@ def dashboard_days_build(*, today: dt.date, silent_days: int) -> int:
                     key["silent_days"] = silent_days
                     values = {name: getattr(figures, name) for name in STORED}
                     rows.append((DashboardDay(**key, month_from=figures.month_from, **values), figures))
-        DashboardLeader.objects.all().delete()
-        DashboardDay.objects.all().delete()
+        dashboard_days_clear()
         DashboardDay.objects.bulk_create([row for row, _figures in rows], batch_size=2000)  # their ids set
         leaders = [leader for row, figures in rows for leader in _leaders(row, figures)]
         DashboardLeader.objects.bulk_create(leaders, batch_size=5000)
@@ -132,9 +132,9 @@ def dashboard_figures_stored(
     include_history: bool,
     state: AnalyticsState | None,
 ) -> DashboardFigures | None:
-    """The dashboard's figures from the stored rows (see the module), or None when they cannot answer: no rows
-    for `today` (or PageLatest does not hold it), a scope below the units, or more than MISSING_MAX units
-    without a row."""
+    """The dashboard's figures from the stored rows (see the module), the units without a row computed from
+    their pages; None when they cannot answer: PageLatest does not hold `today`, a scope below the units, or
+    more than MISSING_MAX units without a row (before a build of `today`: every unit)."""
     if state is None or not latest_answers(today, state) or scope_paths == []:
         return None
     if scope_paths is not None and any(len(path) > state.depth * STEPLEN for path in scope_paths):

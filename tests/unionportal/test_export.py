@@ -122,3 +122,10 @@ def test_the_download_keeps_the_russian_file_name():
     assert csv_response["Content-Type"] == "text/csv; charset=utf-8"
     assert unquote(csv_response["Content-Disposition"].split("''")[1]) == "Охват «ВАО» 2024.csv"
     assert 'filename="Growth-2024.csv"' in content_disposition("Growth 2024.csv")
+
+
+def test_an_aware_datetime_in_a_figure_column_is_written_not_refused():
+    moment = dt.datetime(2026, 5, 1, 9, 30, tzinfo=dt.UTC)
+    sheet = Sheet("Время", [Column("Когда", "float")], [[moment]])
+    cell = _sheet(to_xlsx([sheet]))["A2"]
+    assert cell.value == dt.datetime(2026, 5, 1, 9, 30)

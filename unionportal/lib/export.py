@@ -145,7 +145,13 @@ def to_xlsx(sheets: Sequence[Sheet], *, title: str = "") -> bytes:
     import xlsxwriter
 
     buffer = io.BytesIO()
-    options = {"in_memory": True, "strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False}
+    options = {
+        "in_memory": True,
+        "strings_to_formulas": False,
+        "strings_to_numbers": False,
+        "strings_to_urls": False,
+        "remove_timezone": True,  # a datetime in a figure column is written, not refused (dates are localised)
+    }
     workbook = xlsxwriter.Workbook(buffer, options)
     if title:
         workbook.set_properties({"title": title})
