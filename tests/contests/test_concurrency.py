@@ -15,6 +15,20 @@ from contests.models import Contest, ContestStatus, JuryScore
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+def _wait_for_lock_waiters(count: int, timeout: float = 10.0) -> None:
+    """Return once `count` other sessions of this database wait on a lock (or after `timeout`)."""
+    deadline = time.monotonic() + timeout
+    with connection.cursor() as cursor:
+        while time.monotonic() < deadline:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()"
+            )
+            if cursor.fetchone()[0] >= count:
+                return
+            time.sleep(0.05)
+
+
 def _in_thread(name: str, events: list[str], work) -> threading.Thread:
     def run() -> None:
         try:
@@ -43,13 +57,14 @@ def test_closing_the_judging_waits_for_a_score_being_saved(fixed):
             events,
             lambda: services.jury_scores_save(juror=juror, entry=entry, marks={fixed.design.pk: {"points": "7"}}),
         )
-        time.sleep(0.5)
+        _wait_for_lock_waiters(1)  # the save holds the contest's row and waits for the scores' table
         closer = _in_thread(
             "closed",
             events,
             lambda: services.contest_close(contest=Contest.objects.get(pk=fixed.contest.pk), confirm_gaps=True),
         )
-        closer.join(timeout=1.5)  # without the row lock the close would finish here, under the save's feet
+        # The close waits for the save's row lock; without that lock it would finish here, under the save's feet.
+        _wait_for_lock_waiters(2, timeout=3.0)
     saver.join(timeout=10)
     closer.join(timeout=10)
     assert events == ["saved", "closed"]
