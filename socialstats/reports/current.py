@@ -332,9 +332,9 @@ def _dashboard_sql(
     SELECT 'all', {unit_column}, CAST(NULL AS BIGINT), CAST(NULL AS DOUBLE PRECISION),
            COUNT(*), SUM(at_b), SUM(at_b - at_a), COUNT(at_a), MIN(date_a),
            SUM(CASE WHEN kind = 1 THEN 1 ELSE 0 END),
-           SUM(CASE WHEN kind = 2 THEN 1 ELSE 0 END), COUNT(DISTINCT CASE WHEN kind = 2 THEN org_id END),
-           SUM(CASE WHEN kind = 3 THEN 1 ELSE 0 END), COUNT(DISTINCT CASE WHEN kind = 3 THEN org_id END),
-           COUNT(DISTINCT CASE WHEN org_active THEN org_id END), SUM(silent),
+           SUM(CASE WHEN kind = 2 THEN 1 ELSE 0 END), COUNT(DISTINCT org_id) FILTER (WHERE kind = 2),
+           SUM(CASE WHEN kind = 3 THEN 1 ELSE 0 END), COUNT(DISTINCT org_id) FILTER (WHERE kind = 3),
+           COUNT(DISTINCT org_id) FILTER (WHERE org_active), SUM(silent),
            {scope_counts}
     FROM v {group}
     UNION ALL {_top("size", "CAST(at_b AS DOUBLE PRECISION)", "", unit_length, limit)}
@@ -351,9 +351,11 @@ def _top(name: str, score: str, where: str, unit_length: int | None, limit: int)
     numbering within each."""
     condition = f"WHERE {where}" if where else ""
     if unit_length is None:
-        return f"""SELECT * FROM (
-        SELECT '{name}', unit, page_id, {score}, {_nulls(14)} FROM v {condition}
-        ORDER BY {score} DESC, page_id LIMIT {int(limit)}
+        # The sort carries the three columns only, the row's other columns added to the `limit` it keeps: a
+        # top-N sort copies every row it is given (a tenth of a past date's dashboard at federation scale).
+        return f"""SELECT '{name}', unit, page_id, score, {_nulls(14)} FROM (
+        SELECT unit, page_id, {score} AS score FROM v {condition}
+        ORDER BY score DESC, page_id LIMIT {int(limit)}
     ) top_{name}"""
     return f"""SELECT '{name}', unit, page_id, score, {_nulls(14)} FROM (
         SELECT unit, page_id, {score} AS score,
