@@ -3,6 +3,7 @@
 - Organisations moved (a merge) move their pages' history with them.
 - The dashboard's stored rows (DashboardDay) go when anything they count changes: a page saved (its
   organisation before and after), a page deleted, an organisation saved (closed, another kind) or deleted.
+  The same changes move the reports' generation (generation.py): every cached report is computed again.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from orgs.models import Organisation
 from orgs.signals import subtrees_moved
 
 from ..models import SocialPage
+from .generation import reports_forget
 from .services import analytics_update, dashboard_days_forget
 
 
@@ -43,6 +45,7 @@ def dashboard_page_saved(sender, instance: SocialPage, raw: bool = False, **kwar
     if not raw:
         before = getattr(instance, "_dashboard_path_before", None)
         dashboard_days_forget(paths=[path for path in (instance.organisation.path, before) if path])
+        reports_forget()
 
 
 @receiver(post_delete, sender=SocialPage, dispatch_uid="socialstats_dashboard_page_deleted")
@@ -50,6 +53,7 @@ def dashboard_page_deleted(sender, instance: SocialPage, **kwargs) -> None:
     path = Organisation.objects.filter(pk=instance.organisation_id).values_list("path", flat=True).first()
     # Its organisation deleted with it: that organisation's own receiver forgets the unit.
     dashboard_days_forget(paths=[path] if path else [])
+    reports_forget()
 
 
 @receiver(post_save, sender=Organisation, dispatch_uid="socialstats_dashboard_organisation_saved")
@@ -57,3 +61,4 @@ def dashboard_page_deleted(sender, instance: SocialPage, **kwargs) -> None:
 def dashboard_organisation_changed(sender, instance: Organisation, raw: bool = False, **kwargs) -> None:
     if not raw and instance.path:
         dashboard_days_forget(paths=[instance.path])
+        reports_forget()

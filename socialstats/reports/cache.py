@@ -2,7 +2,8 @@
 
 Django's cache is Redis when REDIS_URL (or the Celery broker) is configured, so the four gunicorn workers
 share each entry; without it, each process's memory. Once the analytics tables are built, every key
-carries their version (the time of the last `analytics_update`): a collection, an import or a correction
+carries their version (the time of the last `analytics_update`) and the reports' generation (a page or an
+organisation saved or deleted: analytics/generation.py): a collection, an import, a correction or an edit
 makes new keys, so an entry may live until the next night (REPORT_CACHE_VERSIONED_SECONDS) and is warmed
 after the nightly run for the union and each territorial scope. Before that, entries live
 REPORT_CACHE_SECONDS. Redis being down costs a computation, never a page.
@@ -24,6 +25,7 @@ from redis.exceptions import RedisError
 
 from orgs.models import Organisation, OrgKind
 
+from ..analytics.generation import reports_generation
 from ..analytics.services import analytics_state
 from ..models import AnalyticsState
 from . import dashboard as overview
@@ -54,9 +56,9 @@ def report_cached(
         return compute()
     version = state.built_at.isoformat() if state else "-"
     scope_key = "*" if scope_paths is None else ",".join(sorted(scope_paths))
-    raw_key = f"{kind}|{version}|{scope_key}|{parameters!r}"
-    key = f"socialstats:{kind}:" + hashlib.sha256(raw_key.encode()).hexdigest()
     try:
+        raw_key = f"{kind}|{version}|{reports_generation()}|{scope_key}|{parameters!r}"
+        key = f"socialstats:{kind}:" + hashlib.sha256(raw_key.encode()).hexdigest()
         return cache.get_or_set(key, compute, seconds)
     except RedisError:
         logger.warning("report cache unavailable; computing %s without it", kind)
