@@ -12,6 +12,7 @@ import logging
 import time
 
 from django.core.cache import cache
+from django.db import transaction
 from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
@@ -25,7 +26,13 @@ def reports_generation() -> str:
 
 
 def reports_forget() -> None:
-    """Move the generation: every cached report is computed again on its next read."""
+    """Move the generation once the change is committed: every cached report is computed again on its next
+    read. (Moved before the commit, a report read in between would be cached from the old rows under the new
+    generation and kept.)"""
+    transaction.on_commit(_move)
+
+
+def _move() -> None:
     try:
         cache.set(GENERATION_KEY, time.time_ns(), None)
     except RedisError:

@@ -144,10 +144,14 @@ def test_the_report_cache_is_keyed_by_the_tables_version_so_a_correction_shows_a
     assert report_cache_warm(today=dt.date(2024, 2, 15)) == 3  # the union and its two territorial organisations
 
 
-def test_a_page_edited_or_an_organisation_renamed_shows_at_once_in_the_cached_reports(tree, varied, settings):
-    """No analytics_update follows these edits (the figures' version stays): the reports' generation moves."""
+def test_a_page_edited_or_an_organisation_renamed_shows_at_once_in_the_cached_reports(
+    tree, varied, settings, django_capture_on_commit_callbacks
+):
+    """No analytics_update follows these edits (the figures' version stays): the reports' generation moves,
+    once the edit is committed."""
     from django.core.cache import cache
 
+    from socialstats.analytics.generation import reports_generation
     from socialstats.models import PageOwner
     from socialstats.registry.services import page_update
     from socialstats.reports.cache import dashboard_cached, growth_report_cached
@@ -158,13 +162,17 @@ def test_a_page_edited_or_an_organisation_renamed_shows_at_once_in_the_cached_re
     analytics_rebuild(today=day)
     page = SocialPage.objects.get(pk=varied[8].pk)  # a primary's page with values on the day
     youth = dashboard_cached(scope_paths=None, on=day).youth_pages
-    page_update(page=page, url=page.url, owner=PageOwner.YOUTH_COUNCIL, title=page.title)
+    before = reports_generation()
+    with django_capture_on_commit_callbacks(execute=True):
+        page_update(page=page, url=page.url, owner=PageOwner.YOUTH_COUNCIL, title=page.title)
+        assert reports_generation() == before  # not before the commit
     assert dashboard_cached(scope_paths=None, on=day).youth_pages == youth + 1
 
     rows = growth_report_cached(scope_paths=None, a=DAYS[0], b=DAYS[-1], grouping="territorial").rows
     assert "Восточный округ" not in [row.label for row in rows]
     tree.vao.short_name = "Восточный округ"
-    tree.vao.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        tree.vao.save()
     rows = growth_report_cached(scope_paths=None, a=DAYS[0], b=DAYS[-1], grouping="territorial").rows
     assert "Восточный округ" in [row.label for row in rows]
 
