@@ -8,6 +8,7 @@ import pytest
 from django.utils import translation
 
 from orgs import access
+from orgs.models import OrgKind
 from socialstats.models import PageStatus, Snapshot, SocialPage
 from socialstats.reports import facts, selectors
 from socialstats.reports.growth import (
@@ -17,6 +18,7 @@ from socialstats.reports.growth import (
     preset_period,
     total_of,
 )
+from tests.factories import make_org
 from unionportal.lib.formatting import fmt_int, fmt_pct
 
 A, B = dt.date(2024, 1, 31), dt.date(2024, 2, 29)
@@ -193,3 +195,17 @@ def test_ownership_sentence_uses_russian_plurals():
         assert one == (
             "21 страница: 1 из них принадлежит 1 территориальной организации, 1 группа — у 1 первички, 1 ведёт молодёжь"
         )
+
+
+def test_the_territorial_level_is_the_shallowest_territorial_organisation_under_the_scope(tree):
+    """facts.territorial_depth: the level the growth, reach and silent reports group by."""
+    # A territorial organisation under a primary one (a deeper level) does not move the union's level.
+    make_org("Территория в ППО", OrgKind.TERRITORIAL, tree.zao_p1)
+    assert facts.territorial_depth(None) == tree.vao.depth == 2
+    assert facts.territorial_depth([tree.vao.path, tree.zao.path]) == 2
+    assert facts.territorial_depth([tree.vao.path]) == 2
+    # A scope below the level is its own level; so is a scope without territorial organisations.
+    assert facts.territorial_depth([tree.vao_p1.path]) == tree.vao_p1.depth == 3
+    assert facts.territorial_depth([tree.zao_p1.path]) == 4  # the territorial organisation under it
+    assert facts.territorial_depth([tree.youth.path]) == tree.youth.depth
+    assert facts.territorial_depth([]) == 1
