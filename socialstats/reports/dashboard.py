@@ -13,7 +13,7 @@ from orgs.models import Organisation
 from unionportal.lib.sql import in_ids
 
 from ..analytics.services import analytics_state
-from ..models import AnalyticsState, Snapshot, SocialPage
+from ..models import AnalyticsState, Network, Snapshot, SocialPage
 from .current import dashboard_figures
 from .facts import fetch_report, paths_q, subscribers_on, to_date
 from .growth import linear_trend_date
@@ -110,13 +110,14 @@ class Dashboard:
         return self.organisations_with_pages * 100.0 / self.organisations_total
 
 
-def _leaders(top: list[tuple[float, int]], pages: dict[int, SocialPage]) -> list[Leader]:
+def _leaders(top: list[tuple[float, int]], pages: dict[int, SocialPage], networks: dict[str, str]) -> list[Leader]:
+    """The leaders' rows; `networks`: the networks' labels, translated once (`get_network_display` rebuilds and
+    translates the field's choices on every call: a hundred lookups for the dashboard's 15 leaders)."""
     leaders = []
     for score, page_id in top:
         page = pages[page_id]
-        leaders.append(
-            Leader(page.display_name, page.organisation.display_name, page.get_network_display(), score, page.pk)
-        )
+        network = networks.get(page.network, page.network)
+        leaders.append(Leader(page.display_name, page.organisation.display_name, network, score, page.pk))
     return leaders
 
 
@@ -147,6 +148,7 @@ def dashboard(
         figures = dashboard_figures(scope_paths=scope_paths, limit=TOP, state=state, **parameters)
     tops = [figures.top_subscribers, figures.top_growth, figures.top_engagement]
     pages = pages_by_id({page_id for top in tops for _score, page_id in top})
+    networks = {value: str(label) for value, label in Network.choices}
     territorial = figures.territorial
     territorial_average = sum(value for _id, value in territorial) / len(territorial) if territorial else None
     trend = _territorial_trend([page_id for page_id, _value in territorial], today - dt.timedelta(days=90), today)
@@ -170,9 +172,9 @@ def dashboard(
         organisations_with_pages=figures.organisations_with_pages,
         silent=figures.silent,
         failing=figures.failing,
-        leaders_subscribers=_leaders(figures.top_subscribers, pages),
-        leaders_growth=_leaders(figures.top_growth, pages),
-        leaders_engagement=_leaders(figures.top_engagement, pages),
+        leaders_subscribers=_leaders(figures.top_subscribers, pages, networks),
+        leaders_growth=_leaders(figures.top_growth, pages, networks),
+        leaders_engagement=_leaders(figures.top_engagement, pages, networks),
         target=target,
         territorial_page_average=territorial_average,
         territorial_pages_at_target=sum(1 for _id, value in territorial if value >= target),
