@@ -1,0 +1,34 @@
+"""The report form's selects and boxes (templatetags/socialstats_reports.py: built in one pass) are the markup
+Django's own widgets render, in every state: nothing chosen, a choice, several, invalid data, Russian labels."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import SimpleTestCase
+from django.utils import translation
+
+from socialstats.reports.filters import GrowthPageForm
+from socialstats.templatetags.socialstats_reports import checkbox_labels, select_field
+
+STATES = [
+    {},
+    {"preset": "quarter", "grouping": "org", "view": "transition", "networks": ["vk", "ok"]},
+    {"preset": "", "a": "01.01.2026", "b": "31.01.2026", "grouping": "territorial", "networks": ["max"]},
+    {"preset": "no-such", "grouping": "<b>", "networks": ["vk", "<script>"], "view": 'x"y'},
+]
+
+
+@pytest.mark.parametrize("data", STATES)
+@pytest.mark.parametrize("language", ["ru", "en"])
+def test_the_report_form_renders_as_django_widgets_do(data, language):
+    html = SimpleTestCase()
+    with translation.override(language):
+        form = GrowthPageForm(data or None)
+        form.is_valid()
+        for name in ("preset", "grouping", "view"):
+            html.assertHTMLEqual(select_field(form[name]), str(form[name]))
+        django_boxes = " ".join(
+            f'<label style="display:inline">{box.tag()} {box.choice_label}</label>' for box in form["networks"]
+        )
+        html.assertHTMLEqual(checkbox_labels(form["networks"]), django_boxes)
+        assert "checked" in checkbox_labels(form["networks"]) or not data.get("networks")
