@@ -71,6 +71,17 @@ def test_bad_dates_are_reported_and_nothing_is_computed(client, cast, pages):
     assert reversed_dates.context["form"].errors["b"]
 
 
+def test_an_unknown_period_typed_into_the_address_is_said_in_russian(client, cast, pages):
+    client.force_login(cast.territorial_admin)
+    response = client.get("/stats/growth/", {"preset": "zzz"}, HTTP_ACCEPT_LANGUAGE="ru")
+    assert response.status_code == 200
+    assert "report" not in response.context
+    html = response.content.decode()
+    # The message sits where the select's aria-describedby points.
+    assert 'aria-describedby="id_preset_error"' in html and 'id="id_preset_error"' in html
+    assert "Выберите корректный вариант" in html
+
+
 def test_anonymous_user_is_sent_to_login(client):
     response = client.get("/stats/growth/")
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
