@@ -8,7 +8,7 @@ from django.test import SimpleTestCase
 from django.utils import translation
 
 from socialstats.reports.filters import GrowthPageForm
-from socialstats.templatetags.socialstats_reports import checkbox_labels, select_field
+from socialstats.templatetags.socialstats_reports import checkbox_labels, scope_options, select_field
 
 STATES = [
     {},
@@ -32,3 +32,17 @@ def test_the_report_form_renders_as_django_widgets_do(data, language):
         )
         html.assertHTMLEqual(checkbox_labels(form["networks"]), django_boxes)
         assert "checked" in checkbox_labels(form["networks"]) or not data.get("networks")
+
+
+def test_the_scope_options_are_escaped_and_the_scope_is_selected():
+    class Scope:
+        pk = 7
+
+    choices = [(3, 'ППО "Завод" <№1> & Ко'), (7, "\u2003ВАО")]
+    expected = (
+        '<option value="3">ППО &quot;Завод&quot; &lt;№1&gt; &amp; Ко</option>'
+        '<option value="7" selected>\u2003ВАО</option>'
+    )
+    SimpleTestCase().assertHTMLEqual(scope_options(choices, Scope()), expected)
+    assert "<№1>" not in scope_options(choices, None)
+    assert "selected" not in scope_options(choices, None)
