@@ -138,6 +138,16 @@ def test_automatic_points_are_frozen_when_judging_starts(fixed):
     assert after == before
 
 
+AUTOMATIC = [metric for metric in Metric.values if metric not in (Metric.JURY, Metric.ENGAGEMENT)]
+
+
+@pytest.mark.parametrize("metric", AUTOMATIC)
+def test_each_automatic_metric_is_computed_when_asked_alone(fixed, metric):
+    entry = fixed.entries["САО"]
+    values = entry_metrics([entry], start=fixed.contest.period_start, end=END, metrics={metric})
+    assert set(values[entry.pk]) == {metric, Metric.ENGAGEMENT}
+
+
 def test_rank_rule_is_applied_when_judging_starts(tree, cast):
     contest = services.contest_create(
         title="По месту", scope=tree.union, level="territorial", period_start=END.replace(day=1), period_end=END
