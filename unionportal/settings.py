@@ -162,6 +162,9 @@ if CACHE_REDIS_URL.startswith(("redis://", "rediss://")):
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The layout's main menu ({% cache %} in templates/base.html: links and words that change only with the user's
+# roles and the language) is kept in each process's memory: a round trip to Redis would cost what it saves.
+CACHES["template_fragments"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "fragments"}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -46,7 +46,9 @@ def _with_date(value, date, stale: bool):
     if value is None:
         return "—"
     if stale:
-        return format_html('{} <small class="muted">{} {}</small>', fmt_int(value), _("on"), fmt_date(date))
+        # Digits, a non-breaking space and a date need no escaping; format_html's lazy-string check per argument
+        # cost a third of a 50-row page's cells.
+        return mark_safe(f'{fmt_int(value)} <small class="muted">{escape(_("on"))} {fmt_date(date)}</small>')
     return fmt_int(value)
 
 

@@ -77,9 +77,9 @@ def _scope_choices(request: HttpRequest, level: int) -> list[tuple[int, str]]:
 
 
 def table_headers(table) -> dict[str, str]:
-    """Each column's header once: a BoundColumn works its header out again at every lookup (per row and cell
-    in the template otherwise)."""
-    return {column.name: column.header for column in table.columns}
+    """Each column's header once, translated: a BoundColumn works its header out again at every lookup, and a
+    lazy header is translated again at every use (per row and cell in the template otherwise)."""
+    return {column.name: str(column.header) for column in table.columns}
 
 
 def _period_form(request: HttpRequest, form_class=PeriodForm):
