@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
 from typing import NamedTuple
 
 from django.db import connection
@@ -68,7 +67,12 @@ class EntryKey(NamedTuple):
 
 
 def entry_keys(entries: list[Entry]) -> list[EntryKey]:
-    return [EntryKey(entry.pk, entry.organisation_id, entry.page_id, entry.news_item_id) for entry in entries]
+    """Read from each entry's own values (a model instance keeps them in its __dict__ by attname; the entries are
+    whole, not deferred): through the descriptors this took a twentieth of the read of 200 entries."""
+    return [
+        EntryKey(values["id"], values["organisation_id"], values["page_id"], values["news_item_id"])
+        for values in map(vars, entries)
+    ]
 
 
 def _pages_and_values(
@@ -130,19 +134,17 @@ def _pages_and_values(
     return pages_of, sorted(by_id), values
 
 
-def _engagement(snapshots: Iterable[PageValues]) -> float | None:
-    """Σ mean interactions per post ÷ Σ subscribers × 100 over the pages that have post data."""
+def _subscribers_and_engagement(values: list[PageValues]) -> tuple[int, float | None]:
+    """Σ subscribers, and the engagement: Σ mean interactions per post ÷ Σ subscribers × 100 over the pages that
+    have post data (None without any). One pass: this runs per entry."""
+    subscribers = engaged = 0
     interactions = 0.0
-    subscribers = 0
-    for snap in snapshots:
-        if not snap.posts_counted or not snap.subscribers:
-            continue
-        total = (snap.likes or 0) + (snap.comments or 0) + (snap.reposts or 0)
-        interactions += total / snap.posts_counted
-        subscribers += snap.subscribers
-    if not subscribers:
-        return None
-    return interactions / subscribers * 100
+    for value in values:
+        subscribers += value.subscribers
+        if value.posts_counted and value.subscribers:
+            interactions += ((value.likes or 0) + (value.comments or 0) + (value.reposts or 0)) / value.posts_counted
+            engaged += value.subscribers
+    return subscribers, (interactions / engaged * 100 if engaged else None)
 
 
 def _news_reactions(keys: list[EntryKey]) -> dict[int, int]:
@@ -223,10 +225,10 @@ def entry_metrics(entries: list[Entry], *, start: dt.date, end: dt.date, metrics
     result: dict[int, dict] = {}
     for key in keys:
         own = pages_of[key.pk]
-        own_values = [value for value in map(snaps.get, [page.pk for page in own]) if value is not None]
-        end_subs = sum(value.subscribers for value in own_values)
+        own_values = [snaps[page.pk] for page in own if page.pk in snaps]
+        end_subs, row_engagement = _subscribers_and_engagement(own_values)
         # Only the metrics asked for (a contest's criteria): 200 entries of one metric in a few milliseconds.
-        row: dict = {engagement: _engagement(own_values)}
+        row: dict = {engagement: row_engagement}
         if asked.pages_used:
             row[Metric.PAGES_USED] = len(own)
         if asked.subscribers_end:
