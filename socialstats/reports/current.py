@@ -23,7 +23,7 @@ from orgs.models import Organisation, OrgKind
 
 from ..analytics.services import analytics_state
 from ..models import AnalyticsState, PageLatest, PageOwner, PageStatus, Snapshot, SocialPage
-from .facts import PageFact, fetch_report, to_date, to_datetime
+from .facts import PageFact, fetch_report, paths_sql, to_date, to_datetime
 
 STEPLEN = Organisation.steplen
 # The snapshot-at-B columns every source gives, in this order.
@@ -58,11 +58,8 @@ def _latest_holds() -> str:
 def _scope_where(scope_paths: Sequence[str] | None, networks: Sequence[str], page: str, org: str) -> tuple[str, list]:
     where, params = [], []
     if scope_paths is not None:
-        if not scope_paths:
-            where.append("1 = 0")
-        else:
-            where.append("(" + " OR ".join(f"{org}.path LIKE %s" for _path in scope_paths) + ")")
-            params += [path + "%" for path in scope_paths]
+        condition, params = paths_sql(scope_paths, f"{org}.path")
+        where.append(condition)
     if networks:
         where.append(f"{page}.network IN (" + ", ".join("%s" for _n in networks) + ")")
         params += list(networks)

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from orgs.models import Organisation, OrgKind
 
-from ..models import SNAPSHOT_POST_FIELDS, PageStatus, Snapshot, SocialPage
+from ..models import SNAPSHOT_POST_FIELDS, Network, PageStatus, Snapshot, SocialPage
 
 STEPLEN = Organisation.steplen
 
@@ -70,6 +70,22 @@ def paths_q(scope_paths: Sequence[str] | None, field: str = "path") -> Q:
     return condition
 
 
+def network_names() -> dict[str, str]:
+    """{network: its label in the active language}, translated once for a read's rows (a model's
+    `get_network_display` rebuilds and translates the field's choices on every call)."""
+    return {value: str(label) for value, label in Network.choices}
+
+
+def paths_sql(scope_paths: Sequence[str] | None, column: str = "path") -> tuple[str, list]:
+    """`paths_q` for raw SQL: `column` under any of the scope's paths; every organisation for None, none for an
+    empty scope."""
+    if scope_paths is None:
+        return "1 = 1", []
+    if not scope_paths:
+        return "1 = 0", []
+    return "(" + " OR ".join(f"{column} LIKE %s" for _path in scope_paths) + ")", [path + "%" for path in scope_paths]
+
+
 def territorial_depth(scope_paths: Sequence[str] | None) -> int:
     """Depth of the territorial level under the scope (the shallowest territorial organisation).
 
@@ -77,12 +93,11 @@ def territorial_depth(scope_paths: Sequence[str] | None) -> int:
     """
     # A cursor, not the ORM's aggregate: compiling that cost twice the query on every report (0.36 against
     # 0.14 ms at federation scale), a third of the Python time of the growth by territorial read.
-    paths = [] if scope_paths is None else list(scope_paths)
-    scope = " OR ".join("path LIKE %s" for _path in paths) if scope_paths is not None else "1 = 1"
+    scope, params = paths_sql(scope_paths)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT MIN(depth) FROM {Organisation._meta.db_table} WHERE kind = %s AND ({scope or '1 = 0'})",
-            [OrgKind.TERRITORIAL, *(path + "%" for path in paths)],
+            f"SELECT MIN(depth) FROM {Organisation._meta.db_table} WHERE kind = %s AND {scope}",
+            [OrgKind.TERRITORIAL, *params],
         )
         depth = cursor.fetchone()[0]
     floor = len(scope_paths[0]) // STEPLEN if scope_paths and len(scope_paths) == 1 else 1

@@ -24,9 +24,9 @@ from django.utils import timezone
 
 from orgs.models import Organisation
 
-from ..models import Network, SocialPage
+from ..models import SocialPage
 from .current import cutoff_param, engagement_by_views_sql, engagement_sql, mean_sql, pages_at_sql
-from .facts import STEPLEN, fetch_report, silent_before, to_date, to_datetime
+from .facts import STEPLEN, fetch_report, network_names, silent_before, to_date, to_datetime
 from .paged import network_label_sql, network_rank_sql
 from .selectors import OrgEngagement
 
@@ -163,10 +163,6 @@ def _cut(limit: int | None, offset: int) -> tuple[str, list]:
     return ("", []) if limit is None else (" LIMIT %s OFFSET %s", [limit, offset])
 
 
-def _network_name(network: str, labels: dict) -> str:
-    return str(labels.get(network, network))
-
-
 # Silent pages ---------------------------------------------------------------------------------------
 
 
@@ -250,7 +246,7 @@ def silent_page(
         ),
         key=lambda item: item.path,
     )
-    labels = dict(Network.choices)
+    labels = network_names()
     rows = [_silent_row(record, today, labels) for record in _in_order(records)]
     return SilentPage(rows, sum(item.pages for item in territories), territories)
 
@@ -266,7 +262,7 @@ def _silent_row(record: Sequence, today: dt.date, labels: dict) -> SilentRow:
     return SilentRow(
         page_id=int(page_id),
         label=label,
-        network=_network_name(network, labels),
+        network=labels.get(network, network),
         organisation=organisation,
         territory=territory or prefix,
         last_post_at=to_datetime(last_post_at),
@@ -277,7 +273,7 @@ def _silent_row(record: Sequence, today: dt.date, labels: dict) -> SilentRow:
 def silent_rows(**kwargs) -> Iterator[SilentRow]:
     """Every silent page in the asked order, one at a time (the export): `silent_page`'s keywords."""
     sql, params = _silent_sql(**kwargs, offset=0, limit=None)
-    labels = dict(Network.choices)
+    labels = network_names()
     for record in _in_order(fetch_report(sql, params)):
         yield _silent_row(record, kwargs["today"], labels)
 
@@ -410,7 +406,7 @@ def engagement_page(
         chart=chart,
     )
     result = EngagementPage([], 0, [], 0, [], 0)
-    labels = dict(Network.choices)
+    labels = network_names()
     for record in sorted(fetch_report(sql, params), key=lambda record: (record[0], record[1])):
         kind = record[0]
         if kind in (0, 2):
@@ -436,7 +432,7 @@ def _engagement_item(record: Sequence, labels: dict) -> EngagementItem:
     return EngagementItem(
         page_id=int(page_id),
         label=label,
-        network=_network_name(network, labels),
+        network=labels.get(network, network),
         organisation=organisation,
         subscribers=subscribers,
         engagement=_float(engagement),

@@ -33,7 +33,7 @@ from orgs.models import Organisation
 from ..analytics.services import analytics_state
 from ..models import AnalyticsState, Network, PageLatest, PageStatus, Snapshot, SocialPage
 from .current import latest_answers
-from .facts import fetch_report
+from .facts import fetch_report, paths_sql
 from .growth import GrowthRow, raw_figures, total_of
 from .rollup import rollup_network_totals_sql
 
@@ -85,9 +85,8 @@ def _scope_where(scope_paths: Sequence[str] | None) -> tuple[list[str], list]:
     """The organisations `o` of the scope."""
     if scope_paths is None:
         return [], []
-    if not scope_paths:
-        return ["1 = 0"], []
-    return ["(" + " OR ".join("o.path LIKE %s" for _path in scope_paths) + ")"], [path + "%" for path in scope_paths]
+    condition, params = paths_sql(scope_paths, "o.path")
+    return [condition], params
 
 
 def _page_where(

@@ -19,7 +19,7 @@ from orgs.models import Organisation
 
 from ..analytics.services import analytics_state
 from ..models import AnalyticsState, PageLatest, PageStatus, SocialPage, SubtreeDay
-from .facts import fetch_report, growth_raw, to_date
+from .facts import fetch_report, growth_raw, paths_sql, to_date
 
 STEPLEN = Organisation.steplen
 
@@ -30,17 +30,13 @@ def _roots(scope_paths: Sequence[str]) -> list[str]:
     return [path for path in paths if not any(path != other and path.startswith(other) for other in paths)]
 
 
-def _like_any(column: str, paths: Sequence[str]) -> tuple[str, list]:
-    return "(" + " OR ".join(f"{column} LIKE %s" for _path in paths) + ")", [path + "%" for path in paths]
-
-
 def _new_pages_where(a: dt.date, b: dt.date, roots: Sequence[str] | None) -> tuple[list[str], list]:
     """WHERE of the pages first counted in (A, B] (a range of PageLatest's first_date index, `l`), not archived
     on or before B (`p`), inside the roots (`o`)."""
     where = ["l.first_date > %s", "l.first_date <= %s", "(p.status <> %s OR p.archived_on > %s)"]
     params: list = [a, b, PageStatus.ARCHIVED, b]
     if roots is not None:
-        condition, condition_params = _like_any("o.path", roots)
+        condition, condition_params = paths_sql(roots, "o.path")
         where.append(condition)
         params += condition_params
     return where, params
@@ -69,7 +65,7 @@ def _growth_sql(
         where.append("((d.own = %s AND o.depth = %s) OR (d.own = %s AND o.depth < %s))")
         params += [False, level, True, level]
         if roots is not None:
-            condition, condition_params = _like_any("o.path", roots)
+            condition, condition_params = paths_sql(roots, "o.path")
             where.append(condition)
             params += condition_params
     else:

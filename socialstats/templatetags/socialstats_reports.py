@@ -48,15 +48,20 @@ def select_field(bound) -> SafeString:
         '<option value="{}"{}>{}</option>',
         ((value, " selected" if value in chosen else "", label) for value, label in _choices(bound)),
     )
-    return format_html('<select name="{}"{}>{}</select>', bound.html_name, _attributes(bound), options)
+    attributes = _attributes(bound, _widget_attrs(bound))
+    return format_html('<select name="{}"{}>{}</select>', bound.html_name, attributes, options)
 
 
-def _attributes(bound, index: int | None = None) -> str:
-    """The widget's attributes as `BoundField.as_widget` gives them (id, required, aria-invalid when the field has
-    errors…); `index`: of a box (its id gets the index, as ChoiceWidget.id_for_label)."""
-    attrs = {**bound.field.widget.attrs, **bound.build_widget_attrs({})}
-    if bound.auto_id:
-        attrs.setdefault("id", bound.auto_id if index is None else f"{bound.auto_id}_{index}")
+def _widget_attrs(bound) -> dict:
+    """The widget's attributes as `BoundField.as_widget` gives them (required, aria-invalid when the field has
+    errors…), without the id."""
+    return {**bound.field.widget.attrs, **bound.build_widget_attrs({})}
+
+
+def _attributes(bound, attrs: dict, index: int | None = None) -> str:
+    """`attrs` with the field's id; `index`: of a box (its id gets the index, as ChoiceWidget.id_for_label)."""
+    if bound.auto_id and "id" not in attrs:
+        attrs = {**attrs, "id": bound.auto_id if index is None else f"{bound.auto_id}_{index}"}
     return flatatt(attrs)
 
 
@@ -64,11 +69,12 @@ def _attributes(bound, index: int | None = None) -> str:
 def checkbox_labels(bound) -> SafeString:
     """A multiple choice field's boxes, each in its inline label, as CheckboxSelectMultiple renders them."""
     chosen = _chosen(bound)
+    attrs = _widget_attrs(bound)  # once for the field's boxes
     return format_html_join(
         " ",
         '<label style="display:inline"><input type="checkbox" name="{}" value="{}"{}{}> {}</label>',
         (
-            (bound.html_name, value, _attributes(bound, index), " checked" if value in chosen else "", label)
+            (bound.html_name, value, _attributes(bound, attrs, index), " checked" if value in chosen else "", label)
             for index, (value, label) in enumerate(_choices(bound))
         ),
     )
